@@ -1,0 +1,44 @@
+# imagegate — every target installs what it needs (Debian 12, as root) and works on a fresh clone.
+SHELL := /bin/bash
+SWIFT ?= swift
+CACHE ?= $(or $(IMAGEGATE_FIXTURE_CACHE),/var/tmp/imagegate-fixtures)
+export IMAGEGATE_FIXTURES ?= $(CACHE)/latest
+SAMPLE := $(CACHE)/latest/sample/sample.vhd
+BIN := .build/release/imagegate
+
+.PHONY: deps build release fixtures sample test demo bench fuzz check clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product imagegate
+
+fixtures: deps
+	bash images/build.sh
+
+sample: deps
+	bash images/build.sh sample
+
+test: deps fixtures
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: release sample
+	@echo "== imagegate check $(SAMPLE)"
+	@$(BIN) check $(SAMPLE) --stats || true
+
+bench: release fixtures
+	bash scripts/bench.sh
+
+fuzz: deps
+	bash Fuzz/build.sh
+
+check: deps
+	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
+
+clean:
+	rm -rf .build

@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "imagegate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ImageGate", targets: ["ImageGate"]),
+        .executable(name: "imagegate", targets: ["ImageGateCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLzo", pkgConfig: "lzo2", providers: [.apt(["liblzo2-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(name: "BlockIO"),
+        .target(name: "DiskFormats", dependencies: ["BlockIO", "CZlib", "CZstd", "CArchive"]),
+        .target(name: "Volumes", dependencies: ["BlockIO", "CBlkid"]),
+        .target(name: "FileSystems", dependencies: ["BlockIO", "CArchive", "CZlib", "CZstd", "CLzo"]),
+        .target(
+            name: "Guest",
+            dependencies: [
+                "BlockIO", "DiskFormats", "Volumes", "FileSystems", "CSQLite", "CArchive",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(name: "ImageGate", dependencies: ["Guest", "BlockIO"]),
+        .executableTarget(
+            name: "ImageGateCLI",
+            dependencies: [
+                "ImageGate", "Guest", "BlockIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["BlockIO"]),
+
+        .testTarget(name: "BlockIOTests", dependencies: ["BlockIO", "TestSupport"]),
+        .testTarget(name: "DiskFormatsTests", dependencies: ["DiskFormats", "BlockIO", "TestSupport"]),
+        .testTarget(name: "VolumesTests", dependencies: ["Volumes", "BlockIO", "TestSupport"]),
+        .testTarget(name: "FileSystemsTests", dependencies: ["FileSystems", "BlockIO", "TestSupport"]),
+        .testTarget(name: "GuestTests", dependencies: ["Guest", "FileSystems", "BlockIO", "TestSupport"]),
+        .testTarget(name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "TestSupport"]),
+        .testTarget(
+            name: "ImageGateCLITests", dependencies: ["ImageGateCLI", "TestSupport"]
+        ),
+        .testTarget(name: "Conformance", dependencies: ["ImageGate", "TestSupport"], path: "Conformance"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,52 @@
+import BlockIO
+
+/// A path inside one `FileSystem`, relative to its root: validated components with no empty,
+/// `.`, `..` or `/` inside, so a file system never resolves anything (only `GuestTree` does).
+public struct FSPath: Hashable, Sendable, CustomStringConvertible, Comparable {
+    public let components: [String]
+
+    public static let root = FSPath(validated: [])
+
+    private init(validated: [String]) { components = validated }
+
+    /// Parses `"/a/b"` or `"a/b"`; repeated slashes are folded; `.` and `..` are refused.
+    public init(_ string: String) throws {
+        var parts: [String] = []
+        for c in string.split(separator: "/", omittingEmptySubsequences: true) {
+            let s = String(c)
+            guard s != ".", s != ".." else {
+                throw ImageError("path", .unsupported, "'\(string)' contains '\(s)'")
+            }
+            parts.append(s)
+        }
+        components = parts
+    }
+
+    /// Builds a path from components, refusing invalid ones.
+    public init(components: [String]) throws {
+        for c in components where c.isEmpty || c == "." || c == ".." || c.contains("/") || c.contains("\0") {
+            throw ImageError("path", .unsupported, "invalid path component '\(c)'")
+        }
+        self.components = components
+    }
+
+    public var isRoot: Bool { components.isEmpty }
+    public var name: String { components.last ?? "/" }
+    public var parent: FSPath { FSPath(validated: Array(components.dropLast())) }
+
+    /// Appends one component; throws for `.`, `..`, empty names or names with `/`.
+    public func appending(_ name: String) throws -> FSPath {
+        try FSPath(components: components + [name])
+    }
+
+    public func hasPrefix(_ other: FSPath) -> Bool { components.starts(with: other.components) }
+
+    /// The part of `self` below `prefix` (which must be a prefix).
+    public func dropping(prefix: FSPath) -> FSPath {
+        FSPath(validated: Array(components.dropFirst(prefix.components.count)))
+    }
+
+    public var description: String { "/" + components.joined(separator: "/") }
+
+    public static func < (a: FSPath, b: FSPath) -> Bool { a.description < b.description }
+}

@@ -1,0 +1,26 @@
+import BlockIO
+
+/// A file system that lives on a block device and can recognise its own superblock.
+public protocol BlockFileSystem: FileSystem {
+    /// Cheap check of the superblock magic; "not me" is `false`, never an error.
+    static func matches(_ device: any BlockDevice) -> Bool
+    /// Opens the file system (reads the superblock and what it needs to find the root only).
+    init(device: any BlockDevice) throws
+    /// Type, UUID and label from the superblock.
+    var identity: FileSystemIdentity { get }
+}
+
+/// The ordered table of block file systems; the first whose `matches` is true opens the device.
+public enum FileSystemProbe {
+    public static let formats: [any BlockFileSystem.Type] = [
+    ]
+
+    /// Opens the file system on `device`, or returns nil when no reader recognises it.
+    /// Once a reader has matched, its errors propagate (a damaged ext4 is an error, not "unknown").
+    public static func open(_ device: any BlockDevice) throws -> (any BlockFileSystem)? {
+        for f in formats where f.matches(device) {
+            return try f.init(device: device)
+        }
+        return nil
+    }
+}

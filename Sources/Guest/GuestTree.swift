@@ -1,0 +1,132 @@
+import BlockIO
+import FileSystems
+
+/// A file system attached at a guest path.
+public struct GuestMount: Sendable {
+    /// Where it is mounted in the guest (`/`, `/boot`, `/usr`).
+    public var mountPoint: FSPath
+    public var fileSystem: any FileSystem
+    /// The directory of `fileSystem` shown at `mountPoint` (a btrfs subvolume path or a bind
+    /// mount's source); root for most mounts.
+    public var subpath: FSPath
+    /// Where it came from, for evidence: `partition 2 (ext4, UUID=…)`.
+    public var source: String
+
+    public init(mountPoint: FSPath, fileSystem: any FileSystem, subpath: FSPath = .root, source: String) {
+        self.mountPoint = mountPoint
+        self.fileSystem = fileSystem
+        self.subpath = subpath
+        self.source = source
+    }
+}
+
+/// A guest path resolved to the file system that holds it.
+public struct ResolvedPath: Sendable {
+    /// The canonical guest path, free of symlinks.
+    public var guestPath: FSPath
+    public var mount: GuestMount
+    /// The path inside `mount.fileSystem`.
+    public var path: FSPath
+    public var attributes: FileAttributes
+}
+
+/// The guest's directory tree assembled from its mounts; the only place symlinks are followed.
+///
+/// Links are resolved inside the guest: an absolute target is taken from the guest root, `..`
+/// never climbs above it, and at most `maximumHops` links are followed for one lookup (more is a
+/// `.loop` error). Nothing of the host is ever read through a guest path.
+public final class GuestTree: Sendable {
+    public static let maximumHops = 40
+    /// Mounts, longest mount point first so lookups find the innermost.
+    public let mounts: [GuestMount]
+
+    public init(mounts: [GuestMount]) {
+        self.mounts = mounts.sorted { $0.mountPoint.components.count > $1.mountPoint.components.count }
+    }
+
+    public convenience init(root: any FileSystem, source: String = "root") {
+        self.init(mounts: [GuestMount(mountPoint: .root, fileSystem: root, source: source)])
+    }
+
+    /// The mount holding a canonical guest path and the path inside its file system.
+    public func locate(_ guestPath: FSPath) -> (GuestMount, FSPath)? {
+        for m in mounts where guestPath.hasPrefix(m.mountPoint) {
+            let below = guestPath.dropping(prefix: m.mountPoint)
+            guard let inner = try? FSPath(components: m.subpath.components + below.components) else { continue }
+            return (m, inner)
+        }
+        return nil
+    }
+
+    /// Resolves `path` (absolute, or relative to `/`) through symlinks and mounts.
+    /// Returns nil when some component does not exist. `followFinal: false` stops at a final symlink.
+    public func resolve(_ path: String, followFinal: Bool = true) throws -> ResolvedPath? {
+        var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        pending.reverse()
+        var current: [String] = []
+        var hops = 0
+        var last: ResolvedPath?
+        if pending.isEmpty { return try lookup(.root) }
+        while let c = pending.popLast() {
+            if c == "." { continue }
+            if c == ".." {
+                _ = current.popLast()
+                last = nil
+                continue
+            }
+            let candidate = try FSPath(components: current + [c])
+            guard let found = try lookup(candidate) else { return nil }
+            if found.attributes.type == .symlink && (followFinal || !pending.isEmpty) {
+                hops += 1
+                guard hops <= Self.maximumHops else {
+                    throw ImageError("guest", .loop, "more than \(Self.maximumHops) symlinks resolving \(path)")
+                }
+                let target = try found.mount.fileSystem.destination(ofSymbolicLink: found.path)
+                if target.hasPrefix("/") { current = [] }
+                let parts = target.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+                pending.append(contentsOf: parts.reversed())
+                last = nil
+                continue
+            }
+            current.append(c)
+            last = found
+        }
+        if let last { return last }
+        return try lookup(try FSPath(components: current))
+    }
+
+    private func lookup(_ guestPath: FSPath) throws -> ResolvedPath? {
+        guard let (mount, inner) = locate(guestPath) else { return nil }
+        guard let attrs = try mount.fileSystem.attributes(of: inner) else { return nil }
+        return ResolvedPath(guestPath: guestPath, mount: mount, path: inner, attributes: attrs)
+    }
+
+    /// Attributes of the resolved path, nil when absent.
+    public func attributes(_ path: String, followFinal: Bool = true) throws -> FileAttributes? {
+        try resolve(path, followFinal: followFinal)?.attributes
+    }
+
+    public func exists(_ path: String) throws -> Bool { try resolve(path) != nil }
+
+    /// The entries of a directory, following links to it; throws `.notFound` when absent.
+    public func contents(ofDirectory path: String) throws -> [DirectoryEntry] {
+        guard let r = try resolve(path) else { throw ImageError("guest", .notFound, "no such directory: \(path)") }
+        guard r.attributes.type == .directory else { throw ImageError("guest", .unsupported, "\(path) is not a directory") }
+        return try r.mount.fileSystem.contents(ofDirectory: r.path)
+    }
+
+    /// At most `limit` bytes of a regular file, following links; throws `.notFound` when absent.
+    public func contents(of path: String, limit: Int) throws -> [UInt8] {
+        guard let r = try resolve(path) else { throw ImageError("guest", .notFound, "no such file: \(path)") }
+        guard r.attributes.type == .regular else { throw ImageError("guest", .unsupported, "\(path) is not a regular file") }
+        return try r.mount.fileSystem.contents(of: r.path, limit: limit)
+    }
+
+    /// The raw target of the symlink at `path` (intermediate links followed, the last not).
+    public func destination(ofSymbolicLink path: String) throws -> String {
+        guard let r = try resolve(path, followFinal: false), r.attributes.type == .symlink else {
+            throw ImageError("guest", .notFound, "no such symlink: \(path)")
+        }
+        return try r.mount.fileSystem.destination(ofSymbolicLink: r.path)
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import ImageGate
+
+@main
+struct ImageGateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "imagegate",
+        abstract: "Check a Linux VM image for Azure Accelerated Networking readiness, offline.",
+        version: ImageGate.version,
+        subcommands: []
+    )
+}

@@ -1,0 +1,41 @@
+import BlockIO
+import Testing
+
+@Suite struct DeviceTests {
+    let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+
+    @Test func sliceReadsItsWindowAndRefusesPastEnd() throws {
+        let s = try SliceDevice(MemoryDevice(bytes), start: 1000, size: 500)
+        #expect(try s.read(at: 10, count: 4) == Array(bytes[1010..<1014]))
+        #expect(throws: ImageError.self) { try s.read(at: 498, count: 4) }
+        #expect(throws: ImageError.self) { try SliceDevice(MemoryDevice(bytes), start: 9990, size: 20) }
+    }
+
+    @Test func concatCrossesPartBoundaries() throws {
+        let c = try ConcatDevice([MemoryDevice(Array(bytes[0..<3000])), ZeroDevice(size: 100), MemoryDevice(Array(bytes[3000...]))])
+        #expect(c.size == 10_100)
+        #expect(try c.read(at: 2998, count: 4) == [bytes[2998], bytes[2999], 0, 0])
+        #expect(try c.read(at: 3099, count: 3) == [0, bytes[3000], bytes[3001]])
+    }
+
+    @Test func cacheReturnsTheSameBytesAndCountsOnce() throws {
+        let counter = ReadCounter()
+        let cached = CachedDevice(CountingDevice(MemoryDevice(bytes), counter: counter), blockSize: 1024, capacity: 2)
+        #expect(try cached.read(at: 1000, count: 100) == Array(bytes[1000..<1100]))
+        #expect(try cached.read(at: 1010, count: 10) == Array(bytes[1010..<1020]))
+        #expect(counter.reads == 2)
+        #expect(counter.bytes == 2048)
+        #expect(try cached.read(at: 9990, count: 10) == Array(bytes[9990...]))
+    }
+
+    @Test func fileDeviceRefusesMissingFiles() {
+        do {
+            _ = try FileDevice(path: "/nonexistent/imagegate")
+            Issue.record("expected an error")
+        } catch let error as ImageError {
+            #expect(error.kind == .notFound)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
