@@ -1,4 +1,9 @@
 import BlockIO
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What a format needs to open an image: where it lives (to resolve backing files and extents
 /// beside it) and what it may open.
@@ -50,4 +55,83 @@ public protocol DiskFormat {
     static func matches(head: [UInt8], tail: [UInt8], size: UInt64) -> Bool
     /// Decodes the image. Once `matches` said yes, every problem is a real `ImageError`.
     static func open(_ file: any BlockDevice, path: String, context: OpenContext) throws -> OpenedDisk
+}
+
+extension OpenContext {
+    /// Resolves a file that an image names (qcow2 backing file, VHD/VHDX parent, VMDK extent)
+    /// and enforces the policy: by default only files inside the image's own folder may be
+    /// opened, so a hostile image cannot make imagegate read host files.
+    ///
+    /// - Parameters: `name` as stored in the image (relative to `directory`, or absolute);
+    ///   `layer` and `offset` name where the reference was read, for errors.
+    /// - Returns: the path to open. Throws `.unsupported` when the policy refuses it and
+    ///   `.notFound` naming the file when it does not exist.
+    public func resolveReferencedFile(_ name: String, layer: String, at offset: UInt64? = nil) throws -> String {
+        guard !name.isEmpty, !name.contains("\0") else {
+            throw ImageError(layer, .corrupt, "empty or invalid referenced file name", at: offset)
+        }
+        let joined = name.hasPrefix("/") ? name : directory + "/" + name
+        let normalized = Self.normalize(joined)
+        let dir = Self.normalize(directory)
+        let inside = normalized.hasPrefix(dir == "/" ? "/" : dir + "/")
+        if !inside && !allowExternalFiles {
+            throw ImageError(
+                layer, .unsupported,
+                "refusing to open '\(name)' outside the image's folder \(directory) (use --allow-external-files)",
+                at: offset)
+        }
+        var isLink = false
+        if let real = Self.realPath(normalized) {
+            isLink = real != normalized
+            if isLink && !allowExternalFiles && !real.hasPrefix(Self.realPath(dir).map { $0 + "/" } ?? dir + "/") {
+                throw ImageError(
+                    layer, .unsupported,
+                    "refusing to open '\(name)': it resolves to \(real), outside the image's folder (use --allow-external-files)",
+                    at: offset)
+            }
+        } else {
+            throw ImageError(layer, .notFound, "referenced file '\(name)' not found (looked for \(normalized))", at: offset)
+        }
+        return normalized
+    }
+
+    /// A context for a file the image names, one level deeper in the chain (bounded).
+    public func child(directoryOf path: String, layer: String) throws -> OpenContext {
+        guard depth + 1 < Self.maximumChainDepth else {
+            throw ImageError(layer, .loop, "chain of backing or parent files deeper than \(Self.maximumChainDepth)")
+        }
+        var c = self
+        c.directory = Self.normalize(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
+        if c.directory.isEmpty { c.directory = "/" }
+        c.depth = depth + 1
+        return c
+    }
+
+    /// Folds `.`, `..` and repeated slashes lexically.
+    static func normalize(_ path: String) -> String {
+        var out: [Substring] = []
+        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if c == "." { continue }
+            if c == ".." {
+                _ = out.popLast()
+                continue
+            }
+            out.append(c)
+        }
+        return "/" + out.joined(separator: "/")
+    }
+
+    /// `path` made absolute against the current directory and normalized.
+    public static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return normalize(path) }
+        guard let cwd = getcwd(nil, 0) else { return normalize("/" + path) }
+        defer { free(cwd) }
+        return normalize(String(cString: cwd) + "/" + path)
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
 }

@@ -18,6 +18,7 @@ public enum DiskImage {
 
     /// Opens `path` read-only and decodes it; unknown content is a raw disk.
     public static func open(path: String, context: OpenContext) throws -> OpenedDisk {
+        let path = path.hasPrefix("/") ? path : OpenContext.absolute(path)
         let file = CountingDevice(try FileDevice(path: path), counter: context.counter)
         if let format = try sniff(file) {
             return try format.open(file, path: path, context: context)
