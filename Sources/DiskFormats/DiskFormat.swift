@@ -49,7 +49,7 @@ public struct OpenedDisk: Sendable {
 }
 
 /// A container format, recognised by content (never by extension).
-public protocol DiskFormat {
+public protocol DiskFormat: Sendable {
     /// Cheap, pure, never throws: does this head (first 64 KiB, or less for small files) and tail
     /// (last 64 KiB) look like this format?
     static func matches(head: [UInt8], tail: [UInt8], size: UInt64) -> Bool
