@@ -39,7 +39,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["BlockIO"]),
+        .target(name: "TestSupport", dependencies: ["BlockIO", "FileSystems"]),
 
         .testTarget(name: "BlockIOTests", dependencies: ["BlockIO", "TestSupport"]),
         .testTarget(name: "DiskFormatsTests", dependencies: ["DiskFormats", "BlockIO", "TestSupport"]),
