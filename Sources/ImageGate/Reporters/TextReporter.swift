@@ -33,13 +33,13 @@ public struct TextReporter: Sendable {
                 let id = f.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
                 out += "  \(tag)  \(id)  \(f.summary)\n"
                 if f.status != .pass {
-                    out += "        \(String(repeating: " ", count: idWidth))found: \(f.found.isEmpty ? "nothing" : f.found)\n"
-                    out += "        \(String(repeating: " ", count: idWidth))expected: \(f.expected)\n"
+                    out += "          \(String(repeating: " ", count: idWidth))found: \(f.found.isEmpty ? "nothing" : f.found)\n"
+                    out += "          \(String(repeating: " ", count: idWidth))expected: \(f.expected)\n"
                     if !f.evidence.isEmpty {
-                        out += "        \(String(repeating: " ", count: idWidth))evidence: \(f.evidence.joined(separator: ", "))\n"
+                        out += "          \(String(repeating: " ", count: idWidth))evidence: \(f.evidence.joined(separator: ", "))\n"
                     }
                     if let fix = f.remediation, f.status != .skip {
-                        out += "        \(String(repeating: " ", count: idWidth))fix: \(fix)\n"
+                        out += "          \(String(repeating: " ", count: idWidth))fix: \(fix)\n"
                     }
                 }
             }
