@@ -108,6 +108,20 @@ import Testing
         _ = expectError(.corrupt, at: UInt64(bat)) { _ = try disk.device.read(at: 0, count: 512) }
     }
 
+    /// The specification's rule (qemu ignores bitmaps of dynamic disks it did not write itself):
+    /// a sector whose bitmap bit is clear reads as zeros even if the block holds data for it.
+    @Test func clearedBitmapBitReadsAsZeros() throws {
+        var bytes = try fixture("dynamic.vhd")
+        let bat = Int(Self.u32(bytes, Self.dynamicHeader + 0x14))
+        let block = Int(Self.u32(bytes, bat)) * 512
+        let before = try open(bytes).device.read(at: 0, count: 8192)
+        #expect(before[1024..<2048].contains { $0 != 0 })  // the ext4 superblock
+        bytes[block] = 0x0F  // sectors 0-3 of block 0 absent, 4-7 present
+        let after = try open(bytes).device.read(at: 0, count: 8192)
+        #expect(after[0..<2048].allSatisfy { $0 == 0 })
+        #expect(after[2048..<8192] == before[2048..<8192])
+    }
+
     @Test func unknownDiskTypeIsRefused() throws {
         var bytes = try fixture("dynamic.vhd")
         let footer = bytes.count - 512
