@@ -50,8 +50,11 @@ private func template(extended: Bool) -> [UInt8] {
     if extended {
         let fcs = UInt16(cluster - 256)
         let block = UInt32(1) | UInt32(cluster) << 3
-        stream = [0x28, 0xB5, 0x2F, 0xFD, 0x60, UInt8(fcs & 0xFF), UInt8(fcs >> 8),
-                  UInt8(block & 0xFF), UInt8((block >> 8) & 0xFF), UInt8(block >> 16)] + payload
+        stream =
+            [
+                0x28, 0xB5, 0x2F, 0xFD, 0x60, UInt8(fcs & 0xFF), UInt8(fcs >> 8),
+                UInt8(block & 0xFF), UInt8((block >> 8) & 0xFF), UInt8(block >> 16),
+            ] + payload
     } else {
         let n = UInt16(cluster)
         stream = [0x01, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8(~n >> 8)] + payload
@@ -83,7 +86,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let context = OpenContext(directory: "/nonexistent-imagegate-fuzz")
     switch input[0] % 4 {
     case 0:
-        if let disk = try? QCOW2Format.open(MemoryDevice(body), path: context.directory + "/x.qcow2", context: context) {
+        if let disk = try? QCOW2Format.open(MemoryDevice(body), path: context.directory + "/x.qcow2", context: context)
+        {
             exercise(disk.device)
         }
     case 1, 2:
@@ -94,7 +98,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             image[offset] = body[i + 2]
             i += 3
         }
-        if let disk = try? QCOW2Format.open(MemoryDevice(image), path: context.directory + "/x.qcow2", context: context) {
+        if let disk = try? QCOW2Format.open(MemoryDevice(image), path: context.directory + "/x.qcow2", context: context)
+        {
             exercise(disk.device)
         }
     default:

@@ -26,8 +26,12 @@ struct QCOW2Builder {
 
     func build() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: clusterSize * (3 + data.count))
-        func put32(_ v: UInt32, _ at: Int) { for i in 0..<4 { out[at + i] = UInt8(truncatingIfNeeded: v >> (24 - 8 * i)) } }
-        func put64(_ v: UInt64, _ at: Int) { for i in 0..<8 { out[at + i] = UInt8(truncatingIfNeeded: v >> (56 - 8 * i)) } }
+        func put32(_ v: UInt32, _ at: Int) {
+            for i in 0..<4 { out[at + i] = UInt8(truncatingIfNeeded: v >> (24 - 8 * i)) }
+        }
+        func put64(_ v: UInt64, _ at: Int) {
+            for i in 0..<8 { out[at + i] = UInt8(truncatingIfNeeded: v >> (56 - 8 * i)) }
+        }
         out.replaceSubrange(0..<4, with: [0x51, 0x46, 0x49, 0xFB])
         put32(version, 4)
         put32(clusterBits, 0x14)

@@ -205,7 +205,9 @@ import Testing
         var a = QCOW2Builder()
         a.backingFile = "gone.qcow2"
         let path = folder.write("a.qcow2", a.build())
-        let e = expectError(.notFound) { _ = try DiskImage.open(path: path, context: OpenContext(directory: folder.path)) }
+        let e = expectError(.notFound) {
+            _ = try DiskImage.open(path: path, context: OpenContext(directory: folder.path))
+        }
         #expect(e?.detail.contains("gone.qcow2") == true)
     }
 
@@ -217,7 +219,9 @@ import Testing
         a.backingFile = name
         a.backingFormat = "raw"
         let path = folder.write("a.qcow2", a.build())
-        let e = expectError(.unsupported) { _ = try DiskImage.open(path: path, context: OpenContext(directory: folder.path)) }
+        let e = expectError(.unsupported) {
+            _ = try DiskImage.open(path: path, context: OpenContext(directory: folder.path))
+        }
         #expect(e?.detail.contains("refusing") == true)
     }
 

@@ -188,11 +188,14 @@ import Testing
                 let entry = Self.dynamicHeader + 0x240 + 24 * i
                 guard Self.u32(bytes, entry) != 0 else { continue }
                 let offset = Int(Self.u32(bytes, entry + 20))
-                let name: [UInt8] = Array("..\\..\\..\\etc\\passwd".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+                let name: [UInt8] = Array("..\\..\\..\\etc\\passwd".utf16).flatMap {
+                    [UInt8($0 & 0xFF), UInt8($0 >> 8)]
+                }
                 bytes.replaceSubrange(entry + 8..<entry + 12, with: Self.be32(UInt32(name.count)))
                 bytes.replaceSubrange(offset..<offset + name.count, with: name)
             }
-            bytes.replaceSubrange(Self.dynamicHeader + 0x40..<Self.dynamicHeader + 0x240, with: [UInt8](repeating: 0, count: 512))
+            bytes.replaceSubrange(
+                Self.dynamicHeader + 0x40..<Self.dynamicHeader + 0x240, with: [UInt8](repeating: 0, count: 512))
             Self.fixChecksum(&bytes, start: Self.dynamicHeader, length: 1024, field: 0x24)
         }
         defer { folder.remove() }

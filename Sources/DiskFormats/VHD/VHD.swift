@@ -58,7 +58,8 @@ public enum VHDFormat: DiskFormat {
 
         guard footer.dataOffset < file.size, UInt64(VHDDynamicHeader.length) <= file.size - footer.dataOffset else {
             throw ImageError(
-                "vhd", .corrupt, "dynamic header at \(footer.dataOffset) lies past the end of the file (\(file.size) bytes)",
+                "vhd", .corrupt,
+                "dynamic header at \(footer.dataOffset) lies past the end of the file (\(file.size) bytes)",
                 at: file.size - UInt64(VHDFooter.length) + 0x10)
         }
         var r = try file.reader(at: footer.dataOffset, count: VHDDynamicHeader.length, layer: "vhd")
@@ -66,7 +67,8 @@ public enum VHDFormat: DiskFormat {
         var files = [path]
         var parent: (any BlockDevice)?
         if footer.diskType == .differencing {
-            let opened = try openParent(header, file: file, headerOffset: footer.dataOffset, path: path, context: context)
+            let opened = try openParent(
+                header, file: file, headerOffset: footer.dataOffset, path: path, context: context)
             parent = opened.device
             files += opened.files
             notes += opened.notes.map { "parent: \($0)" }

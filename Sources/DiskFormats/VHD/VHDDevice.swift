@@ -56,7 +56,8 @@ public final class VHDDevice: BlockDevice {
         let dataStart = blockStart + header.bitmapBytes
         guard dataStart + UInt64(header.blockSize) <= file.size else {
             throw ImageError(
-                "vhd", .corrupt, "BAT entry \(block) points to sector \(entry), past the end of the file (\(file.size) bytes)",
+                "vhd", .corrupt,
+                "BAT entry \(block) points to sector \(entry), past the end of the file (\(file.size) bytes)",
                 at: entryOffset)
         }
         let bitmap = try self.bitmap(at: blockStart)
@@ -87,7 +88,9 @@ public final class VHDDevice: BlockDevice {
             return
         }
         let inside = virtual < parent.size ? Int(min(UInt64(target.count), parent.size - virtual)) : 0
-        if inside > 0 { try parent.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<inside]), at: virtual) }
+        if inside > 0 {
+            try parent.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<inside]), at: virtual)
+        }
         if inside < target.count {
             UnsafeMutableRawBufferPointer(rebasing: target[inside...]).initializeMemory(as: UInt8.self, repeating: 0)
         }

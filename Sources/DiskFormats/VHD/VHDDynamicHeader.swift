@@ -77,7 +77,8 @@ struct VHDDynamicHeader: Sendable {
                 at: base + 0x24)
         }
         guard version >> 16 == 1 else {
-            throw ImageError("vhd", .unsupported, "dynamic header version 0x\(String(version, radix: 16))", at: base + 0x18)
+            throw ImageError(
+                "vhd", .unsupported, "dynamic header version 0x\(String(version, radix: 16))", at: base + 0x18)
         }
         guard blockSize >= 512, blockSize <= 256 << 20, blockSize & (blockSize - 1) == 0 else {
             throw ImageError("vhd", .unsupported, "block size \(blockSize)", at: base + 0x20)

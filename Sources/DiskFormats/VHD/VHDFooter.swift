@@ -51,7 +51,8 @@ struct VHDFooter: Sendable {
                 at: base + 0x40)
         }
         guard version >> 16 == 1 else {
-            throw ImageError("vhd", .unsupported, "file format version 0x\(String(version, radix: 16))", at: base + 0x0C)
+            throw ImageError(
+                "vhd", .unsupported, "file format version 0x\(String(version, radix: 16))", at: base + 0x0C)
         }
         guard let t = DiskType(rawValue: type) else {
             throw ImageError("vhd", .unsupported, "disk type \(type)", at: base + 0x3C)

@@ -28,9 +28,11 @@ extension VHDFormat {
                 ) { parentPath, parentFile, parentContext in
                     let headCount = Int(min(parentFile.size, UInt64(VHDFooter.length)))
                     let head = try parentFile.read(at: 0, count: headCount, layer: "vhd")
-                    let tail = try parentFile.read(at: parentFile.size - UInt64(headCount), count: headCount, layer: "vhd")
+                    let tail = try parentFile.read(
+                        at: parentFile.size - UInt64(headCount), count: headCount, layer: "vhd")
                     guard matches(head: head, tail: tail, size: parentFile.size) else {
-                        throw ImageError("vhd", .badMagic, "parent '\(candidate.name)' is not a VHD", at: candidate.offset)
+                        throw ImageError(
+                            "vhd", .badMagic, "parent '\(candidate.name)' is not a VHD", at: candidate.offset)
                     }
                     let (disk, footer) = try openVHD(parentFile, path: parentPath, context: parentContext)
                     guard footer.uniqueID == header.parentUniqueID else {
@@ -41,7 +43,10 @@ extension VHDFormat {
                     }
                     return disk
                 }
-            } catch let error as ImageError where error.kind == .notFound || (error.kind == .unsupported && error.layer == "vhd" && error.detail.hasPrefix("refusing")) {
+            } catch let error as ImageError
+                where error.kind == .notFound
+                || (error.kind == .unsupported && error.layer == "vhd" && error.detail.hasPrefix("refusing"))
+            {
                 // Not there, or not allowed: try the next locator.
                 if firstError == nil { firstError = error }
             }
