@@ -9,8 +9,12 @@ public struct PackageDatabaseFacts: Sendable, Hashable, Codable {
     public var unreadable: String?
     /// How many installed packages it lists (0 when unreadable).
     public var packageCount: Int
+    /// Damaged records skipped while reading (`"paragraph at line 40: cloud-init: installed without a
+    /// Version field (truncated?)"`): the list is usable but may miss those packages.
+    public var problems: [String]
 
     public init(kind: String? = nil, evidence: [Evidence] = [], unreadable: String? = nil, packageCount: Int = 0) {
+        problems = []
         self.kind = kind
         self.evidence = evidence
         self.unreadable = unreadable

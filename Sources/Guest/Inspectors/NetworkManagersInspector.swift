@@ -1,0 +1,220 @@
+import BlockIO
+import FileSystems
+
+/// The network managers: installed (package or program), enabled (units and SysV links from
+/// `SystemdUnitsInspector`), masked, and the interfaces each is configured for; ifupdown's
+/// interfaces files, netplan's YAML, systemd-networkd's `.network` files and systemd's version.
+public struct NetworkManagersInspector: Inspector {
+    public let name = "network-managers"
+    public static let networkdDirectories = ["/etc/systemd/network", "/usr/lib/systemd/network", "/lib/systemd/network"]
+    public static let netplanDirectories = ["/etc/netplan", "/usr/lib/netplan", "/lib/netplan"]
+    static let systemdLibraryDirectories = [
+        "/usr/lib/systemd", "/lib/systemd", "/usr/lib64/systemd", "/usr/lib/x86_64-linux-gnu/systemd",
+        "/usr/lib/aarch64-linux-gnu/systemd",
+    ]
+
+    public var interest: GuestInterest {
+        GuestInterest(
+            [
+                "/etc/network/interfaces", "/etc/network/interfaces.d/*", "/etc/netplan/*.yaml", "/usr/lib/netplan/*.yaml",
+                "/lib/netplan/*.yaml", "/etc/systemd/network/*.network", "/usr/lib/systemd/network/*.network",
+                "/lib/systemd/network/*.network", "/etc/sysconfig/network/ifcfg-*", "/etc/sysconfig/network-scripts/ifcfg-*",
+                "/etc/sysconfig/network-scripts/ifup-eth", "/etc/NetworkManager/NetworkManager.conf",
+                "/usr/sbin/NetworkManager", "/usr/sbin/wicked", "/usr/sbin/netplan", "/sbin/ifup", "/usr/sbin/ifup",
+                "/lib/systemd/systemd-networkd", "/usr/lib/systemd/systemd-networkd",
+            ] + Self.systemdLibraryDirectories.map { $0 + "/libsystemd-shared-*.so" })
+    }
+
+    public init() {}
+
+    public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
+        var net = facts.network
+        try readSystemdVersion(tree, facts: facts, into: &net)
+        var ifupdown = IfupdownReader()
+        ifupdown.read(tree)
+        net.ifupdown = IfupdownFacts(interfaces: ifupdown.interfaces, files: ifupdown.files.map(Evidence.path))
+        net.dhclientCalls += ifupdown.dhclientCalls
+        net.problems += ifupdown.problems
+        net.netplan = readNetplan(tree, problems: &net.problems)
+        net.networkdFiles = try readNetworkdFiles(tree, problems: &net.problems)
+
+        var managers: [NetworkManagerFacts] = []
+        for n in NetworkManagerFacts.Name.allCases {
+            var m = NetworkManagerFacts(name: n)
+            try fill(&m, tree, facts: facts, net: net)
+            m.installedEvidence.sort()
+            m.enabledEvidence.sort()
+            m.configEvidence.sort()
+            managers.append(m)
+        }
+        net.managers = managers
+        facts.network = net
+    }
+
+    func fill(_ m: inout NetworkManagerFacts, _ tree: GuestTree, facts: GuestFacts, net: NetworkFacts) throws {
+        let spec: (packages: [String], programs: [String], units: [String], sysv: [String])
+        switch m.name {
+        case .ifupdown:
+            spec = (["ifupdown", "ifupdown2", "ifupdown-ng"], ["/sbin/ifup", "/usr/sbin/ifup"], ["networking.service"], [])
+        case .systemdNetworkd:
+            spec = (
+                ["systemd-networkd"], ["/usr/lib/systemd/systemd-networkd", "/lib/systemd/systemd-networkd"],
+                ["systemd-networkd.service", "dbus-org.freedesktop.network1.service"], []
+            )
+        case .networkManager:
+            spec = (
+                ["network-manager", "NetworkManager"], ["/usr/sbin/NetworkManager"],
+                ["NetworkManager.service", "dbus-org.freedesktop.NetworkManager.service"], []
+            )
+        case .wicked:
+            spec = (["wicked"], ["/usr/sbin/wicked"], ["wicked.service", "wickedd.service"], [])
+        case .networkScripts:
+            spec = (["network-scripts"], ["/etc/sysconfig/network-scripts/ifup-eth", "/etc/rc.d/init.d/network"], ["network.service"], [])
+        case .netplan:
+            spec = (["netplan.io", "netplan"], ["/usr/sbin/netplan"], [], [])
+        }
+        for p in spec.packages {
+            if let pkg = facts.package(named: p) {
+                m.installed = true
+                m.installedEvidence.append(.structure("package \(pkg.name) \(pkg.fullVersion)"))
+            }
+        }
+        for prog in spec.programs where try tree.resolve(prog) != nil {
+            m.installed = true
+            m.installedEvidence.append(.path(prog))
+        }
+        for u in spec.units {
+            guard let state = net.unit(u) else { continue }
+            if state.masked {
+                m.masked = true
+                m.enabledEvidence += state.evidence
+            } else if state.enabled {
+                m.enabled = true
+                m.enabledEvidence += state.evidence
+            }
+        }
+        // On SUSE `network.service` is an alias link to wicked.service, not network-scripts; an
+        // absent link is the common case (`try?`: absence is the meaning).
+        if m.name == .networkScripts || m.name == .wicked,
+            let alias = try? tree.destination(ofSymbolicLink: "/etc/systemd/system/network.service"),
+            alias.hasSuffix("/wicked.service")
+        {
+            if m.name == .wicked {
+                m.enabled = true
+                m.enabledEvidence.append(.path("/etc/systemd/system/network.service"))
+            } else {
+                m.enabled = false
+                m.enabledEvidence = []
+            }
+        }
+        switch m.name {
+        case .ifupdown:
+            m.interfaces = net.ifupdown.interfaces
+            m.configEvidence = net.ifupdown.files
+        case .systemdNetworkd:
+            if let v = net.systemdVersion { m.version = String(v) }
+            for f in net.networkdFiles where !f.unmanaged {
+                let names = f.matchValues("Name")
+                let others = f.match.filter { !$0.hasPrefix("Name=") }
+                if names.isEmpty || !others.isEmpty {
+                    if !(names.allSatisfy { $0 == "lo" } && !names.isEmpty) { m.interfaces.append("*") }
+                } else {
+                    m.interfaces += names.filter { $0 != "lo" }
+                }
+                m.configEvidence.append(f.path)
+            }
+            if net.netplan.renderer == "networkd", !net.netplan.files.isEmpty {
+                // netplan's generator writes networkd files and enables networkd at boot.
+                m.enabled = true
+                m.enabledEvidence += net.netplan.files
+                m.interfaces += net.netplan.interfaces.filter { $0 != "lo" }
+                m.configEvidence += net.netplan.files
+            }
+        case .networkManager:
+            if m.installed {
+                // NetworkManager manages every device it is not told to leave alone.
+                m.interfaces = ["*"]
+                if try tree.resolve("/etc/NetworkManager/NetworkManager.conf") != nil {
+                    m.configEvidence.append(.path("/etc/NetworkManager/NetworkManager.conf"))
+                }
+            }
+            if net.netplan.renderer == "NetworkManager", !net.netplan.files.isEmpty {
+                m.configEvidence += net.netplan.files
+            }
+        case .wicked:
+            let files = try tree.glob("/etc/sysconfig/network", "ifcfg-*").filter { !$0.hasSuffix("ifcfg-lo") }
+            m.interfaces = files.map { String($0.split(separator: "/").last?.dropFirst("ifcfg-".count) ?? "") }
+            m.configEvidence = files.map(Evidence.path)
+        case .networkScripts:
+            let files = try tree.glob("/etc/sysconfig/network-scripts", "ifcfg-*").filter { !$0.hasSuffix("ifcfg-lo") }
+            m.interfaces = files.map { String($0.split(separator: "/").last?.dropFirst("ifcfg-".count) ?? "") }
+            m.configEvidence = files.map(Evidence.path)
+        case .netplan:
+            m.enabled = !net.netplan.files.isEmpty
+            m.enabledEvidence = net.netplan.files
+            m.interfaces = net.netplan.interfaces.filter { $0 != "lo" }
+            m.configEvidence = net.netplan.files
+            m.version = net.netplan.renderer
+        }
+        m.interfaces = Array(Set(m.interfaces)).sorted()
+    }
+
+    func readSystemdVersion(_ tree: GuestTree, facts: GuestFacts, into net: inout NetworkFacts) throws {
+        if let p = facts.package(named: "systemd"), let v = Int(p.upstreamVersion.prefix(while: { $0.isNumber })) {
+            net.systemdVersion = v
+            net.systemdVersionEvidence = p.evidence + [.structure("package systemd \(p.fullVersion)")]
+            return
+        }
+        for dir in Self.systemdLibraryDirectories {
+            for path in try tree.glob(dir, "libsystemd-shared-*.so") {
+                let name = path.split(separator: "/").last ?? ""
+                let digits = name.dropFirst("libsystemd-shared-".count).prefix(while: { $0.isNumber })
+                if let v = Int(digits) {
+                    net.systemdVersion = v
+                    net.systemdVersionEvidence = [.path(path)]
+                    return
+                }
+            }
+        }
+    }
+
+    func readNetplan(_ tree: GuestTree, problems: inout [String]) -> NetplanFacts {
+        var facts = NetplanFacts()
+        let files = (try? tree.mergedFiles(Self.netplanDirectories, pattern: "*.yaml")) ?? []
+        var renderer: String?
+        var interfaces: [String] = []
+        for path in files {
+            do {
+                guard let f = try tree.text(path) else { continue }
+                facts.files.append(.path(path))
+                let n = try NetplanFile(f.text)
+                if let r = n.renderer { renderer = r }
+                interfaces += n.devices.map(\.name)
+            } catch let e as ImageError {
+                problems.append(e.detail)
+            } catch {
+                problems.append("\(path): not valid YAML")
+            }
+        }
+        if !facts.files.isEmpty { facts.renderer = renderer ?? "networkd" }
+        facts.interfaces = Array(Set(interfaces)).sorted()
+        return facts
+    }
+
+    func readNetworkdFiles(_ tree: GuestTree, problems: inout [String]) throws -> [NetworkdFileFacts] {
+        var out: [NetworkdFileFacts] = []
+        for path in try tree.mergedFiles(Self.networkdDirectories, pattern: "*.network") {
+            do {
+                guard let f = try tree.text(path) else { continue }
+                let ini = IniFile(f.text)
+                let match = ini.settings.filter { $0.section == "Match" }.map { "\($0.key)=\($0.value)" }
+                let unmanaged = IniFile.isTrue(ini.values("Link", "Unmanaged").last)
+                let name = String(path.split(separator: "/").last ?? "")
+                out.append(NetworkdFileFacts(name: name, path: .path(path), match: match, unmanaged: unmanaged))
+            } catch let e as ImageError {
+                problems.append(e.detail)
+            }
+        }
+        return out
+    }
+}
