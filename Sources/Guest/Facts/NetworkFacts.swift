@@ -36,6 +36,10 @@ public struct NetworkFacts: Sendable, Hashable, Codable {
         problems = []
     }
 
+    /// The managers that count for `network-managers`: active ones except netplan, which counts
+    /// as its renderer (whose entry already includes netplan's interfaces).
+    public var activeManagers: [NetworkManagerFacts] { managers.filter { $0.isActive && $0.name != .netplan } }
+
     /// The facts of one manager.
     public func manager(_ name: NetworkManagerFacts.Name) -> NetworkManagerFacts? { managers.first { $0.name == name } }
     /// The state of one unit (`networking.service`), nil when neither enabled nor masked.
