@@ -68,9 +68,10 @@ public struct DpkgStatus: Sendable {
                 let value = String(line[line.index(after: colon)...]).trimmingASCIIWhitespace()
                 fields.append((name, value))
             } else {
-                note("line \(lineNumber): not a field: \(line.prefix(40))")
                 // The paragraph is damaged (truncated mid-field): drop it rather than guess.
-                fields = [("Damaged", "line \(lineNumber)")] + fields
+                if !fields.contains(where: { $0.0 == "Damaged" }) {
+                    fields = [("Damaged", "line \(lineNumber) '\(line.prefix(40))' is not a field")] + fields
+                }
             }
             if atEOF { break }
         }
@@ -84,7 +85,10 @@ public struct DpkgStatus: Sendable {
     /// The installed package a paragraph describes; nil when it is not installed.
     static func package(from fields: [(String, String)]) -> Result<InstalledPackage?, Reason> {
         func field(_ n: String) -> String? { fields.first { $0.0.lowercased() == n.lowercased() }?.1 }
-        if let damage = field("Damaged") { return .failure(Reason(reason: "damaged at \(damage), skipped")) }
+        if let damage = field("Damaged") {
+            let who = field("Package").map { "\($0): " } ?? ""
+            return .failure(Reason(reason: "\(who)damaged: \(damage), skipped"))
+        }
         guard let name = field("Package"), !name.isEmpty else { return .failure(Reason(reason: "no Package field")) }
         guard let status = field("Status") else { return .failure(Reason(reason: "\(name): no Status field")) }
         let words = status.split(separator: " ")
