@@ -79,7 +79,9 @@ public struct NetworkManagersInspector: Inspector {
                 m.installedEvidence.append(.structure("package \(pkg.name) \(pkg.fullVersion)"))
             }
         }
-        for prog in spec.programs where try tree.resolve(prog) != nil {
+        var seenPrograms = Set<String>()
+        for prog in spec.programs {
+            guard let c = try tree.canonical(prog), seenPrograms.insert(c).inserted else { continue }
             m.installed = true
             m.installedEvidence.append(.path(prog))
         }
@@ -114,13 +116,9 @@ public struct NetworkManagersInspector: Inspector {
         case .systemdNetworkd:
             if let v = net.systemdVersion { m.version = String(v) }
             for f in net.networkdFiles where !f.unmanaged {
-                let names = f.matchValues("Name")
-                let others = f.match.filter { !$0.hasPrefix("Name=") }
-                if names.isEmpty || !others.isEmpty {
-                    if !(names.allSatisfy { $0 == "lo" } && !names.isEmpty) { m.interfaces.append("*") }
-                } else {
-                    m.interfaces += names.filter { $0 != "lo" }
-                }
+                let names = Self.azureInterfaceNames(f)
+                guard !names.isEmpty else { continue }
+                m.interfaces += names
                 m.configEvidence.append(f.path)
             }
             if net.netplan.renderer == "networkd", !net.netplan.files.isEmpty {
@@ -157,6 +155,35 @@ public struct NetworkManagersInspector: Inspector {
             m.version = net.netplan.renderer
         }
         m.interfaces = Array(Set(m.interfaces)).sorted()
+    }
+
+    /// The interfaces of an Azure VM (an `hv_netvsc` Ethernet NIC, and its VF) a `.network` file
+    /// could configure, as its `Name=` patterns (`*` when it has none); empty when its `[Match]`
+    /// rules them out: only `lo`, a virtual `Kind=`, a non-Ethernet `Type=`, Wi-Fi keys, a
+    /// container `Virtualization=`, or `Driver=`s that are not Azure NIC drivers.
+    static func azureInterfaceNames(_ f: NetworkdFileFacts) -> [String] {
+        let azureDrivers = ["hv_netvsc", "mana", "mlx4_core", "mlx5_core", "mlx4_en", "mlx5_en"]
+        func values(_ k: String) -> [String] { f.matchValues(k) }
+        if !values("Kind").isEmpty || !values("WLANInterfaceType").isEmpty || !values("SSID").isEmpty
+            || !values("BSSID").isEmpty
+        {
+            return []
+        }
+        if let types = Optional(values("Type")), !types.isEmpty, !types.contains(where: { $0 == "ether" || $0 == "!wlan" }) {
+            return []
+        }
+        if let v = values("Virtualization").last, ["container", "docker", "lxc", "systemd-nspawn", "no", "false", "0"].contains(v) {
+            return []
+        }
+        let drivers = values("Driver")
+        if !drivers.isEmpty, !drivers.contains(where: { d in azureDrivers.contains { GuestInterest.glob(d, $0) } }) {
+            return []
+        }
+        let names = values("Name")
+        if names.isEmpty { return ["*"] }
+        let candidates = ["eth0", "eth1", "enP1s1", "enx000d3a123456", "ens5"]
+        let useful = names.filter { n in n != "lo" && (n.hasPrefix("!") || candidates.contains { GuestInterest.glob(n, $0) }) }
+        return useful
     }
 
     func readSystemdVersion(_ tree: GuestTree, facts: GuestFacts, into net: inout NetworkFacts) throws {
