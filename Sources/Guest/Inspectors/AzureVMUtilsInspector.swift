@@ -51,7 +51,7 @@ public struct AzureVMUtilsInspector: Inspector {
         return nil
     }
 
-    /// `v?N.N[.N]` then optionally `-`, `+` or `~` and letters, digits, `.`, `_`, `-`, `+`, `~`.
+    /// `v?N.N.N` then optionally `-`, `+` or `~` and letters, digits, `.`, `_`, `-`, `+`, `~`.
     static func isVersion(_ s: String) -> Bool {
         var chars = Substring(s)
         if chars.first == "v" { chars = chars.dropFirst() }
@@ -69,7 +69,7 @@ public struct AzureVMUtilsInspector: Inspector {
             chars = chars.dropFirst()
         }
         if digits > 0 { numbers += 1 }
-        guard numbers >= 3 || (numbers == 2 && digits > 0) else { return false }
+        guard numbers >= 3 else { return false }
         guard let sep = chars.first else { return true }
         guard sep == "-" || sep == "+" || sep == "~" else { return false }
         return chars.dropFirst().allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || "._-+~".contains($0) }
