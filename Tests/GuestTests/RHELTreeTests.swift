@@ -37,10 +37,13 @@ import Testing
         #expect(loop.problem?.contains("symlinks") == true)
     }
 
-    @Test func networkManagerAndIfcfgMACOnly() throws {
+    @Test func networkManagerAndSysVNetworkScriptsAreBothActive() throws {
         #expect(facts.network.manager(.networkManager)?.isActive == true)
-        #expect(facts.network.manager(.networkScripts)?.installed == false)
-        #expect(facts.network.activeManagers.map(\.name) == [.networkManager])
+        let scripts = try #require(facts.network.manager(.networkScripts))
+        #expect(scripts.installed)
+        #expect(scripts.enabledEvidence == [.path("/etc/rc.d/rc3.d/S10network")])
+        #expect(scripts.interfaces == ["eth0"])
+        #expect(facts.network.activeManagers.map(\.name) == [.networkManager, .networkScripts])
         #expect(facts.network.macOnlyMatches.map(\.kind) == ["ifcfg"])
         #expect(facts.network.systemdVersion == 252)
         #expect(facts.network.systemdVersionEvidence == [.path("/usr/lib64/systemd/libsystemd-shared-252.so")])

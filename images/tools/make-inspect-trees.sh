@@ -487,6 +487,9 @@ w "$R/etc/sysconfig/network-scripts/ifcfg-lo" <<'EOF'
 DEVICE=lo
 EOF
 e "$R/usr/sbin/NetworkManager"
+# network-scripts installed and started by its SysV link (no native network.service).
+printf '#!/bin/sh\n# network-scripts SysV service\n' | w "$R/etc/rc.d/init.d/network"
+l ../init.d/network "$R/etc/rc.d/rc3.d/S10network"
 w "$R/usr/lib/systemd/system/NetworkManager.service" <<'EOF'
 [Service]
 ExecStart=/usr/sbin/NetworkManager --no-daemon

@@ -3,7 +3,7 @@ import FileSystems
 
 /// Which systemd units start at boot: links in `*.wants/` and `*.requires/` folders, masks (a
 /// link to `/dev/null`), and SysV `rc?.d/S??name` links (systemd-sysv-generator turns them into
-/// `name.service`). Results go to `facts.network.units`, sorted by name.
+/// `name.service` when no native unit has that name). Results go to `facts.network.units`, sorted by name.
 public struct SystemdUnitsInspector: Inspector {
     public let name = "systemd-units"
     /// Unit folders, highest priority first (`/run` is never in an image).
@@ -62,6 +62,9 @@ public struct SystemdUnitsInspector: Inspector {
                 let n = Array(e.name)
                 guard n.count > 3, n[0] == "S", n[1].isNumber, n[2].isNumber else { continue }
                 let service = String(n[3...]) + ".service"
+                // systemd-sysv-generator makes a unit of an init script only when no native unit
+                // of that name exists (Debian ships both for networking and cloud-init).
+                guard try Self.unitFile(tree, service) == nil else { continue }
                 var u = unit(service)
                 u.enabled = true
                 u.evidence.append(.path(dir + "/" + e.name))
