@@ -16,7 +16,8 @@ public struct NetworkManagersInspector: Inspector {
     public var interest: GuestInterest {
         GuestInterest(
             [
-                "/etc/network/interfaces", "/etc/network/interfaces.d/*", "/etc/netplan/*.yaml", "/usr/lib/netplan/*.yaml",
+                // ifupdown's `source`/`source-directory` may name other folders: /etc/network is the usual home.
+                "/etc/network/**", "/etc/netplan/*.yaml", "/usr/lib/netplan/*.yaml",
                 "/lib/netplan/*.yaml", "/etc/systemd/network/*.network", "/usr/lib/systemd/network/*.network",
                 "/lib/systemd/network/*.network", "/etc/sysconfig/network/ifcfg-*", "/etc/sysconfig/network-scripts/ifcfg-*",
                 "/etc/sysconfig/network-scripts/ifup-eth", "/etc/NetworkManager/NetworkManager.conf",
