@@ -10,7 +10,9 @@ import Synchronization
 /// called, then kept in an index (paths with `/bin`, `/sbin`, `/lib*` folded onto `/usr`, so a
 /// merged-/usr guest's `/lib/x` matches a list's `/usr/lib/x` and the reverse).
 public final class DpkgDatabase: PackageDatabase {
+    /// The dpkg status file.
     public static let statusPath = "/var/lib/dpkg/status"
+    /// Where dpkg keeps each package's `.list` of files.
     public static let infoDirectory = "/var/lib/dpkg/info"
     /// The largest status file read (a real one is a few MiB).
     public static let maximumStatusSize = 64 << 20
@@ -19,7 +21,9 @@ public final class DpkgDatabase: PackageDatabase {
     /// At most this many bytes of `.list` files are read in all.
     public static let maximumListBytes = 256 << 20
 
+    /// `dpkg`.
     public var kind: String { "dpkg" }
+    /// The status file.
     public var evidence: String { Self.statusPath }
     /// Malformed paragraphs that were skipped.
     public let problems: [String]
@@ -49,10 +53,13 @@ public final class DpkgDatabase: PackageDatabase {
         problems = status.problems
     }
 
+    /// Every installed package, in status-file order.
     public func packages() throws -> [InstalledPackage] { installed }
 
+    /// Installed packages with this name.
     public func packages(named name: String) throws -> [InstalledPackage] { installed.filter { $0.name == name } }
 
+    /// Packages whose `.list` names `guestPath` (merged-/usr aware), sorted; builds the index on first use.
     public func owners(of guestPath: String) throws -> [String] {
         let key = Self.canonical(guestPath)
         if let hit = index.withLock({ $0 }) { return (hit[key] ?? []).sorted() }

@@ -3,15 +3,20 @@ import BlockIO
 /// azure-vm-utils: the package, or the version compiled into `azure-nvme-id` (a source install
 /// built with `cmake -DVERSION=…` stores it as its own C string).
 public struct AzureVMUtilsInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "azure-vm-utils"
+    /// Where azure-nvme-id is installed.
     public static let binaries = ["/usr/sbin/azure-nvme-id", "/usr/bin/azure-nvme-id"]
     /// The binary is about 50 KiB; more than this is not read.
     static let maximumBinarySize = 8 << 20
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest { GuestInterest(Self.binaries) }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var a = AzureVMUtilsFacts()
         a.package = facts.package(named: "azure-vm-utils")

@@ -5,11 +5,14 @@ import BlockIO
 /// (`/boot/loader/entries/*.conf`, the highest version first, as GRUB's `blscfg` sorts them), or
 /// `/etc/default/grub` `GRUB_DEFAULT` when there is no grub.cfg. Marks each kernel's `isDefault`.
 public struct BootLoaderInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "bootloader"
+    /// GRUB configurations read first (then `/boot/efi/EFI/*/grub.cfg`).
     public static let grubConfigs = ["/boot/grub/grub.cfg", "/boot/grub2/grub.cfg"]
     static let grubEnvironments = ["/boot/grub/grubenv", "/boot/grub2/grubenv"]
     static let blsDirectory = "/boot/loader/entries"
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(
             Self.grubConfigs + Self.grubEnvironments + [
@@ -17,8 +20,10 @@ public struct BootLoaderInspector: Inspector {
             ])
     }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var boot = BootFacts()
         do {

@@ -4,6 +4,7 @@ import Yams
 /// cloud-init: the package, the installed Python package's declared version and VF-filter
 /// marker, the `datasource_list` in effect, and what would stop it from running.
 public struct CloudInitInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "cloud-init"
     /// Folders that may hold the `cloudinit` Python package.
     public static let pythonSites = [
@@ -20,6 +21,7 @@ public struct CloudInitInspector: Inspector {
     static let disabledMarker = "/etc/cloud/cloud-init.disabled"
     static let maximumConfigFiles = 256
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(
             Self.pythonSites.flatMap {
@@ -28,8 +30,10 @@ public struct CloudInitInspector: Inspector {
                 + SystemdUnitsInspector.unitDirectories.flatMap { d in Self.unitNames.map { d + "/" + $0 } })
     }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var c = CloudInitFacts()
         c.package = facts.package(named: "cloud-init")

@@ -3,15 +3,20 @@ import BlockIO
 /// `dhclient` run directly by enabled units and `rc.local` (ifupdown hooks are found while
 /// reading its files), with the interfaces named.
 public struct DhclientInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "dhclient"
+    /// The rc.local scripts rc-local.service runs.
     public static let rcLocal = ["/etc/rc.local", "/etc/rc.d/rc.local"]
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(Self.rcLocal + SystemdUnitsInspector.unitDirectories.map { $0 + "/*.service" })
     }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var calls = facts.network.dhclientCalls
         for unit in facts.network.units where unit.enabled && !unit.masked && unit.name.hasSuffix(".service") {

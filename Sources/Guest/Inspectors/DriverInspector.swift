@@ -9,6 +9,7 @@ import FileSystems
 /// opened), without following symlinks (`build` and `source` point outside), and stops after
 /// `maximumEntries` entries.
 public struct DriverInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "drivers"
     /// Entries listed per kernel at most (a distribution kernel has about 6 000).
     public static let maximumEntries = 200_000
@@ -16,14 +17,17 @@ public struct DriverInspector: Inspector {
     static let moduleSuffixes = [".ko", ".ko.xz", ".ko.zst", ".ko.gz"]
     static let maximumConfigSize = 4 << 20
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest([
             "/lib/modules/*/**", "/usr/lib/modules/*/**", "/boot/config-*", "/lib/modules/*/modules.builtin",
         ])
     }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         for i in facts.kernels.indices {
             facts.kernels[i] = try inspectKernel(tree, facts.kernels[i])

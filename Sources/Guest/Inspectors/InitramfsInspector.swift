@@ -4,19 +4,24 @@ import BlockIO
 /// initramfs holds the udev rule (REQUIREMENTS.md `initramfs-rule`). Without a hook the images
 /// are not opened: listing one means decompressing tens of MiB.
 public struct InitramfsInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "initramfs"
+    /// The hooks azure-vm-utils installs for initramfs-tools and dracut.
     public static let hooks = [
         "/usr/share/initramfs-tools/hooks/azure-unmanaged-sriov",
         "/usr/lib/dracut/modules.d/97azure-unmanaged-sriov",
         "/lib/dracut/modules.d/97azure-unmanaged-sriov",
     ]
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(Self.hooks + ["/boot/initrd.img-*", "/boot/initramfs-*.img", "/boot/initrd-*"])
     }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var seen = Set<String>()
         var hooks: [Evidence] = []

@@ -4,8 +4,10 @@ import FileSystems
 /// Guest paths an inspector reads, as absolute glob patterns: `*` matches within one component,
 /// `**` any number of components. A stream-only source (a tarball) keeps the entries that match.
 public struct GuestInterest: Sendable, Hashable {
+    /// Absolute glob patterns (`*` within a component, `**` any depth).
     public let patterns: [String]
 
+    /// Creates a value from its fields.
     public init(_ patterns: [String]) { self.patterns = patterns }
 
     /// True when `path` matches one of the patterns.

@@ -6,18 +6,24 @@ import BlockIO
 /// `Driver=`, NetworkManager keyfiles with `mac-address=` and no `interface-name=`, ifcfg `HWADDR=`
 /// without `DEVICE=`.
 public struct InterfaceMatchInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "interface-matches"
+    /// NetworkManager keyfile folders.
     public static let networkManagerDirectories = [
         "/etc/NetworkManager/system-connections", "/usr/lib/NetworkManager/system-connections",
     ]
+    /// ifcfg folders (network-scripts, wicked).
     public static let ifcfgDirectories = ["/etc/sysconfig/network-scripts", "/etc/sysconfig/network"]
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(Self.networkManagerDirectories.map { $0 + "/*" } + Self.ifcfgDirectories.map { $0 + "/ifcfg-*" })
     }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var matches: [MACMatchFacts] = []
         var read: [Evidence] = []

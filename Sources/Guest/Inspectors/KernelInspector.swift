@@ -5,11 +5,14 @@ import FileSystems
 /// merged-/usr guest), its image and the version string in the image's header, its config, its
 /// initramfs path, and the package that owns it (none: a custom kernel).
 public struct KernelInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "kernels"
+    /// Where kernels keep their modules (both, for guests without merged /usr).
     public static let modulesRoots = ["/lib/modules", "/usr/lib/modules"]
     /// More kernels than this in one guest are not real: the rest are ignored (and said so).
     static let maximumKernels = 64
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest([
             "/lib/modules/*", "/usr/lib/modules/*", "/lib/modules/*/vmlinuz", "/usr/lib/modules/*/vmlinuz",
@@ -18,8 +21,10 @@ public struct KernelInspector: Inspector {
         ])
     }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var kernels: [String: KernelFacts] = [:]
         for root in try SystemdUnitsInspector.distinctDirectories(tree, Self.modulesRoots) {

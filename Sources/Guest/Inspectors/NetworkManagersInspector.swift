@@ -5,14 +5,18 @@ import FileSystems
 /// `SystemdUnitsInspector`), masked, and the interfaces each is configured for; ifupdown's
 /// interfaces files, netplan's YAML, systemd-networkd's `.network` files and systemd's version.
 public struct NetworkManagersInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "network-managers"
+    /// systemd-networkd folders, highest priority first (`/run` is never in an image).
     public static let networkdDirectories = ["/etc/systemd/network", "/usr/lib/systemd/network", "/lib/systemd/network"]
+    /// netplan folders, highest priority first.
     public static let netplanDirectories = ["/etc/netplan", "/usr/lib/netplan", "/lib/netplan"]
     static let systemdLibraryDirectories = [
         "/usr/lib/systemd", "/lib/systemd", "/usr/lib64/systemd", "/usr/lib/x86_64-linux-gnu/systemd",
         "/usr/lib/aarch64-linux-gnu/systemd",
     ]
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(
             [
@@ -26,8 +30,10 @@ public struct NetworkManagersInspector: Inspector {
             ] + Self.systemdLibraryDirectories.map { $0 + "/libsystemd-shared-*.so" })
     }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var net = facts.network
         try readSystemdVersion(tree, facts: facts, into: &net)

@@ -5,13 +5,17 @@ import BlockIO
 /// Symlinks are followed inside the guest (`/etc/os-release` → `../usr/lib/os-release` is the
 /// usual case); the evidence is the path read and, when different, the file it resolved to.
 public struct OSReleaseInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "os-release"
+    /// The guest paths this inspector reads.
     public let interest = GuestInterest(["/etc/os-release", "/usr/lib/os-release"])
     /// os-release files are tiny; anything larger is not one.
     static let maximumSize = 64 << 10
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         for path in ["/etc/os-release", "/usr/lib/os-release"] {
             do {

@@ -13,6 +13,7 @@ public struct PackageDatabaseLocator: Sendable {
     /// Opens the database of `tree` (the file at `path`); throws `ImageError` when it cannot.
     public let open: @Sendable (GuestTree) throws -> any PackageDatabase
 
+    /// Creates a value from its fields.
     public init(kind: String, path: String, open: @escaping @Sendable (GuestTree) throws -> any PackageDatabase) {
         self.kind = kind
         self.path = path
@@ -22,6 +23,7 @@ public struct PackageDatabaseLocator: Sendable {
 
 /// Finds the package database, opens it and records the packages of interest.
 public struct PackageDatabaseInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "package-database"
 
     /// The databases that can be read, in the order tried. The rpm readers plug in here, one
@@ -56,13 +58,16 @@ public struct PackageDatabaseInspector: Inspector {
         namesOfInterest.contains(name) || prefixesOfInterest.contains { name.hasPrefix($0) }
     }
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(
             Self.locators.map(\.path) + Self.rpmPaths.map(\.path) + ["/var/lib/dpkg/info/*.list", "/var/lib/rpm/**"])
     }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         for locator in Self.locators {
             guard try tree.resolve(locator.path, followFinal: false) != nil else { continue }

@@ -5,6 +5,7 @@ import FileSystems
 /// link to `/dev/null`), and SysV `rc?.d/S??name` links (systemd-sysv-generator turns them into
 /// `name.service` when no native unit has that name). Results go to `facts.network.units`, sorted by name.
 public struct SystemdUnitsInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "systemd-units"
     /// Unit folders, highest priority first (`/run` is never in an image).
     public static let unitDirectories = [
@@ -17,14 +18,17 @@ public struct SystemdUnitsInspector: Inspector {
     /// At most this many entries are read in one `.wants` folder.
     static let maximumEntries = 10_000
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(
             Self.unitDirectories.flatMap { [$0 + "/*", $0 + "/*.wants/*", $0 + "/*.requires/*"] }
                 + Self.sysvDirectories.map { $0 + "/*" })
     }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var units: [String: UnitFacts] = [:]
         func unit(_ n: String) -> UnitFacts { units[n] ?? UnitFacts(name: n) }

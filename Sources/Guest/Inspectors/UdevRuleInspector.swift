@@ -4,11 +4,14 @@ import FileSystems
 /// The SR-IOV rule `10-azure-unmanaged-sriov.rules` in every directory udev reads, and the
 /// older Mellanox-only drop-ins left by earlier advice (REQUIREMENTS.md `udev-rule`).
 public struct UdevRuleInspector: Inspector {
+    /// The inspector's name in problems.
     public let name = "udev-rule"
+    /// The older NetworkManager drop-in that leaves only Mellanox VFs alone.
     public static let networkManagerDropIns = [
         "/etc/NetworkManager/conf.d/99-azure-unmanaged-devices.conf",
         "/usr/lib/NetworkManager/conf.d/99-azure-unmanaged-devices.conf",
     ]
+    /// The older networkd file that leaves only Mellanox VFs alone.
     public static let networkdDropIns = [
         "/etc/systemd/network/99-azure-unmanaged-devices.network",
         "/usr/lib/systemd/network/99-azure-unmanaged-devices.network",
@@ -16,14 +19,17 @@ public struct UdevRuleInspector: Inspector {
     ]
     static let maximumRuleSize = 256 << 10
 
+    /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(
             UdevRuleFacts.directories.map { $0 + "/" + UdevRuleFacts.fileName } + Self.networkManagerDropIns
                 + Self.networkdDropIns)
     }
 
+    /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var udev = UdevRuleFacts()
         var seenDirectories = Set<String>()
