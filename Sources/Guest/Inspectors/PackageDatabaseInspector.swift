@@ -2,22 +2,29 @@ import BlockIO
 
 /// How a package database is found and opened: the seam every database plugs into.
 ///
-/// The inspector tries `PackageDatabaseInspector.locators` in order; the first whose `path`
-/// exists is opened (an error opening it is the database's `unreadable` reason, never an empty
-/// package list).
+/// The inspector asks `PackageDatabaseInspector.locators` in order; the first that returns a
+/// database wins. A locator that finds its file but cannot read it throws, and the error becomes
+/// the database's `unreadable` reason (never an empty package list).
 public struct PackageDatabaseLocator: Sendable {
-    /// `dpkg`, `rpm-sqlite`, `rpm-bdb`, `rpm-ndb`.
-    public let kind: String
-    /// The guest path whose existence selects this database.
-    public let path: String
-    /// Opens the database of `tree` (the file at `path`); throws `ImageError` when it cannot.
-    public let open: @Sendable (GuestTree) throws -> any PackageDatabase
+    /// `dpkg` or `rpm`: names the locator in evidence when its database cannot be read.
+    public let name: String
+    /// Every guest path it may read first (for `GuestInterest` and "where we looked" evidence).
+    public let paths: [String]
+    /// Opens the database of `tree`: nil when the guest has none of its files; throws `ImageError`
+    /// when one exists but cannot be read.
+    public let open: @Sendable (GuestTree) throws -> (any PackageDatabase)?
 
-    /// Creates a value from its fields.
-    public init(kind: String, path: String, open: @escaping @Sendable (GuestTree) throws -> any PackageDatabase) {
-        self.kind = kind
-        self.path = path
+    /// A locator from its name, paths and opening function.
+    public init(name: String, paths: [String], open: @escaping @Sendable (GuestTree) throws -> (any PackageDatabase)?) {
+        self.name = name
+        self.paths = paths
         self.open = open
+    }
+
+    /// dpkg: `/var/lib/dpkg/status`.
+    public static let dpkg = PackageDatabaseLocator(name: "dpkg", paths: [DpkgDatabase.statusPath]) { tree in
+        guard try tree.resolve(DpkgDatabase.statusPath, followFinal: false) != nil else { return nil }
+        return try DpkgDatabase(tree: tree)
     }
 }
 
@@ -26,15 +33,13 @@ public struct PackageDatabaseInspector: Inspector {
     /// The inspector's name in problems.
     public let name = "package-database"
 
-    /// The databases that can be read, in the order tried. The rpm readers plug in here, one
-    /// line each, before the dpkg entry or after it:
-    /// `PackageDatabaseLocator(kind: "rpm-sqlite", path: "/var/lib/rpm/rpmdb.sqlite") { try RPMSQLiteDatabase(tree: $0) }`.
-    public static let locators: [PackageDatabaseLocator] = [
-        PackageDatabaseLocator(kind: "dpkg", path: DpkgDatabase.statusPath) { try DpkgDatabase(tree: $0) }
-    ]
+    /// The databases that can be read, in the order tried. The rpm readers plug in with one line:
+    /// `PackageDatabaseLocator(name: "rpm", paths: RPMDatabaseLocator.paths) { try RPMDatabaseLocator.open($0) }`.
+    public static let locators: [PackageDatabaseLocator] = [.dpkg]
 
     /// rpm databases recognized by path (RHEL 9/Fedora SQLite, RHEL 8 Berkeley DB, SUSE ndb). When
-    /// one exists and no locator reads it, the database is "not readable: rpm support missing".
+    /// one exists and no locator opened a database, the database is "not readable: rpm support
+    /// missing" (no rpm locator), or "not readable: <path> is empty" (the rpm locator skipped it).
     public static let rpmPaths: [(kind: String, path: String)] = [
         ("rpm-sqlite", "/var/lib/rpm/rpmdb.sqlite"),
         ("rpm-sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite"),
@@ -61,7 +66,7 @@ public struct PackageDatabaseInspector: Inspector {
     /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(
-            Self.locators.map(\.path) + Self.rpmPaths.map(\.path) + ["/var/lib/dpkg/info/*.list", "/var/lib/rpm/**"])
+            Self.locators.flatMap(\.paths) + Self.rpmPaths.map(\.path) + ["/var/lib/dpkg/info/*.list", "/var/lib/rpm/**"])
     }
 
     /// Creates the inspector (it has no settings).
@@ -70,10 +75,11 @@ public struct PackageDatabaseInspector: Inspector {
     /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         for locator in Self.locators {
-            guard try tree.resolve(locator.path, followFinal: false) != nil else { continue }
-            var db = PackageDatabaseFacts(kind: locator.kind, evidence: [.path(locator.path)])
+            var db = PackageDatabaseFacts(kind: locator.name)
             do {
-                let opened = try locator.open(tree)
+                guard let opened = try locator.open(tree) else { continue }
+                db.kind = opened.kind
+                db.evidence = [.path(opened.evidence)]
                 let all = try opened.packages()
                 db.packageCount = all.count
                 if let dpkg = opened as? DpkgDatabase {
@@ -86,17 +92,21 @@ public struct PackageDatabaseInspector: Inspector {
                 }
                 facts.packages = packages.sorted()
                 facts.database = opened
-            } catch let e as ImageError {
-                db.unreadable = "not readable: \(e.detail)"
             } catch {
-                db.unreadable = "not readable: \(error)"
+                let present = try locator.paths.filter { try tree.resolve($0, followFinal: false) != nil }
+                db.kind = Self.rpmPaths.first { present.contains($0.path) }?.kind ?? locator.name
+                db.evidence = present.map(Evidence.path)
+                db.unreadable = "not readable: " + ((error as? ImageError)?.description ?? "\(error)")
+                facts.packages = []
             }
             facts.packageDatabase = db
             return
         }
+        let rpmLocator = Self.locators.contains { $0.name == "rpm" }
         for (kind, path) in Self.rpmPaths where try tree.resolve(path) != nil {
             facts.packageDatabase = PackageDatabaseFacts(
-                kind: kind, evidence: [.path(path)], unreadable: "not readable: rpm support missing")
+                kind: kind, evidence: [.path(path)],
+                unreadable: rpmLocator ? "not readable: \(path) is empty" : "not readable: rpm support missing")
             return
         }
         facts.packageDatabase = PackageDatabaseFacts(
