@@ -109,6 +109,22 @@ import Testing
         #expect(reasons[2].contains("not terminated"))
     }
 
+    @Test func yamlAliasBombIsNotExpanded() throws {
+        let root = try Trees.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1..<12 { bomb += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        try Trees.write(root, "/etc/cloud/cloud.cfg", bomb + "datasource_list: [ Azure ]\n")
+        try Trees.write(
+            root, "/etc/netplan/50.yaml",
+            bomb + "network:\n  version: 2\n  ethernets:\n    eth0:\n      match: {macaddress: '00:0d:3a:00:00:01'}\n")
+        let start = ContinuousClock.now
+        let facts = GuestInspector.inspect(GuestTree(root: try DirectoryFileSystem(path: root)))
+        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(facts.cloudInit.datasourceList == ["Azure"])
+        #expect(facts.network.macOnlyMatches.map(\.location) == ["ethernets.eth0"])
+    }
+
     @Test func modulesWalkIsBounded() throws {
         #expect(DriverInspector.maximumEntries == 200_000)
     }

@@ -105,11 +105,11 @@ public struct CloudInitInspector: Inspector {
             do {
                 guard let f = try tree.text(path) else { continue }
                 read.append(.path(path))
-                let doc = try Yams.load(yaml: f.text)
-                guard let map = doc as? [String: Any], let value = map["datasource_list"] else { continue }
-                if let list = value as? [Any] {
-                    c.datasourceList = list.map { "\($0)" }
-                } else if let s = value as? String {
+                // Composed as nodes and read by key: aliases are never expanded (no alias bomb).
+                guard let value = try Yams.compose(yaml: f.text)?.value("datasource_list") else { continue }
+                if let list = value.sequence {
+                    c.datasourceList = list.prefix(256).map { $0.string ?? "?" }
+                } else if let s = value.string, value.scalar != nil {
                     // `datasource_list: Azure` is not a list; cloud-init would reject it.
                     c.datasourceList = [s]
                     c.problems.append("\(path): datasource_list is not a list")

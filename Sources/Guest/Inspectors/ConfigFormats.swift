@@ -56,28 +56,33 @@ struct NetplanFile {
     var devices: [Device] = []
 
     /// Parses a netplan document; throws when it is not valid YAML.
+    ///
+    /// Composed as YAML nodes and read key by key (never converted whole): aliases stay shared, so
+    /// an alias bomb costs nothing unless the keys read lead into it.
     init(_ text: String) throws {
-        guard let doc = try Yams.load(yaml: text) as? [String: Any], let network = doc["network"] as? [String: Any] else {
-            return
-        }
-        renderer = network["renderer"] as? String
+        guard let network = try Yams.compose(yaml: text)?.value("network"), network.mapping != nil else { return }
+        renderer = network.value("renderer")?.string
         for kind in ["ethernets", "bonds", "bridges", "vlans", "wifis", "modems", "tunnels", "vrfs"] {
-            guard let map = network[kind] as? [String: Any] else { continue }
-            for name in map.keys.sorted() {
+            guard let map = network.value(kind)?.mapping else { continue }
+            for (key, dev) in map.prefix(NetplanFile.maximumDevices) {
+                guard let name = key.string else { continue }
                 var d = Device(kind: kind, name: name)
-                if let dev = map[name] as? [String: Any], let match = dev["match"] as? [String: Any] {
-                    d.matchMAC = match["macaddress"].map { "\($0)" }
-                    if let drv = match["driver"] as? [Any] {
-                        d.matchDriver = drv.map { "\($0)" }.joined(separator: " ")
+                if let match = dev.value("match"), match.mapping != nil {
+                    d.matchMAC = match.value("macaddress")?.string
+                    if let list = match.value("driver")?.sequence {
+                        d.matchDriver = list.prefix(64).compactMap { $0.string }.joined(separator: " ")
                     } else {
-                        d.matchDriver = match["driver"].map { "\($0)" }
+                        d.matchDriver = match.value("driver")?.string
                     }
-                    d.matchName = match["name"].map { "\($0)" }
+                    d.matchName = match.value("name")?.string
                 }
                 devices.append(d)
             }
         }
+        devices.sort { ($0.kind, $0.name) < ($1.kind, $1.name) }
     }
+
+    static let maximumDevices = 4096
 }
 
 extension GuestTree {
@@ -93,4 +98,9 @@ extension GuestTree {
         }
         return byName.keys.sorted().compactMap { byName[$0] }
     }
+}
+
+extension Node {
+    /// The value of a mapping's key (nil for other nodes or a missing key).
+    func value(_ key: String) -> Node? { self[key] }
 }
