@@ -1,8 +1,9 @@
 import BlockIO
 import FileSystems
 import Foundation
-import Guest
 import Testing
+
+@testable import Guest
 
 /// Bad input gives a reason in the facts, never a crash.
 @Suite struct DamagedInputTests {
@@ -125,7 +126,13 @@ import Testing
         #expect(facts.network.macOnlyMatches.map(\.location) == ["ethernets.eth0"])
     }
 
-    @Test func modulesWalkIsBounded() throws {
+    @Test func modulesWalkIsBoundedAndSaysSo() throws {
         #expect(DriverInspector.maximumEntries == 200_000)
+        let tree = try Trees.tree("inspect-debian12")
+        var facts = GuestFacts()
+        try KernelInspector().inspect(tree, into: &facts)
+        try DriverInspector(entryLimit: 5).inspect(tree, into: &facts)
+        #expect(facts.kernels[0].problems.contains("modules walk stopped after 5 entries below /lib/modules/6.1.0-28-cloud-amd64"))
+        #expect(facts.kernels[0].drivers.contains { $0.presence == .missing })
     }
 }

@@ -11,11 +11,12 @@ import Testing
         let path = try Fixtures.path("debian12-disk/\(file)")
         let start = Date()
         let image = try GuestImage.open(path)
+        let openBytes = image.counter.bytes
         let facts = GuestInspector.inspect(image.tree)
         let seconds = Date().timeIntervalSince(start)
         let folder = GuestInspector.inspect(try GuestImage.open(try Fixtures.path("debian12-tree/rootfs")).tree)
         let bytes = image.counter.bytes
-        print("inspect \(file): \(bytes) bytes in \(image.counter.reads) reads, \(seconds) s")
+        print("inspect \(file): \(bytes) bytes (\(openBytes) to open) in \(image.counter.reads) reads, \(seconds) s")
         #expect(facts.os == folder.os)
         // mkfs.ext4 -d gave every file the fixture's fixed time: compare all but the install times.
         #expect(facts.packages.map(\.fullVersion) == folder.packages.map(\.fullVersion))

@@ -25,7 +25,13 @@ public struct DriverInspector: Inspector {
     }
 
     /// Creates the inspector (it has no settings).
-    public init() {}
+    /// Entries listed per kernel by this inspector (tests use a small bound).
+    let entryLimit: Int
+
+    /// Creates the inspector with the default bound.
+    public init() { entryLimit = Self.maximumEntries }
+
+    init(entryLimit: Int) { self.entryLimit = entryLimit }
 
     /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
@@ -47,29 +53,38 @@ public struct DriverInspector: Inspector {
         let dir = k.modulesDirectory.value
         let wanted = Set(DriverFacts.required.map(\.name))
         var files: [String: String] = [:]
-        var queue = [dir]
+        // Resolved once: the walk then lists directories of that one file system by inner path
+        // (nothing mounts below a modules directory), without re-resolving each guest path.
+        guard let top = try tree.resolve(dir), top.attributes.type == .directory else {
+            k.problems.append("\(dir) is not a directory")
+            return k
+        }
+        let fs = top.mount.fileSystem
+        var queue: [(inner: FSPath, guest: String)] = [(top.path, dir)]
         var entries = 0
         var head = 0
         walk: while head < queue.count {
-            let current = queue[head]
+            let (inner, guest) = queue[head]
             head += 1
             let list: [DirectoryEntry]
             do {
-                list = try tree.list(current) ?? []
+                list = try fs.contents(ofDirectory: inner).sorted { $0.name < $1.name }
             } catch let e as ImageError {
-                k.problems.append("cannot list \(current): \(e.detail)")
+                k.problems.append("cannot list \(guest): \(e.detail)")
                 continue
             }
             for e in list {
                 entries += 1
-                if entries > Self.maximumEntries {
-                    k.problems.append("modules walk stopped after \(Self.maximumEntries) entries below \(dir)")
+                if entries > entryLimit {
+                    k.problems.append("modules walk stopped after \(entryLimit) entries below \(dir)")
                     break walk
                 }
                 if e.type == .directory {
-                    if queue.count < Self.maximumDirectories { queue.append(current + "/" + e.name) }
+                    if queue.count < Self.maximumDirectories, let next = try? inner.appending(e.name) {
+                        queue.append((next, guest + "/" + e.name))
+                    }
                 } else if e.type == .regular, let m = Self.moduleName(e.name), wanted.contains(m), files[m] == nil {
-                    files[m] = current + "/" + e.name
+                    files[m] = guest + "/" + e.name
                 }
             }
         }

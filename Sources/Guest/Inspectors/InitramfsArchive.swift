@@ -55,7 +55,7 @@ struct InitramfsArchive {
     static func skipZeros(_ fs: any FileSystem, _ path: FSPath, from offset: UInt64, size: UInt64) throws -> UInt64 {
         var at = offset
         while at < size {
-            let chunk = try fs.read(path, at: at, count: 4096)
+            let chunk = try fs.read(path, at: at, count: 64 << 10)
             guard !chunk.isEmpty else { return size }
             if let nz = chunk.firstIndex(where: { $0 != 0 }) { return at + UInt64(nz) }
             at += UInt64(chunk.count)
