@@ -39,3 +39,90 @@ import TestSupport
         #expect(try listing.differences(from: fs) == [])
     }
 }
+
+extension BtrfsFileSystemTests {
+    /// `btrfs subvolume list -p -a`: "ID 257 gen 10 parent 256 top level 256 path <FS_TREE>/@/home".
+    @Test(arguments: variants)
+    func subvolumesAgreeWithBtrfsSubvolumeList(variant: String) throws {
+        let fs = try Self.open(variant)
+        var expected: [BtrfsSubvolume] = []
+        for line in try Self.reference(variant, "subvolume-list.txt").split(separator: "\n") {
+            let f = line.split(separator: " ").map(String.init)
+            let path = f[f.count - 1].replacingOccurrences(of: "<FS_TREE>/", with: "")
+            guard let id = UInt64(f[1]), let parent = UInt64(f[5]) else { continue }
+            expected.append(BtrfsSubvolume(id: id, parentID: parent, path: path))
+        }
+        #expect(expected.count == 5)
+        let ours = try fs.subvolumes()
+        #expect(ours.first == BtrfsSubvolume(id: 5, parentID: 0, path: ""))
+        #expect(Array(ours.dropFirst()) == expected)
+        for s in expected {
+            #expect(try fs.subvolume(path: s.path).subvolumeID == s.id)
+            #expect(try fs.subvolume(path: "/" + s.path).subvolumeID == s.id)
+            #expect(try fs.subvolume(id: s.id).subvolumeID == s.id)
+        }
+        // subvolid= and subvol= give the same tree.
+        let byID = try fs.subvolume(id: 257)
+        let byPath = try fs.subvolume(path: "@/home")
+        #expect(try byID.contents(of: FSPath("/etc/hostname"), limit: 100) == Array("common\n".utf8))
+        #expect(try byPath.attributes(of: FSPath("/files/size-60")) == byID.attributes(of: FSPath("/files/size-60")))
+    }
+
+    @Test func subvolumeLookupRefusesMissingPathsAndPlainDirectories() throws {
+        let fs = try Self.open("dup")
+        #expect(throws: ImageError.self) { try fs.subvolume(path: "@/nothing") }
+        #expect(throws: ImageError.self) { try fs.subvolume(id: 9999) }
+        do {
+            _ = try fs.subvolume(path: "@/etc")
+            Issue.record("a plain directory is not a subvolume")
+        } catch let e as ImageError {
+            #expect(e.kind == .unsupported)
+        }
+    }
+
+    /// blkid -p -o export: TYPE, UUID, LABEL.
+    @Test(arguments: variants)
+    func identityEqualsBlkid(variant: String) throws {
+        var tags: [String: String] = [:]
+        for line in try Self.reference(variant, "blkid.txt").split(separator: "\n") {
+            let kv = line.split(separator: "=", maxSplits: 1).map(String.init)
+            if kv.count == 2 { tags[kv[0]] = kv[1] }
+        }
+        let device = try FileDevice(path: Fixtures.path("btrfs-subvols/\(variant)/btrfs.img"))
+        #expect(BtrfsFileSystem.matches(device))
+        let fs = try #require(try FileSystemProbe.open(device))
+        #expect(fs.typeName == "btrfs")
+        #expect(fs.identity == FileSystemIdentity(type: tags["TYPE"] ?? "", uuid: tags["UUID"], label: tags["LABEL"]))
+    }
+
+    /// Random access reads only the extents it needs and equals the same slice of the whole file,
+    /// across compressed extent boundaries (128 KiB) and holes, for each compression.
+    @Test(arguments: ["/compressible/text-300k", "/home/compressible/text-300k", "/srv/compressible/text-300k",
+        "/compressible/text-holes", "/files/sparse", "/extra/prealloc-partly-written", "/extra/holes-tail"])
+    func randomAccessReadsEqualSlicesOfTheWholeFile(path: String) throws {
+        let counter = ReadCounter()
+        let device = CountingDevice(try FileDevice(path: Fixtures.path("btrfs-subvols/dup/btrfs.img")), counter: counter)
+        let fs = try BtrfsFileSystem(device: device)
+        let p = try FSPath(path)
+        let size = try #require(try fs.attributes(of: p)).size
+        let whole = try fs.contents(of: p, limit: Int(size))
+        #expect(whole.count == Int(size))
+        for (offset, count) in [(0, 10), (131_000, 2000), (131_072, 5), (262_100, 100_000), (Int(size) - 3, 10), (Int(size), 5)] {
+            guard offset <= whole.count else { continue }
+            let part = try fs.read(p, at: UInt64(offset), count: count)
+            #expect(part == Array(whole[offset..<min(whole.count, offset + count)]), "\(path) at \(offset)")
+        }
+        let before = counter.bytes
+        _ = try fs.read(p, at: size / 2, count: 100)
+        #expect(counter.bytes - before <= 256 << 10, "one small read costs at most a tree path and one extent")
+    }
+
+    /// Opening and reading /etc/os-release costs a few tree blocks, not the image.
+    @Test func openingAndReadingOneFileReadsLittle() throws {
+        let counter = ReadCounter()
+        let device = CountingDevice(try FileDevice(path: Fixtures.path("btrfs-subvols/dup/btrfs.img")), counter: counter)
+        let fs = try BtrfsFileSystem(device: device)
+        #expect(try fs.contents(of: FSPath("/etc/os-release"), limit: 4096).count == 55)
+        #expect(counter.bytes < 512 << 10, "read \(counter.bytes) bytes in \(counter.reads) reads")
+    }
+}

@@ -8,6 +8,12 @@ public struct BtrfsSubvolume: Sendable, Equatable, Codable {
     public var parentID: UInt64
     /// Path from the top level, without a leading slash ("@/home"); "" for the top level.
     public var path: String
+
+    public init(id: UInt64, parentID: UInt64, path: String) {
+        self.id = id
+        self.parentID = parentID
+        self.path = path
+    }
 }
 
 extension BtrfsFileSystem {

@@ -6,6 +6,8 @@ struct BtrfsTreeRoot: Sendable, Hashable {
     var id: UInt64
     var logical: UInt64
     var level: UInt8
+    /// Device offset of the field that holds `logical` (superblock or ROOT_ITEM), for errors.
+    var referencedAt: UInt64?
 }
 
 /// A subvolume's fs tree and the objectid of its root directory (from its ROOT_ITEM).
@@ -43,7 +45,8 @@ final class BtrfsVolume: Sendable {
         for c in sb.systemChunks { try map.add(c) }
         // The chunk tree lives in SYSTEM chunks, so the bootstrap map is enough to walk it.
         let boot = BtrfsVolume(device: device, superblock: sb, chunkMap: map)
-        let chunkRoot = BtrfsTreeRoot(id: Btrfs.chunkTreeObjectID, logical: sb.chunkTree, level: sb.chunkRootLevel)
+        let chunkRoot = BtrfsTreeRoot(
+            id: Btrfs.chunkTreeObjectID, logical: sb.chunkTree, level: sb.chunkRootLevel, referencedAt: sb.offset + 0x58)
         var chunks: [BtrfsChunk] = []
         try boot.walk(
             chunkRoot, from: BtrfsKey(Btrfs.firstChunkTreeObjectID, Btrfs.chunkItem, 0),
@@ -59,7 +62,9 @@ final class BtrfsVolume: Sendable {
     }
 
     var rootTree: BtrfsTreeRoot {
-        BtrfsTreeRoot(id: Btrfs.rootTreeObjectID, logical: superblock.rootTree, level: superblock.rootLevel)
+        BtrfsTreeRoot(
+            id: Btrfs.rootTreeObjectID, logical: superblock.rootTree, level: superblock.rootLevel,
+            referencedAt: superblock.offset + 0x50)
     }
 
     /// Reads `count` bytes at a logical address (one chunk, first copy).
@@ -121,7 +126,7 @@ final class BtrfsVolume: Sendable {
         var seen = Set<UInt64>()
         var path: [UInt64] = []
         _ = try visit(
-            root.logical, level: root.level, referencedAt: nil, from: from, through: through,
+            root.logical, level: root.level, referencedAt: root.referencedAt, from: from, through: through,
             predecessor: predecessor, seen: &seen, path: &path, body)
     }
 
@@ -195,13 +200,14 @@ final class BtrfsVolume: Sendable {
             }
             try r.skip(168)  // 0x00 inode item (160), 0xa0 generation
             let rootDir = try r.u64le()  // 0xa8 root_dirid
+            let bytenrAt = r.offset
             let bytenr = try r.u64le()  // 0xb0 bytenr
             try r.seek(to: 238)
             let level = try r.u8()  // 0xee level
             guard level < Btrfs.maxLevel else {
                 throw ImageError(Btrfs.layer, .corrupt, "tree \(id) has level \(level)", at: r.offset - 1)
             }
-            found = BtrfsSubvolumeRoot(tree: BtrfsTreeRoot(id: id, logical: bytenr, level: level), rootDirectory: rootDir)
+            found = BtrfsSubvolumeRoot(tree: BtrfsTreeRoot(id: id, logical: bytenr, level: level, referencedAt: bytenrAt), rootDirectory: rootDir)
             return true
         }
         if let found { roots.withLock { $0[id] = found } }
