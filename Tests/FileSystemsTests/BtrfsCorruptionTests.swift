@@ -1,7 +1,8 @@
 import BlockIO
-@testable import FileSystems
-import Testing
 import TestSupport
+import Testing
+
+@testable import FileSystems
 
 /// Exact corruptions of the btrfs fixture, patched in memory, each asserting the error kind and
 /// that the layer and device offset are named.
@@ -124,8 +125,10 @@ import TestSupport
 
     /// The first extent of compressible/text-300k in @ (zstd), @/home (zlib) and @/srv (lzo),
     /// with ram_bytes shrunk to one page: decompression stops at the cap.
-    @Test(arguments: [("/compressible/text-300k", "zstd"), ("/home/compressible/text-300k", "zlib"),
-        ("/srv/compressible/text-300k", "lzo")])
+    @Test(arguments: [
+        ("/compressible/text-300k", "zstd"), ("/home/compressible/text-300k", "zlib"),
+        ("/srv/compressible/text-300k", "lzo"),
+    ])
     func compressedExtentInflatingPastRamBytes(path: String, algorithm: String) throws {
         let dev = try BtrfsPatchedDevice(fixture: "dup")
         let loc = try BtrfsLocator(dev)

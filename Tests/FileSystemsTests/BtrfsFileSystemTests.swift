@@ -1,8 +1,8 @@
 import BlockIO
 import FileSystems
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The fixture images of images/fixtures/btrfs-subvols.sh compared with what the kernel showed
 /// through read-only loop mounts, `btrfs subvolume list` and blkid.
@@ -97,17 +97,22 @@ extension BtrfsFileSystemTests {
 
     /// Random access reads only the extents it needs and equals the same slice of the whole file,
     /// across compressed extent boundaries (128 KiB) and holes, for each compression.
-    @Test(arguments: ["/compressible/text-300k", "/home/compressible/text-300k", "/srv/compressible/text-300k",
-        "/compressible/text-holes", "/files/sparse", "/extra/prealloc-partly-written", "/extra/holes-tail"])
+    @Test(arguments: [
+        "/compressible/text-300k", "/home/compressible/text-300k", "/srv/compressible/text-300k",
+        "/compressible/text-holes", "/files/sparse", "/extra/prealloc-partly-written", "/extra/holes-tail",
+    ])
     func randomAccessReadsEqualSlicesOfTheWholeFile(path: String) throws {
         let counter = ReadCounter()
-        let device = CountingDevice(try FileDevice(path: Fixtures.path("btrfs-subvols/dup/btrfs.img")), counter: counter)
+        let device = CountingDevice(
+            try FileDevice(path: Fixtures.path("btrfs-subvols/dup/btrfs.img")), counter: counter)
         let fs = try BtrfsFileSystem(device: device)
         let p = try FSPath(path)
         let size = try #require(try fs.attributes(of: p)).size
         let whole = try fs.contents(of: p, limit: Int(size))
         #expect(whole.count == Int(size))
-        for (offset, count) in [(0, 10), (131_000, 2000), (131_072, 5), (262_100, 100_000), (Int(size) - 3, 10), (Int(size), 5)] {
+        for (offset, count) in [
+            (0, 10), (131_000, 2000), (131_072, 5), (262_100, 100_000), (Int(size) - 3, 10), (Int(size), 5),
+        ] {
             guard offset <= whole.count else { continue }
             let part = try fs.read(p, at: UInt64(offset), count: count)
             #expect(part == Array(whole[offset..<min(whole.count, offset + count)]), "\(path) at \(offset)")
@@ -120,7 +125,8 @@ extension BtrfsFileSystemTests {
     /// Opening and reading /etc/os-release costs a few tree blocks, not the image.
     @Test func openingAndReadingOneFileReadsLittle() throws {
         let counter = ReadCounter()
-        let device = CountingDevice(try FileDevice(path: Fixtures.path("btrfs-subvols/dup/btrfs.img")), counter: counter)
+        let device = CountingDevice(
+            try FileDevice(path: Fixtures.path("btrfs-subvols/dup/btrfs.img")), counter: counter)
         let fs = try BtrfsFileSystem(device: device)
         #expect(try fs.contents(of: FSPath("/etc/os-release"), limit: 4096).count == 55)
         #expect(counter.bytes < 512 << 10, "read \(counter.bytes) bytes in \(counter.reads) reads")

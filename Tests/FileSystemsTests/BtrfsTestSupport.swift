@@ -1,7 +1,8 @@
 import BlockIO
-@testable import FileSystems
 import Synchronization
 import TestSupport
+
+@testable import FileSystems
 
 /// A fixture image with some bytes replaced in memory (the file is never written): the
 /// corruption tests' "patched copy".
@@ -41,7 +42,7 @@ final class BtrfsPatchedDevice: BlockDevice {
     /// Rewrites the crc32c of the `length`-byte block at `offset` (superblock or tree block).
     func fixChecksum(_ offset: UInt64, length: Int) throws {
         let bytes = try read(at: offset, count: length)
-        patchLE(offset, UInt64(CRC32C.checksum(bytes[0x20...])), width: 4)
+        patchLE(offset, UInt64(BtrfsCRC32C.checksum(bytes, from: 0x20)), width: 4)
     }
 }
 

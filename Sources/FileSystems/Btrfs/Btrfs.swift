@@ -8,7 +8,7 @@
 //   logical address ──(chunk map: single / DUP stripes)──► physical offset on this device
 //                │
 //   chunk tree (CHUNK_ITEMs: every block group)        root tree (superblock `root`)
-//                                                        ├─ ROOT_ITEM (id, 132, transid) → fs tree of subvolume id
+//                                                        ├─ ROOT_ITEM (id, 132, transid) → fs tree of subvol
 //                                                        ├─ ROOT_REF / ROOT_BACKREF      → parent, dir, name
 //                                                        └─ dir 6 DIR_ITEM "default"     → default subvolume
 //   fs tree (per subvolume, root dir inode 256)
@@ -62,6 +62,9 @@ enum Btrfs {
     static let rootBackref: UInt8 = 144
     static let rootRef: UInt8 = 156
     static let chunkItem: UInt8 = 228
+
+    /// `0x`-prefixed lowercase hex, for checksums in error details.
+    static func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }
 }
 
 /// A btrfs key: (objectid, type, offset), ordered in that order.
@@ -93,23 +96,33 @@ struct BtrfsKey: Comparable, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// CRC-32C (Castagnoli), table-driven; btrfs's checksum (csum_type 0) and directory name hash.
-enum CRC32C {
+enum BtrfsCRC32C {
     static let table: [UInt32] = (0..<256).map { i -> UInt32 in
         var c = UInt32(i)
         for _ in 0..<8 { c = (c & 1) != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }
         return c
     }
 
-    /// The raw register update (no final inversion), as the kernel's `crc32c(seed, data)`.
-    static func update<C: Collection>(_ seed: UInt32, _ bytes: C) -> UInt32 where C.Element == UInt8 {
+    /// The raw register update (no final inversion), as the kernel's `crc32c(seed, data)`, over
+    /// `bytes[from...]`.
+    static func update(_ seed: UInt32, _ bytes: [UInt8], from: Int = 0) -> UInt32 {
         var c = seed
-        for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        table.withUnsafeBufferPointer { t in
+            bytes.withUnsafeBufferPointer { b in
+                // Safe: indices stay inside `b` (from..<count) and `t` (masked to 0...255).
+                var i = max(0, from)
+                while i < b.count {
+                    c = t[Int((c ^ UInt32(b[i])) & 0xFF)] ^ (c >> 8)
+                    i += 1
+                }
+            }
+        }
         return c
     }
 
-    /// The standard CRC-32C of `bytes` (what btrfs stores in a checksum field, little-endian).
-    static func checksum<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
-        ~update(0xFFFF_FFFF, bytes)
+    /// The standard CRC-32C of `bytes[from...]` (what btrfs stores in a checksum field, little-endian).
+    static func checksum(_ bytes: [UInt8], from: Int = 0) -> UInt32 {
+        ~update(0xFFFF_FFFF, bytes, from: from)
     }
 
     /// btrfs_name_hash: the DIR_ITEM key offset of a name.

@@ -140,7 +140,8 @@ struct BtrfsChunkMap: Sendable {
             if chunks[mid].logical <= logical { lo = mid + 1 } else { hi = mid }
         }
         guard lo > 0, logical - chunks[lo - 1].logical < chunks[lo - 1].length else {
-            throw ImageError(Btrfs.layer, .corrupt, "chunk map hole: no chunk maps logical address \(logical)", at: referencedAt)
+            throw ImageError(
+                Btrfs.layer, .corrupt, "chunk map hole: no chunk maps logical address \(logical)", at: referencedAt)
         }
         return chunks[lo - 1]
     }

@@ -115,7 +115,8 @@ enum BtrfsCompression {
                 if pos >= total { break }
             }
             guard total - pos >= 4 else {
-                throw ImageError(Btrfs.layer, .corrupt, "lzo segment header past the total length", at: base + UInt64(pos))
+                throw ImageError(
+                    Btrfs.layer, .corrupt, "lzo segment header past the total length", at: base + UInt64(pos))
             }
             let length = Int(try r.u32le(at: pos))
             pos += 4
@@ -137,7 +138,8 @@ enum BtrfsCompression {
             }
             if status == LZO_E_OUTPUT_OVERRUN { throw overflow(lzo, ramBytes, at: at) }
             guard status == LZO_E_OK || status == LZO_E_INPUT_NOT_CONSUMED else {
-                throw ImageError(Btrfs.layer, .corrupt, "lzo segment is damaged (status \(status))", at: base + UInt64(pos))
+                throw ImageError(
+                    Btrfs.layer, .corrupt, "lzo segment is damaged (status \(status))", at: base + UInt64(pos))
             }
             produced += Int(got)
             pos += length

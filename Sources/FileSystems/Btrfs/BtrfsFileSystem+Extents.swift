@@ -10,7 +10,8 @@ extension BtrfsFileSystem {
         let end = offset + UInt64(count)
         let ino = loc.inode
         try volume.walk(
-            loc.root.tree, from: BtrfsKey(ino, Btrfs.extentData, offset), through: BtrfsKey(ino, Btrfs.extentData, end - 1),
+            loc.root.tree, from: BtrfsKey(ino, Btrfs.extentData, offset),
+            through: BtrfsKey(ino, Btrfs.extentData, end - 1),
             predecessor: true
         ) { key, r in
             guard key.objectID == ino, key.type == Btrfs.extentData else { return true }
@@ -18,7 +19,8 @@ extension BtrfsFileSystem {
             let e = try BtrfsFileExtent(&rr)
             let (extentEnd, overflow) = key.offset.addingReportingOverflow(e.fileLength)
             guard !overflow else {
-                throw ImageError(Btrfs.layer, .corrupt, "file extent at \(key.offset) of \(e.fileLength) bytes", at: e.at)
+                throw ImageError(
+                    Btrfs.layer, .corrupt, "file extent at \(key.offset) of \(e.fileLength) bytes", at: e.at)
             }
             let lo = max(offset, key.offset)
             let hi = min(end, extentEnd)
@@ -59,10 +61,12 @@ extension BtrfsFileSystem {
                 out.replaceSubrange(at..<at + count, with: bytes)
             } else {
                 let limit = Int(Btrfs.maxUncompressed)
-                let disk = try Checked.int(diskBytes, limit: limit, "compressed disk_num_bytes", Btrfs.layer, at: e.at + 0x1D)
+                let disk = try Checked.int(
+                    diskBytes, limit: limit, "compressed disk_num_bytes", Btrfs.layer, at: e.at + 0x1D)
                 let ram = try Checked.int(e.ramBytes, limit: limit, "compressed ram_bytes", Btrfs.layer, at: e.at + 8)
                 let compressed = try volume.read(logical: diskBytenr, count: disk, referencedAt: e.at + 0x15)
-                let physical = try volume.chunkMap.physical(diskBytenr, count: UInt64(disk), referencedAt: e.at + 0x15)[0]
+                let physical = try volume.chunkMap.physical(diskBytenr, count: UInt64(disk), referencedAt: e.at + 0x15)[
+                    0]
                 let data = try BtrfsCompression.decompress(e.compression, compressed, ramBytes: ram, at: physical)
                 let (skip, o1) = extentOffset.addingReportingOverflow(from)
                 guard !o1, skip <= UInt64(ram), UInt64(count) <= UInt64(ram) - skip else {

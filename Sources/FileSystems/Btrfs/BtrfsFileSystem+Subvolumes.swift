@@ -63,11 +63,14 @@ extension BtrfsFileSystem {
         var ino = inode
         while ino != root.rootDirectory {
             guard names.count < Self.maxDepth else {
-                throw ImageError(Btrfs.layer, .loop, "directory \(inode) of tree \(root.tree.id) is deeper than \(Self.maxDepth)")
+                throw ImageError(
+                    Btrfs.layer, .loop, "directory \(inode) of tree \(root.tree.id) is deeper than \(Self.maxDepth)")
             }
             var parent: UInt64?
             var name: [UInt8] = []
-            try volume.walk(root.tree, from: BtrfsKey(ino, Btrfs.inodeRef, 0), through: BtrfsKey(ino, Btrfs.inodeRef, .max)) { k, r in
+            try volume.walk(
+                root.tree, from: BtrfsKey(ino, Btrfs.inodeRef, 0), through: BtrfsKey(ino, Btrfs.inodeRef, .max)
+            ) { k, r in
                 var rr = r
                 name = try BtrfsInodeRef(&rr).name
                 parent = k.offset

@@ -49,7 +49,7 @@ public final class BtrfsFileSystem: BlockFileSystem {
     /// The id of the default subvolume: DIR_ITEM "default" in the root tree's directory 6.
     static func defaultSubvolumeID(_ volume: BtrfsVolume) throws -> UInt64 {
         let name = Array("default".utf8)
-        let key = BtrfsKey(volume.superblock.rootDirObjectID, Btrfs.dirItem, CRC32C.nameHash(name))
+        let key = BtrfsKey(volume.superblock.rootDirObjectID, Btrfs.dirItem, BtrfsCRC32C.nameHash(name))
         guard let r = try volume.item(volume.rootTree, key) else { return Btrfs.fsTreeObjectID }
         guard let entry = try BtrfsDirItem.all(r).first(where: { $0.name == name }) else { return Btrfs.fsTreeObjectID }
         return entry.location.objectID
@@ -82,7 +82,7 @@ public final class BtrfsFileSystem: BlockFileSystem {
 
     /// Finds `name` in directory `dir` through its DIR_ITEM (key offset = crc32c name hash).
     func lookup(_ dir: Location, _ name: [UInt8]) throws -> BtrfsDirItem? {
-        let key = BtrfsKey(dir.inode, Btrfs.dirItem, CRC32C.nameHash(name))
+        let key = BtrfsKey(dir.inode, Btrfs.dirItem, BtrfsCRC32C.nameHash(name))
         guard let r = try volume.item(dir.root.tree, key) else { return nil }
         return try BtrfsDirItem.all(r).first { $0.name == name }
     }
@@ -102,7 +102,8 @@ public final class BtrfsFileSystem: BlockFileSystem {
                 return Location(root: dir.root, inode: Btrfs.emptySubvolDirObjectID, isEmptySubvolumeDirectory: true)
             }
             guard let sub = try volume.subvolumeRoot(child) else {
-                throw ImageError(Btrfs.layer, .corrupt, "subvolume \(child) has a ROOT_REF but no ROOT_ITEM", at: r.base)
+                throw ImageError(
+                    Btrfs.layer, .corrupt, "subvolume \(child) has a ROOT_REF but no ROOT_ITEM", at: r.base)
             }
             return Location(root: sub, inode: sub.rootDirectory)
         }
@@ -149,7 +150,8 @@ public final class BtrfsFileSystem: BlockFileSystem {
         }
         var out: [DirectoryEntry] = []
         try volume.walk(
-            loc.root.tree, from: BtrfsKey(loc.inode, Btrfs.dirIndex, 0), through: BtrfsKey(loc.inode, Btrfs.dirIndex, .max)
+            loc.root.tree, from: BtrfsKey(loc.inode, Btrfs.dirIndex, 0),
+            through: BtrfsKey(loc.inode, Btrfs.dirIndex, .max)
         ) { _, r in
             var r = r
             let e = try BtrfsDirItem(&r)

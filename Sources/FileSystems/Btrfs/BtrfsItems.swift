@@ -116,7 +116,8 @@ struct BtrfsFileExtent: Sendable {
             let diskBytes = try r.u64le()  // 0x1d disk_num_bytes
             let offset = try r.u64le()  // 0x25 offset
             let bytes = try r.u64le()  // 0x2d num_bytes
-            kind = type == 1
+            kind =
+                type == 1
                 ? .regular(diskBytenr: diskBytenr, diskBytes: diskBytes, offset: offset, bytes: bytes)
                 : .prealloc(bytes: bytes)
         default:

@@ -34,11 +34,11 @@ struct BtrfsNode: Sendable {
         var r = ByteReader(bytes, layer: layer, base: physical)
         let csum = try r.bytes(32)  // 0x00 csum
         let stored = UInt32(csum[0]) | UInt32(csum[1]) << 8 | UInt32(csum[2]) << 16 | UInt32(csum[3]) << 24
-        let computed = CRC32C.checksum(bytes[0x20...])
+        let computed = BtrfsCRC32C.checksum(bytes, from: 0x20)
         guard stored == computed else {
             throw ImageError(
                 layer, .corrupt,
-                "tree block \(logical) checksum mismatch (stored 0x\(String(stored, radix: 16)), computed 0x\(String(computed, radix: 16)))",
+                "tree block \(logical) checksum mismatch (stored \(Btrfs.hex(stored)), computed \(Btrfs.hex(computed)))",
                 at: physical)
         }
         let blockFSID = try r.bytes(16)  // 0x20 fsid
@@ -50,7 +50,8 @@ struct BtrfsNode: Sendable {
         let nritems = try r.u32le()  // 0x60 nritems
         level = try r.u8()  // 0x64 level
         guard blockFSID == fsid else {
-            throw ImageError(layer, .corrupt, "tree block \(logical) belongs to another file system", at: physical + 0x20)
+            throw ImageError(
+                layer, .corrupt, "tree block \(logical) belongs to another file system", at: physical + 0x20)
         }
         guard bytenr == logical else {
             throw ImageError(layer, .corrupt, "tree block at \(logical) says it is at \(bytenr)", at: physical + 0x30)
@@ -71,7 +72,8 @@ struct BtrfsNode: Sendable {
             let at = r.offset
             let key = try BtrfsKey(&r)
             if let previous, !(previous < key) {
-                throw ImageError(layer, .corrupt, "keys out of order in tree block \(logical): \(previous) then \(key)", at: at)
+                throw ImageError(
+                    layer, .corrupt, "keys out of order in tree block \(logical): \(previous) then \(key)", at: at)
             }
             previous = key
             if level == 0 {
@@ -80,7 +82,8 @@ struct BtrfsNode: Sendable {
                 let start = Int(dataOffset) + Btrfs.headerSize
                 guard dataOffset <= UInt32(body), size <= UInt32(body) - dataOffset, start >= arrayEnd else {
                     throw ImageError(
-                        layer, .corrupt, "item \(key) data (\(size) bytes at \(dataOffset)) lies outside leaf \(logical)",
+                        layer, .corrupt,
+                        "item \(key) data (\(size) bytes at \(dataOffset)) lies outside leaf \(logical)",
                         at: at + 17)
                 }
                 items.append(Item(key: key, start: start, count: Int(size)))
@@ -99,7 +102,8 @@ struct BtrfsNode: Sendable {
 
     /// A reader over item `i`'s data, whose errors carry device offsets.
     func reader(_ item: Item) -> ByteReader {
-        ByteReader(Array(bytes[item.start..<item.start + item.count]), layer: Btrfs.layer, base: physical + UInt64(item.start))
+        ByteReader(
+            Array(bytes[item.start..<item.start + item.count]), layer: Btrfs.layer, base: physical + UInt64(item.start))
     }
 
     /// Index of the last entry whose key is ≤ `key`, or nil when every key is greater.

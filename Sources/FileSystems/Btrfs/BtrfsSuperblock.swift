@@ -102,11 +102,11 @@ struct BtrfsSuperblock: Sendable {
                 at: offset + 0xC4)
         }
         let stored = UInt32(csum[0]) | UInt32(csum[1]) << 8 | UInt32(csum[2]) << 16 | UInt32(csum[3]) << 24
-        let computed = CRC32C.checksum(bytes[0x20...])
+        let computed = BtrfsCRC32C.checksum(bytes, from: 0x20)
         guard stored == computed else {
             throw ImageError(
                 layer, .corrupt,
-                "superblock checksum mismatch (stored 0x\(String(stored, radix: 16)), computed 0x\(String(computed, radix: 16)))",
+                "superblock checksum mismatch (stored \(Btrfs.hex(stored)), computed \(Btrfs.hex(computed)))",
                 at: offset)
         }
         guard bytenr == offset else {

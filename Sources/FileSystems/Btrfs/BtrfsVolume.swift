@@ -46,7 +46,8 @@ final class BtrfsVolume: Sendable {
         // The chunk tree lives in SYSTEM chunks, so the bootstrap map is enough to walk it.
         let boot = BtrfsVolume(device: device, superblock: sb, chunkMap: map)
         let chunkRoot = BtrfsTreeRoot(
-            id: Btrfs.chunkTreeObjectID, logical: sb.chunkTree, level: sb.chunkRootLevel, referencedAt: sb.offset + 0x58)
+            id: Btrfs.chunkTreeObjectID, logical: sb.chunkTree, level: sb.chunkRootLevel, referencedAt: sb.offset + 0x58
+        )
         var chunks: [BtrfsChunk] = []
         try boot.walk(
             chunkRoot, from: BtrfsKey(Btrfs.firstChunkTreeObjectID, Btrfs.chunkItem, 0),
@@ -89,7 +90,8 @@ final class BtrfsVolume: Sendable {
         if let hit = nodes.withLock({ $0.blocks[logical] }) { return hit }
         let size = UInt64(superblock.nodeSize)
         guard logical % UInt64(superblock.sectorSize) == 0 else {
-            throw ImageError(Btrfs.layer, .corrupt, "tree block address \(logical) is not sector aligned", at: referencedAt)
+            throw ImageError(
+                Btrfs.layer, .corrupt, "tree block address \(logical) is not sector aligned", at: referencedAt)
         }
         let copies = try chunkMap.physical(logical, count: size, referencedAt: referencedAt)
         var firstError: Error?
@@ -141,7 +143,9 @@ final class BtrfsVolume: Sendable {
             throw ImageError(Btrfs.layer, .loop, "tree block \(logical) is reached twice in one walk", at: referencedAt)
         }
         guard seen.count <= Btrfs.maxNodesPerWalk else {
-            throw ImageError(Btrfs.layer, .limitExceeded, "tree walk visits more than \(Btrfs.maxNodesPerWalk) blocks", at: referencedAt)
+            throw ImageError(
+                Btrfs.layer, .limitExceeded, "tree walk visits more than \(Btrfs.maxNodesPerWalk) blocks",
+                at: referencedAt)
         }
         let n = try node(logical, referencedAt: referencedAt)
         guard n.level == level else {
@@ -207,7 +211,9 @@ final class BtrfsVolume: Sendable {
             guard level < Btrfs.maxLevel else {
                 throw ImageError(Btrfs.layer, .corrupt, "tree \(id) has level \(level)", at: r.offset - 1)
             }
-            found = BtrfsSubvolumeRoot(tree: BtrfsTreeRoot(id: id, logical: bytenr, level: level, referencedAt: bytenrAt), rootDirectory: rootDir)
+            found = BtrfsSubvolumeRoot(
+                tree: BtrfsTreeRoot(id: id, logical: bytenr, level: level, referencedAt: bytenrAt),
+                rootDirectory: rootDir)
             return true
         }
         if let found { roots.withLock { $0[id] = found } }
