@@ -38,7 +38,8 @@ struct BtrfsNode: Sendable {
         guard stored == computed else {
             throw ImageError(
                 layer, .corrupt,
-                "tree block \(logical) checksum mismatch (stored \(Btrfs.hex(stored)), computed \(Btrfs.hex(computed)))",
+                "tree block \(logical) checksum mismatch"
+                    + " (stored \(Btrfs.hex(stored)), computed \(Btrfs.hex(computed)))",
                 at: physical)
         }
         let blockFSID = try r.bytes(16)  // 0x20 fsid
