@@ -155,3 +155,39 @@ import Testing
         expectError(.unsupported, at: typeAt, containing: "RAID1 profile") { _ = try BtrfsFileSystem(device: dev) }
     }
 }
+
+extension BtrfsCorruptionTests {
+    @Test func hugeItemCountIsCorrupt() throws {
+        let dev = try BtrfsPatchedDevice(fixture: "single")
+        let loc = try BtrfsLocator(dev)
+        let root = try loc.copies(loc.volume.superblock.rootTree)[0]
+        dev.patchLE(root + 0x60, 0xFFFF_FFFF, width: 4)  // nritems
+        try dev.fixChecksum(root, length: loc.nodeSize)
+        expectError(.corrupt, at: root + 0x60, containing: "claims") { _ = try BtrfsFileSystem(device: dev) }
+    }
+
+    @Test func keysOutOfOrderAreCorrupt() throws {
+        let dev = try BtrfsPatchedDevice(fixture: "single")
+        let loc = try BtrfsLocator(dev)
+        let root = try loc.copies(loc.volume.superblock.rootTree)[0]
+        let second = root + 101 + 25  // second item's key objectid
+        dev.patchLE(second, 0, width: 8)
+        try dev.fixChecksum(root, length: loc.nodeSize)
+        expectError(.corrupt, at: second, containing: "out of order") { _ = try BtrfsFileSystem(device: dev) }
+    }
+
+    @Test func treeBlockLevelAboveTheMaximumIsCorrupt() throws {
+        let dev = try BtrfsPatchedDevice(fixture: "single")
+        let loc = try BtrfsLocator(dev)
+        let root = try loc.copies(loc.volume.superblock.rootTree)[0]
+        dev.patch(root + 0x64, [9])
+        try dev.fixChecksum(root, length: loc.nodeSize)
+        expectError(.corrupt, at: root + 0x64, containing: "level") { _ = try BtrfsFileSystem(device: dev) }
+    }
+
+    @Test func truncatedImageIsAnError() throws {
+        let dev = try BtrfsPatchedDevice(fixture: "single", size: 0x1_0000 + 100)
+        #expect(!BtrfsFileSystem.matches(dev))
+        expectError(.truncated, at: nil) { _ = try BtrfsFileSystem(device: dev) }
+    }
+}
