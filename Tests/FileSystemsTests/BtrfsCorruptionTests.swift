@@ -191,3 +191,25 @@ extension BtrfsCorruptionTests {
         expectError(.truncated, at: nil) { _ = try BtrfsFileSystem(device: dev) }
     }
 }
+
+extension BtrfsCorruptionTests {
+    /// The fixture followed by 256 GiB of zeros, with the 64 MiB mirror copied to 256 GiB (its
+    /// bytenr and checksum rewritten): when the primary and the first mirror are both damaged,
+    /// the third copy is used.
+    @Test func thirdMirrorAt256GiBIsUsedWhenTheOthersAreDamaged() throws {
+        let image = try FileDevice(path: Fixtures.path("btrfs-subvols/dup/btrfs.img"))
+        let big = try ConcatDevice([image, ZeroDevice(size: 0x40_0000_0000)])
+        let dev = BtrfsPatchedDevice(big)
+        let third: UInt64 = 0x40_0000_0000
+        dev.patch(third, try image.read(at: 0x400_0000, count: 4096))
+        dev.patchLE(third + 0x30, third, width: 8)
+        try dev.fixChecksum(third, length: 4096)
+        dev.patch(Self.primary + 0x40, Array("_BHRfS_X".utf8))
+        dev.patch(0x400_0000 + 0x40, Array("_BHRfS_X".utf8))
+        let fs = try BtrfsFileSystem(device: dev)
+        #expect(fs.volume.superblock.offset == third)
+        #expect(try fs.contents(of: FSPath("/etc/hostname"), limit: 100) == Array("common\n".utf8))
+        dev.patch(third + 0x40, Array("_BHRfS_X".utf8))
+        expectError(.badMagic, at: Self.primary + 0x40) { _ = try BtrfsFileSystem(device: dev) }
+    }
+}
