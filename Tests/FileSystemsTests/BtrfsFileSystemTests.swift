@@ -57,9 +57,9 @@ extension BtrfsFileSystemTests {
         #expect(ours.first == BtrfsSubvolume(id: 5, parentID: 0, path: ""))
         #expect(Array(ours.dropFirst()) == expected)
         for s in expected {
-            #expect(try fs.subvolume(path: s.path).subvolumeID == s.id)
-            #expect(try fs.subvolume(path: "/" + s.path).subvolumeID == s.id)
-            #expect(try fs.subvolume(id: s.id).subvolumeID == s.id)
+            #expect(try fs.openSubvolume(path: s.path).subvolumeID == s.id)
+            #expect(try fs.openSubvolume(path: "/" + s.path).subvolumeID == s.id)
+            #expect(try fs.openSubvolume(id: s.id).subvolumeID == s.id)
         }
         // subvolid= and subvol= give the same tree.
         let byID = try fs.subvolume(id: 257)
@@ -68,12 +68,23 @@ extension BtrfsFileSystemTests {
         #expect(try byPath.attributes(of: FSPath("/files/size-60")) == byID.attributes(of: FSPath("/files/size-60")))
     }
 
+    /// What root assembly uses: the top level lists `@`, and fstab options open subvolumes.
+    @Test func subvolumeProviderServesRootAssembly() throws {
+        let provider: any SubvolumeProvider = try Self.open("single")
+        let top = try provider.topLevel()
+        #expect(try top.contents(ofDirectory: .root) == [DirectoryEntry(name: "@", type: .directory)])
+        let root = try provider.subvolume(path: "@")
+        #expect(try root.contents(of: FSPath("/etc/hostname"), limit: 100) == Array("common\n".utf8))
+        let home = try provider.subvolume(id: 257)
+        #expect(try home.attributes(of: FSPath("/compressible/text-300k"))?.size == 300 * 1024 + 17)
+    }
+
     @Test func subvolumeLookupRefusesMissingPathsAndPlainDirectories() throws {
         let fs = try Self.open("dup")
         #expect(throws: ImageError.self) { try fs.subvolume(path: "@/nothing") }
         #expect(throws: ImageError.self) { try fs.subvolume(id: 9999) }
         do {
-            _ = try fs.subvolume(path: "@/etc")
+            _ = try fs.openSubvolume(path: "@/etc")
             Issue.record("a plain directory is not a subvolume")
         } catch let e as ImageError {
             #expect(e.kind == .unsupported)

@@ -86,7 +86,7 @@ extension BtrfsFileSystem {
     }
 
     /// A view rooted at subvolume `id` (fstab `subvolid=`); throws `.notFound` when it does not exist.
-    public func subvolume(id: UInt64) throws -> BtrfsFileSystem {
+    public func openSubvolume(id: UInt64) throws -> BtrfsFileSystem {
         guard id == Btrfs.fsTreeObjectID || (id >= Btrfs.firstFreeObjectID && id <= Btrfs.lastFreeObjectID),
             let root = try volume.subvolumeRoot(id)
         else {
@@ -98,8 +98,8 @@ extension BtrfsFileSystem {
     /// A view rooted at the subvolume at `path` from the top level (fstab `subvol=@/home`; a
     /// leading slash is allowed). Throws `.notFound` when the path does not exist and
     /// `.unsupported` when it is a plain directory, as the kernel refuses to mount those.
-    public func subvolume(path: String) throws -> BtrfsFileSystem {
-        let top = try subvolume(id: Btrfs.fsTreeObjectID)
+    public func openSubvolume(path: String) throws -> BtrfsFileSystem {
+        let top = try openSubvolume(id: Btrfs.fsTreeObjectID)
         let p = try FSPath(path)
         guard let loc = try top.resolve(p), !loc.isEmptySubvolumeDirectory else {
             throw ImageError(Btrfs.layer, .notFound, "no subvolume at \(p)")
@@ -109,4 +109,13 @@ extension BtrfsFileSystem {
         }
         return BtrfsFileSystem(volume: volume, root: loc.root)
     }
+}
+
+extension BtrfsFileSystem: SubvolumeProvider {
+    /// `openSubvolume(path:)` for fstab's `subvol=`.
+    public func subvolume(path: String) throws -> any FileSystem { try openSubvolume(path: path) }
+    /// `openSubvolume(id:)` for fstab's `subvolid=`.
+    public func subvolume(id: UInt64) throws -> any FileSystem { try openSubvolume(id: id) }
+    /// The top-level subvolume (FS_TREE, id 5).
+    public func topLevel() throws -> any FileSystem { try openSubvolume(id: Btrfs.fsTreeObjectID) }
 }
