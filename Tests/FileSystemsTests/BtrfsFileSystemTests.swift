@@ -143,3 +143,27 @@ extension BtrfsFileSystemTests {
         #expect(counter.bytes < 512 << 10, "read \(counter.bytes) bytes in \(counter.reads) reads")
     }
 }
+
+extension BtrfsFileSystemTests {
+    /// SQLite-style 4 KiB page reads of a compressed file inflate each extent once: they cost
+    /// about what one whole-file read costs.
+    @Test(arguments: ["/compressible/text-300k", "/home/compressible/text-300k", "/srv/compressible/text-300k"])
+    func pageReadsOfACompressedFileReuseTheInflatedExtent(path: String) throws {
+        let image = try Fixtures.path("btrfs-subvols/dup/btrfs.img")
+        let p = try FSPath(path)
+        let wholeCounter = ReadCounter()
+        let whole = try BtrfsFileSystem(device: CountingDevice(try FileDevice(path: image), counter: wholeCounter))
+        let size = try #require(try whole.attributes(of: p)).size
+        let expected = try whole.contents(of: p, limit: Int(size))
+        let pageCounter = ReadCounter()
+        let paged = try BtrfsFileSystem(device: CountingDevice(try FileDevice(path: image), counter: pageCounter))
+        var got: [UInt8] = []
+        var offset: UInt64 = 0
+        while offset < size {
+            got += try paged.read(p, at: offset, count: 4096)
+            offset += 4096
+        }
+        #expect(got == expected)
+        #expect(pageCounter.bytes <= wholeCounter.bytes + 64 << 10, "\(pageCounter.bytes) vs \(wholeCounter.bytes)")
+    }
+}

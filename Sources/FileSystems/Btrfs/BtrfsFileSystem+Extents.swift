@@ -64,10 +64,9 @@ extension BtrfsFileSystem {
                 let disk = try Checked.int(
                     diskBytes, limit: limit, "compressed disk_num_bytes", Btrfs.layer, at: e.at + 0x1D)
                 let ram = try Checked.int(e.ramBytes, limit: limit, "compressed ram_bytes", Btrfs.layer, at: e.at + 8)
-                let compressed = try volume.read(logical: diskBytenr, count: disk, referencedAt: e.at + 0x15)
-                let physical = try volume.chunkMap.physical(diskBytenr, count: UInt64(disk), referencedAt: e.at + 0x15)[
-                    0]
-                let data = try BtrfsCompression.decompress(e.compression, compressed, ramBytes: ram, at: physical)
+                let key = BtrfsVolume.InflatedKey(
+                    diskBytenr: diskBytenr, diskBytes: disk, ramBytes: ram, compression: e.compression)
+                let data = try volume.inflatedExtent(key, referencedAt: e.at + 0x15)
                 let (skip, o1) = extentOffset.addingReportingOverflow(from)
                 guard !o1, skip <= UInt64(ram), UInt64(count) <= UInt64(ram) - skip else {
                     throw ImageError(

@@ -24,6 +24,30 @@ final class BtrfsVolume: Sendable {
     let chunkMap: BtrfsChunkMap
     private let nodes = Mutex(NodeCache())
     private let roots = Mutex([UInt64: BtrfsSubvolumeRoot]())
+    /// The last few decompressed extents (≤ 128 KiB each), so page-sized random reads of a
+    /// compressed file (SQLite over an rpmdb) do not inflate the same extent again.
+    private let inflated = Mutex([(key: InflatedKey, data: [UInt8])]())
+    static let inflatedCapacity = 8
+
+    struct InflatedKey: Hashable {
+        var diskBytenr: UInt64
+        var diskBytes: Int
+        var ramBytes: Int
+        var compression: UInt8
+    }
+
+    /// The decompressed contents of a compressed disk extent, through a small cache.
+    func inflatedExtent(_ key: InflatedKey, referencedAt: UInt64) throws -> [UInt8] {
+        if let hit = inflated.withLock({ c in c.first(where: { $0.key == key })?.data }) { return hit }
+        let compressed = try read(logical: key.diskBytenr, count: key.diskBytes, referencedAt: referencedAt)
+        let physical = try chunkMap.physical(key.diskBytenr, count: UInt64(key.diskBytes), referencedAt: referencedAt)
+        let data = try BtrfsCompression.decompress(key.compression, compressed, ramBytes: key.ramBytes, at: physical[0])
+        inflated.withLock { c in
+            if c.count >= Self.inflatedCapacity { c.removeFirst() }
+            c.append((key, data))
+        }
+        return data
+    }
 
     struct NodeCache {
         static let capacity = 1024
