@@ -5,9 +5,10 @@ import BlockIO
 /// Opening reads the superblock (a mirror when the primary is damaged) and the chunk tree, and
 /// roots the view at the default subvolume (root tree dir 6 DIR_ITEM "default", else FS_TREE 5).
 /// `openSubvolume(path:)` / `openSubvolume(id:)` (and `SubvolumeProvider`) give views rooted
-/// elsewhere (fstab `subvol=`, `subvolid=`); they share the device, chunk map and block cache. Nested subvolumes appear as
-/// directories whose contents come from their own trees; a subvolume entry copied into a snapshot
-/// is an empty directory, as the kernel shows it. Single and DUP profiles only.
+/// elsewhere (fstab `subvol=`, `subvolid=`); they share the device, chunk map and block cache.
+/// Nested subvolumes appear as directories whose contents come from their own trees; a subvolume
+/// entry copied into a snapshot is an empty directory, as the kernel shows it. Single and DUP
+/// profiles only.
 public final class BtrfsFileSystem: BlockFileSystem {
     let volume: BtrfsVolume
     let root: BtrfsSubvolumeRoot
