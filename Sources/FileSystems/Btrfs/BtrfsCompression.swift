@@ -21,11 +21,14 @@ enum BtrfsCompression {
     }
 
     /// Decompresses `input` (read at device offset `at`) into exactly `ramBytes` bytes.
-    static func decompress(_ type: UInt8, _ input: [UInt8], ramBytes: Int, at: UInt64?) throws -> [UInt8] {
+    /// `sectorSize` is the lzo segment unit (the kernel's sectorsize; 4 KiB on x86 images).
+    static func decompress(
+        _ type: UInt8, _ input: [UInt8], ramBytes: Int, at: UInt64?, sectorSize: Int = 4096
+    ) throws -> [UInt8] {
         switch type {
         case zlib: return try inflate(input, ramBytes: ramBytes, at: at)
         case zstd: return try unzstd(input, ramBytes: ramBytes, at: at)
-        case lzo: return try unlzo(input, ramBytes: ramBytes, at: at)
+        case lzo: return try unlzo(input, ramBytes: ramBytes, at: at, page: sectorSize)
         default:
             throw ImageError(Btrfs.layer, .unsupported, "extent uses \(name(type))", at: at)
         }
@@ -97,8 +100,8 @@ enum BtrfsCompression {
     /// btrfs's lzo framing: a 4-byte little-endian total length (including itself), then segments
     /// of a 4-byte length and lzo1x data, each inflating to at most one 4 KiB page; a segment header
     /// never crosses a 4 KiB boundary of the compressed stream (the gap before it is padding).
-    static func unlzo(_ input: [UInt8], ramBytes: Int, at: UInt64?) throws -> [UInt8] {
-        let page = 4096
+    /// With another sector size, that size replaces 4 KiB.
+    static func unlzo(_ input: [UInt8], ramBytes: Int, at: UInt64?, page: Int) throws -> [UInt8] {
         let base = at ?? 0
         var r = ByteReader(input, layer: Btrfs.layer, base: base)
         let total = Int(try r.u32le())

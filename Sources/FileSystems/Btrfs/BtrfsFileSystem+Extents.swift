@@ -43,7 +43,8 @@ extension BtrfsFileSystem {
             } else {
                 let ram = try Checked.int(
                     e.ramBytes, limit: Int(volume.superblock.sectorSize), "inline ram_bytes", Btrfs.layer, at: e.at + 8)
-                data = try BtrfsCompression.decompress(e.compression, raw, ramBytes: ram, at: dataOffset)
+                data = try BtrfsCompression.decompress(
+                    e.compression, raw, ramBytes: ram, at: dataOffset, sectorSize: Int(volume.superblock.sectorSize))
             }
             // fileLength is data.count, so the range lies inside `data`.
             let start = Int(from)

@@ -41,7 +41,9 @@ final class BtrfsVolume: Sendable {
         if let hit = inflated.withLock({ c in c.first(where: { $0.key == key })?.data }) { return hit }
         let compressed = try read(logical: key.diskBytenr, count: key.diskBytes, referencedAt: referencedAt)
         let physical = try chunkMap.physical(key.diskBytenr, count: UInt64(key.diskBytes), referencedAt: referencedAt)
-        let data = try BtrfsCompression.decompress(key.compression, compressed, ramBytes: key.ramBytes, at: physical[0])
+        let data = try BtrfsCompression.decompress(
+            key.compression, compressed, ramBytes: key.ramBytes, at: physical[0],
+            sectorSize: Int(superblock.sectorSize))
         inflated.withLock { c in
             if c.count >= Self.inflatedCapacity { c.removeFirst() }
             c.append((key, data))
