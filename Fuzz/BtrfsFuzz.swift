@@ -68,7 +68,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         _ = try? BtrfsCompression.decompress(BtrfsCompression.zstd, Array(body), ramBytes: 128 << 10, at: 0)
     default:
         // A whole image: the input from 64 KiB on (the superblock, chunk and tree blocks behind it).
-        let image = [UInt8](repeating: 0, count: 0x1_0000) + body
+        // The superblock's magic, bytenr and checksum are made valid so the fuzzer reaches the
+        // chunk tree, root tree and fs trees behind it.
+        var sb = padded(body, to: 4096)
+        sb.replaceSubrange(0x40..<0x48, with: Array("_BHRfS_M".utf8))
+        for i in 0..<8 { sb[0x30 + i] = UInt8(truncatingIfNeeded: UInt64(0x1_0000) >> (8 * i)) }
+        let image = [UInt8](repeating: 0, count: 0x1_0000) + withChecksum(sb) + Array(body.dropFirst(4096))
         guard let fs = try? BtrfsFileSystem(device: MemoryDevice(image)) else { return 0 }
         _ = try? fs.subvolumes()
         if let entries = try? fs.contents(ofDirectory: .root) {

@@ -38,8 +38,9 @@ enum Btrfs {
     static let maxLevel: UInt8 = 8
     /// BTRFS_MAX_UNCOMPRESSED: a compressed extent never holds more than 128 KiB.
     static let maxUncompressed: UInt64 = 128 << 10
-    /// Walks of one tree stop after this many blocks (a valid tree never repeats a block).
-    static let maxNodesPerWalk = 1 << 20
+    /// Walks of one tree stop after this many blocks (a valid tree never repeats a block; 4 GiB
+    /// of 16 KiB blocks is far more than any directory or file range needs).
+    static let maxNodesPerWalk = 1 << 18
 
     // Object ids.
     static let rootTreeObjectID: UInt64 = 1

@@ -52,7 +52,8 @@ final class BtrfsVolume: Sendable {
     }
 
     struct NodeCache {
-        static let capacity = 1024
+        /// 16 MiB of tree blocks (1024 blocks of the default 16 KiB node size).
+        static let bytes = 16 << 20
         var blocks: [UInt64: BtrfsNode] = [:]
         var order: [UInt64] = []
         var next = 0
@@ -126,12 +127,13 @@ final class BtrfsVolume: Sendable {
                 let bytes = try device.read(at: p, count: Int(size), layer: Btrfs.layer)
                 let n = try BtrfsNode(bytes, logical: logical, physical: p, fsid: superblock.metadataUUID)
                 nodes.withLock { c in
-                    if c.order.count < NodeCache.capacity {
+                    let capacity = max(16, NodeCache.bytes / Int(size))
+                    if c.order.count < capacity {
                         c.order.append(logical)
                     } else {
                         c.blocks[c.order[c.next]] = nil
                         c.order[c.next] = logical
-                        c.next = (c.next + 1) % NodeCache.capacity
+                        c.next = (c.next + 1) % capacity
                     }
                     c.blocks[logical] = n
                 }
