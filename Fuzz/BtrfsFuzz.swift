@@ -6,12 +6,8 @@
 // past them into the structures behind. Every outcome other than a crash, a hang or an unbounded
 // allocation is fine: errors are expected.
 
-#if canImport(BlockIO)
-    import BlockIO
-#endif
-#if canImport(FileSystems)
-    @testable import FileSystems
-#endif
+import BlockIO
+@testable import FileSystems
 
 private func withChecksum(_ bytes: [UInt8]) -> [UInt8] {
     guard bytes.count > 0x20 else { return bytes }
