@@ -7,6 +7,7 @@
 // allocation is fine: errors are expected.
 
 import BlockIO
+
 @testable import FileSystems
 
 private func withChecksum(_ bytes: [UInt8]) -> [UInt8] {

@@ -167,3 +167,44 @@ extension BtrfsFileSystemTests {
         #expect(pageCounter.bytes <= wholeCounter.bytes + 64 << 10, "\(pageCounter.bytes) vs \(wholeCounter.bytes)")
     }
 }
+
+extension BtrfsFileSystemTests {
+    func kind(_ body: () throws -> Void) -> ImageError.Kind? {
+        do {
+            try body()
+            return nil
+        } catch let e as ImageError {
+            return e.kind
+        } catch {
+            return .io(errno: -1)
+        }
+    }
+
+    @Test func absenceAndWrongTypesAreReportedPlainly() throws {
+        let fs = try Self.open("dup")
+        #expect(try fs.attributes(of: FSPath("/no/such/file")) == nil)
+        #expect(try fs.attributes(of: FSPath("/etc/hostname/below")) == nil)
+        #expect(kind { _ = try fs.contents(ofDirectory: FSPath("/nothing")) } == .notFound)
+        #expect(kind { _ = try fs.contents(ofDirectory: FSPath("/etc/hostname")) } == .unsupported)
+        #expect(kind { _ = try fs.contents(of: FSPath("/etc"), limit: 10) } == .unsupported)
+        #expect(kind { _ = try fs.destination(ofSymbolicLink: FSPath("/etc/hostname")) } == .unsupported)
+        #expect(kind { _ = try fs.read(FSPath("/nothing"), at: 0, count: 1) } == .notFound)
+        #expect(try fs.contents(of: FSPath("/files/size-4097"), limit: 10).count == 10)
+        #expect(try fs.read(FSPath("/files/size-60"), at: 1000, count: 10) == [])
+    }
+
+    /// In the snapshot of @, the nested subvolumes (home, srv, .snapshots) are empty directories
+    /// (the kernel's placeholder, mode 0755), while @ itself shows their contents.
+    @Test func nestedSubvolumesInASnapshotAreEmptyDirectories() throws {
+        let fs = try Self.open("dup")
+        let snapshot = try fs.openSubvolume(path: "@/.snapshots/1/snapshot")
+        for name in ["home", "srv", ".snapshots"] {
+            let p = try FSPath.root.appending(name)
+            #expect(try snapshot.attributes(of: p)?.type == .directory)
+            #expect(try snapshot.attributes(of: p)?.permissions == 0o755)
+            #expect(try snapshot.contents(ofDirectory: p) == [])
+            #expect(try !fs.contents(ofDirectory: p).isEmpty)
+        }
+        #expect(try snapshot.attributes(of: FSPath("/home/etc")) == nil)
+    }
+}
