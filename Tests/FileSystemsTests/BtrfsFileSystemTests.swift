@@ -1,8 +1,9 @@
 import BlockIO
-import FileSystems
 import Foundation
 import TestSupport
 import Testing
+
+@testable import FileSystems
 
 /// The fixture images of images/fixtures/btrfs-subvols.sh compared with what the kernel showed
 /// through read-only loop mounts, `btrfs subvolume list` and blkid.
@@ -91,8 +92,20 @@ extension BtrfsFileSystemTests {
         }
     }
 
+    /// mkfs.btrfs --rootdir --mixed -n 4096: written without the kernel, DATA|METADATA block
+    /// groups, and trees three levels deep.
+    @Test func mkfsRootdirImageWithMixedGroupsAndSmallNodesMatchesItsMount() throws {
+        let fs = try Self.open("mixed")
+        #expect(fs.subvolumeID == 5)
+        #expect(fs.volume.superblock.nodeSize == 4096)
+        #expect(fs.volume.chunkMap.chunks.contains { $0.flags.isSuperset(of: [.data, .metadata]) })
+        let listing = try TreeListing(file: Fixtures.path("btrfs-subvols/mixed/listing-default.tsv"))
+        #expect(listing.entries.count > 3000)
+        #expect(try listing.differences(from: fs) == [])
+    }
+
     /// blkid -p -o export: TYPE, UUID, LABEL.
-    @Test(arguments: variants)
+    @Test(arguments: variants + ["mixed"])
     func identityEqualsBlkid(variant: String) throws {
         var tags: [String: String] = [:]
         for line in try Self.reference(variant, "blkid.txt").split(separator: "\n") {
