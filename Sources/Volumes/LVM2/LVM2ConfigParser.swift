@@ -65,7 +65,7 @@ public struct LVM2ConfigParser {
                     guard section.values[name] == nil else {
                         throw fail("'\(name)' is assigned twice", line: tline, at: tpos)
                     }
-                    section.values[name] = try value()
+                    section.values[name] = try value(for: name, line: tline)
                     section.valueLines[name] = tline
                 case .punct(UInt8(ascii: "{")):
                     guard depth < Self.maximumDepth else {
@@ -83,8 +83,9 @@ public struct LVM2ConfigParser {
         }
     }
 
-    private mutating func value() throws(ImageError) -> LVM2ConfigValue {
-        let (tok, tline, tpos) = try next()
+    /// The value of `name` (assigned on `line`, which a missing value's error names).
+    private mutating func value(for name: String, line: Int) throws(ImageError) -> LVM2ConfigValue {
+        let (tok, _, tpos) = try next()
         if tok == .punct(UInt8(ascii: "[")) {
             var elements: [LVM2ConfigValue] = []
             if try peek() == .punct(UInt8(ascii: "]")) {
@@ -102,7 +103,7 @@ public struct LVM2ConfigParser {
                 }
             }
         }
-        guard let v = simple(tok) else { throw fail("expected a value, found \(describe(tok))", line: tline, at: tpos) }
+        guard let v = simple(tok) else { throw fail("expected a value for '\(name)', found \(describe(tok))", line: line, at: tpos) }
         return v
     }
 
