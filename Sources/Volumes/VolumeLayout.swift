@@ -1,5 +1,5 @@
 /// The partition table of one disk, as `imagegate inspect` shows it.
-public struct PartitionTable: Sendable, Equatable {
+public struct PartitionTable: Sendable, Equatable, Codable {
     /// Index (0-based) of the disk in the scan's input.
     public var disk: Int
     public var scheme: Partition.Scheme
@@ -24,7 +24,7 @@ public struct PartitionTable: Sendable, Equatable {
 }
 
 /// An LVM2 volume group found on the scanned disks.
-public struct VolumeGroup: Sendable, Equatable {
+public struct VolumeGroup: Sendable, Equatable, Codable {
     public var name: String
     public var uuid: String
     /// Sequence number of the metadata copy used (the newest found).
@@ -36,7 +36,7 @@ public struct VolumeGroup: Sendable, Equatable {
 }
 
 /// A PV of a volume group.
-public struct PhysicalVolume: Sendable, Equatable {
+public struct PhysicalVolume: Sendable, Equatable, Codable {
     /// Its key in the metadata (`pv0`).
     public var key: String
     public var uuid: String
@@ -48,7 +48,7 @@ public struct PhysicalVolume: Sendable, Equatable {
 }
 
 /// An LV of a volume group.
-public struct LogicalVolume: Sendable, Equatable {
+public struct LogicalVolume: Sendable, Equatable, Codable {
     public var name: String
     public var uuid: String
     /// Size in bytes.
@@ -61,7 +61,7 @@ public struct LogicalVolume: Sendable, Equatable {
 }
 
 /// One segment of an LV.
-public struct LogicalVolumeSegment: Sendable, Equatable {
+public struct LogicalVolumeSegment: Sendable, Equatable, Codable {
     /// `striped` (a linear segment is striped over one PV), `thin-pool`, `thin`, `raid1`, …
     public var type: String
     public var startExtent: UInt64

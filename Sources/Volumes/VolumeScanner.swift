@@ -29,8 +29,13 @@ public enum VolumeScanner {
         }
         var pvs: [LVM2VolumeGroup.FoundPV] = []
         for v in candidates {
-            if let label = try LVM2Label.find(in: v.device) {
-                pvs.append(LVM2VolumeGroup.FoundPV(label: label, device: v.device, volumeName: v.name, disk: v.disk))
+            do {
+                if let label = try LVM2Label.find(in: v.device) {
+                    pvs.append(LVM2VolumeGroup.FoundPV(label: label, device: v.device, volumeName: v.name, disk: v.disk))
+                }
+            } catch var e as ImageError {
+                e.detail = "PV on \(v.name): " + e.detail
+                throw e
             }
         }
         let lvm = try LVM2VolumeGroup.assemble(pvs)

@@ -157,7 +157,7 @@ import Testing
         let text = LVM2Builder.text(lvs: "root {\nid = \n}")
         let e = try #require(throws: ImageError.self) { try VolumeScanner.scan([MemoryDevice(LVM2Builder.pv(text: text))]) }
         #expect(e.kind == .corrupt)
-        #expect(e.detail.hasPrefix("metadata text line 17:"), "\(e.detail)")
+        #expect(e.detail.hasPrefix("PV on whole disk: metadata text line 17: expected a value for 'id'"), "\(e.detail)")
     }
 
     @Test func hugeMetadataSizeIsALimitError() throws {

@@ -15,6 +15,7 @@ import BlockIO
 /// Values are validated here (names, counts, contiguous segments); mapping onto devices is
 /// `LVM2VolumeGroup`'s job.
 public struct LVM2Metadata: Sendable {
+    /// A PV entry of `physical_volumes`.
     public struct PhysicalVolume: Sendable {
         /// The key in `physical_volumes` (`pv0`), which segments use.
         public let key: String
@@ -28,11 +29,13 @@ public struct LVM2Metadata: Sendable {
         let line: Int
     }
 
+    /// One stripe of a segment: the PV key and the first extent used on it.
     public struct Stripe: Sendable, Equatable {
         public let pv: String
         public let startExtent: UInt64
     }
 
+    /// One `segmentN` section of an LV, in extents of the VG.
     public struct Segment: Sendable {
         public let startExtent: UInt64
         public let extentCount: UInt64
@@ -44,9 +47,11 @@ public struct LVM2Metadata: Sendable {
         let line: Int
     }
 
+    /// An LV section of `logical_volumes`, its segments sorted and contiguous from extent 0.
     public struct LogicalVolume: Sendable {
         public let name: String
         public let uuid: String
+        /// `READ`, `WRITE`, `VISIBLE`…
         public let status: [String]
         public let segments: [Segment]
         /// Internal LVs (`pool_tdata`, `lv_rimage_0`…) lack the VISIBLE flag.
@@ -55,8 +60,10 @@ public struct LVM2Metadata: Sendable {
         let line: Int
     }
 
+    /// The VG name (the metadata's only top-level section).
     public let name: String
     public let uuid: String
+    /// Incremented by every metadata change; the highest copy wins.
     public let seqno: UInt64
     /// In 512-byte sectors.
     public let extentSize: UInt64
@@ -101,6 +108,10 @@ public struct LVM2Metadata: Sendable {
                     throw ImageError("lvm2", .limitExceeded, "more than \(Self.maximumSegments) segments", at: textOffset)
                 }
                 segments.append(try Self.segment(seg, base: textOffset))
+            }
+            if let declared = s.values["segment_count"]?.integer, declared != segments.count {
+                throw l.fail("lv \(vg.name)/\(s.name) declares \(declared) segments and holds \(segments.count)",
+                             line: s.valueLines["segment_count"] ?? s.line)
             }
             segments.sort { $0.startExtent < $1.startExtent }
             var next: UInt64 = 0

@@ -24,9 +24,16 @@ enum LVM2VolumeGroup {
         var newest: [String: LVM2Metadata] = [:]
         for pv in pvs {
             for area in pv.label.metadataAreas {
-                let mda = try LVM2MetadataArea(device: pv.device, area: area)
-                guard let text = mda.text else { continue }
-                let md = try LVM2Metadata(text: text, textOffset: mda.textOffset)
+                let md: LVM2Metadata
+                do {
+                    let mda = try LVM2MetadataArea(device: pv.device, area: area)
+                    guard let text = mda.text else { continue }
+                    md = try LVM2Metadata(text: text, textOffset: mda.textOffset)
+                } catch var e as ImageError {
+                    // Offsets are relative to the PV: name it so the offset means something.
+                    e.detail = "PV on \(pv.volumeName): " + e.detail
+                    throw e
+                }
                 if let have = newest[md.uuid], have.seqno >= md.seqno { continue }
                 newest[md.uuid] = md
             }
