@@ -12,8 +12,10 @@ public struct PartitionTable: Sendable, Equatable, Codable {
     /// True when the GPT's primary header or entries were damaged and the backup copy was used.
     public var usedBackupHeader: Bool
 
-    public init(disk: Int, scheme: Partition.Scheme, identifier: String, sectorSize: UInt64, partitions: [Partition],
-                usedBackupHeader: Bool = false) {
+    public init(
+        disk: Int, scheme: Partition.Scheme, identifier: String, sectorSize: UInt64, partitions: [Partition],
+        usedBackupHeader: Bool = false
+    ) {
         self.disk = disk
         self.scheme = scheme
         self.identifier = identifier

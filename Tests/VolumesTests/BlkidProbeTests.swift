@@ -1,6 +1,7 @@
 import BlockIO
 import TestSupport
 import Testing
+
 @testable import Volumes
 
 @Suite struct BlkidProbeTests {
@@ -35,15 +36,18 @@ import Testing
         let disk = try FileDevice(path: try Fixtures.path("volumes-mbr/mbr.img"))
         let scan = try VolumeScanner.scan([disk])
         try expectContentsEqualBlkid(scan, fixture: "volumes-mbr", numbers: [1, 2, 5, 6, 7])
-        #expect(scan.volumes.map(\.name) == ["partition 1", "partition 2", "partition 5", "partition 6", "partition 7"])
+        #expect(
+            scan.volumes.map(\.name) == ["partition 1", "partition 2", "partition 5", "partition 6", "partition 7"])
         #expect(scan.tables.first?.identifier == "1234abcd")
         let opaque = try VolumeScanner.scan([OpaqueDevice(base: disk)])
         try expectContentsEqualBlkid(opaque, fixture: "volumes-mbr", numbers: [1, 2, 5, 6, 7])
     }
 
     @Test func lvmContentsEqualBlkid() throws {
-        let disks: [any BlockDevice] = [try FileDevice(path: try Fixtures.path("volumes-lvm/disk1.img")),
-                                        try FileDevice(path: try Fixtures.path("volumes-lvm/disk2.img"))]
+        let disks: [any BlockDevice] = [
+            try FileDevice(path: try Fixtures.path("volumes-lvm/disk1.img")),
+            try FileDevice(path: try Fixtures.path("volumes-lvm/disk2.img")),
+        ]
         for scan in [try VolumeScanner.scan(disks), try VolumeScanner.scan(disks.map { OpaqueDevice(base: $0) })] {
             let content = Dictionary(uniqueKeysWithValues: scan.volumes.map { ($0.name, $0.content) })
             #expect(content["lv rhel/root"] == (try Reference.content("volumes-lvm/blkid-root.txt")))

@@ -1,6 +1,7 @@
 import BlockIO
 import TestSupport
 import Testing
+
 @testable import Volumes
 
 @Suite struct GPTPartitionTableTests {
@@ -33,7 +34,9 @@ import Testing
         // sgdisk -p: "   1            2048           18431   8.0 MiB     EF00  EFI System Partition"
         let text = try String(contentsOfFile: try Fixtures.path("volumes-gpt/sgdisk-p.txt"), encoding: .utf8)
         let t = try GPTPartitionTable(device: try FileDevice(path: try Fixtures.path("volumes-gpt/gpt.img")))
-        let rows = text.split(separator: "\n").filter { $0.first == " " && $0.split(separator: " ").first.flatMap { Int($0) } != nil }
+        let rows = text.split(separator: "\n").filter {
+            $0.first == " " && $0.split(separator: " ").first.flatMap { Int($0) } != nil
+        }
         #expect(rows.count == t.partitions.count)
         for (row, p) in zip(rows, t.partitions) {
             let f = row.split(separator: " ", omittingEmptySubsequences: true)
@@ -68,7 +71,9 @@ import Testing
     }
 
     @Test func builtDiskReadsBackEntriesAndNames() throws {
-        let d = GPTBuilder.disk(entries: [.init(first: 40, last: 99, name: "alpha"), .init(first: 100, last: 199, name: "β")])
+        let d = GPTBuilder.disk(entries: [
+            .init(first: 40, last: 99, name: "alpha"), .init(first: 100, last: 199, name: "β"),
+        ])
         let t = try GPTPartitionTable(device: MemoryDevice(d))
         #expect(t.partitions.map(\.start) == [40 * 512, 100 * 512])
         #expect(t.partitions.map(\.name) == ["alpha", "β"])

@@ -1,5 +1,6 @@
 import BlockIO
 import Testing
+
 @testable import Volumes
 
 @Suite struct LVM2ConfigParserTests {
@@ -55,6 +56,7 @@ import Testing
         ("a = [[1]]", 1),
         ("x = @", 1),
         ("vg { } }", 1),
+        ("\"multi\nline\" = 1", 1),
     ]
 
     @Test(arguments: syntaxErrors) func syntaxErrorNamesTheLine(text: String, line: Int) {

@@ -2,12 +2,15 @@ import BlockIO
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Volumes
 
 @Suite struct LVM2Tests {
     func disks() throws -> [any BlockDevice] {
-        [try FileDevice(path: try Fixtures.path("volumes-lvm/disk1.img")),
-         try FileDevice(path: try Fixtures.path("volumes-lvm/disk2.img"))]
+        [
+            try FileDevice(path: try Fixtures.path("volumes-lvm/disk1.img")),
+            try FileDevice(path: try Fixtures.path("volumes-lvm/disk2.img")),
+        ]
     }
 
     func report(_ name: String, _ key: String) throws -> [[String: String]] {
@@ -37,13 +40,16 @@ import Testing
             for s in lv.segments {
                 let type = s.type == "striped" && s.stripes.count == 1 ? "linear" : s.type
                 let layout = s.type == "striped" ? " \(s.stripes.count) \(s.stripeSize)" : ""
-                rows.append("\(lv.isVisible ? lv.name : "[\(lv.name)]") \(lv.uuid) \(type) \(s.startExtent) \(s.extentCount)\(layout)")
+                rows.append(
+                    "\(lv.isVisible ? lv.name : "[\(lv.name)]") \(lv.uuid) \(type) \(s.startExtent) \(s.extentCount)\(layout)"
+                )
             }
         }
         let theirs = segs.map { s in
             let striped = s["segtype"] == "linear" || s["segtype"] == "striped"
             let layout = striped ? " \(s["stripes"] ?? "") \(s["stripe_size"] ?? "")" : ""
-            return "\(s["lv_name"] ?? "") \(s["lv_uuid"] ?? "") \(s["segtype"] ?? "") \(s["seg_start_pe"] ?? "") \(s["seg_size_pe"] ?? "")\(layout)"
+            return
+                "\(s["lv_name"] ?? "") \(s["lv_uuid"] ?? "") \(s["segtype"] ?? "") \(s["seg_start_pe"] ?? "") \(s["seg_size_pe"] ?? "")\(layout)"
         }
         #expect(rows.sorted() == theirs.sorted())
     }
@@ -88,9 +94,11 @@ import Testing
 
     @Test func devicePathsDoubleDashesAsDeviceMapperDoes() throws {
         let scan = try VolumeScanner.scan(try disks())
-        #expect(scan.volumes.first { $0.name == "lv rhel/data-stripe" }?.devicePaths
-            == ["/dev/mapper/rhel-data--stripe", "/dev/rhel/data-stripe"])
-        #expect(LVM2VolumeGroup.devicePaths(vg: "my-vg", lv: "a-b-c") == ["/dev/mapper/my--vg-a--b--c", "/dev/my-vg/a-b-c"])
+        #expect(
+            scan.volumes.first { $0.name == "lv rhel/data-stripe" }?.devicePaths
+                == ["/dev/mapper/rhel-data--stripe", "/dev/rhel/data-stripe"])
+        #expect(
+            LVM2VolumeGroup.devicePaths(vg: "my-vg", lv: "a-b-c") == ["/dev/mapper/my--vg-a--b--c", "/dev/my-vg/a-b-c"])
     }
 
     @Test func wrappedMetadataTextOfTheRealPVIsRead() throws {
@@ -125,7 +133,9 @@ import Testing
 
     @Test func segmentPastThePVIsCorrupt() throws {
         let text = LVM2Builder.text(peCount: 3, lvs: LVM2Builder.linearLV("root", extents: 2, at: 2))
-        let e = try #require(throws: ImageError.self) { try VolumeScanner.scan([MemoryDevice(LVM2Builder.pv(text: text))]) }
+        let e = try #require(throws: ImageError.self) {
+            try VolumeScanner.scan([MemoryDevice(LVM2Builder.pv(text: text))])
+        }
         #expect(e.kind == .corrupt)
         #expect(e.detail.contains("past the 3 extents of pv0"))
     }
@@ -133,7 +143,9 @@ import Testing
     @Test func segmentPastTheDeviceEndIsCorrupt() throws {
         // pe_count claims 10 extents but the 4 MiB PV holds 3.
         let text = LVM2Builder.text(peCount: 10, lvs: LVM2Builder.linearLV("root", extents: 5))
-        let e = try #require(throws: ImageError.self) { try VolumeScanner.scan([MemoryDevice(LVM2Builder.pv(text: text))]) }
+        let e = try #require(throws: ImageError.self) {
+            try VolumeScanner.scan([MemoryDevice(LVM2Builder.pv(text: text))])
+        }
         #expect(e.kind == .corrupt)
         #expect(e.detail.contains("past its end"))
     }
@@ -155,7 +167,9 @@ import Testing
 
     @Test func metadataSyntaxErrorNamesTheLine() throws {
         let text = LVM2Builder.text(lvs: "root {\nid = \n}")
-        let e = try #require(throws: ImageError.self) { try VolumeScanner.scan([MemoryDevice(LVM2Builder.pv(text: text))]) }
+        let e = try #require(throws: ImageError.self) {
+            try VolumeScanner.scan([MemoryDevice(LVM2Builder.pv(text: text))])
+        }
         #expect(e.kind == .corrupt)
         #expect(e.detail.hasPrefix("PV on whole disk: metadata text line 17: expected a value for 'id'"), "\(e.detail)")
     }

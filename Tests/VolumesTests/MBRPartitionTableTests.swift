@@ -1,6 +1,7 @@
 import BlockIO
 import TestSupport
 import Testing
+
 @testable import Volumes
 
 @Suite struct MBRPartitionTableTests {

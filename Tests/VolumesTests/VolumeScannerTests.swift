@@ -1,6 +1,7 @@
 import BlockIO
 import TestSupport
 import Testing
+
 @testable import Volumes
 
 @Suite struct VolumeScannerTests {
@@ -17,8 +18,9 @@ import Testing
         let mbr = MBRBuilder.sector([(0x83, 2048, UInt32(total / 512 - 2048))])
         let head = mbr + [UInt8](repeating: 0, count: 2048 * 512 - 512) + ext4
         let counter = ReadCounter()
-        let disk = CountingDevice(try ConcatDevice([MemoryDevice(head), ZeroDevice(size: total - UInt64(head.count))]),
-                                  counter: counter)
+        let disk = CountingDevice(
+            try ConcatDevice([MemoryDevice(head), ZeroDevice(size: total - UInt64(head.count))]),
+            counter: counter)
         let scan = try VolumeScanner.scan([disk])
         #expect(scan.volumes.first?.content.type == "ext4")
         #expect(counter.bytes < 3 << 20, "\(counter.bytes) bytes read")

@@ -1,6 +1,7 @@
 import BlockIO
 import Foundation
 import TestSupport
+
 @testable import Volumes
 
 /// Reference files written by the fixture scripts.
@@ -46,14 +47,22 @@ enum Reference {
 struct OpaqueDevice: BlockDevice {
     let base: any BlockDevice
     var size: UInt64 { base.size }
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws { try base.read(into: buffer, at: offset) }
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
+        try base.read(into: buffer, at: offset)
+    }
 }
 
 /// Little-endian byte writers for building exact corruptions.
 extension Array where Element == UInt8 {
-    mutating func put16(_ v: UInt16, at o: Int) { for i in 0..<2 { self[o + i] = UInt8(truncatingIfNeeded: v >> (8 * i)) } }
-    mutating func put32(_ v: UInt32, at o: Int) { for i in 0..<4 { self[o + i] = UInt8(truncatingIfNeeded: v >> (8 * i)) } }
-    mutating func put64(_ v: UInt64, at o: Int) { for i in 0..<8 { self[o + i] = UInt8(truncatingIfNeeded: v >> (8 * i)) } }
+    mutating func put16(_ v: UInt16, at o: Int) {
+        for i in 0..<2 { self[o + i] = UInt8(truncatingIfNeeded: v >> (8 * i)) }
+    }
+    mutating func put32(_ v: UInt32, at o: Int) {
+        for i in 0..<4 { self[o + i] = UInt8(truncatingIfNeeded: v >> (8 * i)) }
+    }
+    mutating func put64(_ v: UInt64, at o: Int) {
+        for i in 0..<8 { self[o + i] = UInt8(truncatingIfNeeded: v >> (8 * i)) }
+    }
     mutating func put(_ bytes: [UInt8], at o: Int) { replaceSubrange(o..<o + bytes.count, with: bytes) }
 }
 
@@ -85,14 +94,17 @@ enum MBRBuilder {
 /// Builds a GPT disk of `sectors` 512-byte sectors with both headers and entry arrays.
 enum GPTBuilder {
     struct Entry {
-        var type: [UInt8] = [0xAF, 0x3D, 0xC6, 0x0F, 0x83, 0x84, 0x72, 0x47, 0x8E, 0x79, 0x3D, 0x69, 0xD8, 0x47, 0x7D, 0xE4]
+        var type: [UInt8] = [
+            0xAF, 0x3D, 0xC6, 0x0F, 0x83, 0x84, 0x72, 0x47, 0x8E, 0x79, 0x3D, 0x69, 0xD8, 0x47, 0x7D, 0xE4,
+        ]
         var unique: [UInt8] = Array(1...16)
         var first: UInt64
         var last: UInt64
         var name: String = ""
     }
 
-    static func disk(sectors: Int = 256, entries: [Entry], entryCount: UInt32 = 128, entrySize: UInt32 = 128) -> [UInt8] {
+    static func disk(sectors: Int = 256, entries: [Entry], entryCount: UInt32 = 128, entrySize: UInt32 = 128) -> [UInt8]
+    {
         var d = [UInt8](repeating: 0, count: sectors * 512)
         d.put(MBRBuilder.sector([(0xEE, 1, UInt32(sectors - 1))]), at: 0)
         var array = [UInt8](repeating: 0, count: Int(entryCount) * Int(entrySize))
@@ -111,15 +123,21 @@ enum GPTBuilder {
             d.put(array, at: 2 * 512)
             d.put(array, at: Int(backupArray) * 512)
         }
-        d.put(header(my: 1, alternate: last, array: 2, count: entryCount, size: entrySize, arrayCRC: CRC32.ieee(array),
-                     lastUsable: backupArray - 1), at: 512)
-        d.put(header(my: last, alternate: 1, array: backupArray, count: entryCount, size: entrySize,
-                     arrayCRC: CRC32.ieee(array), lastUsable: backupArray - 1), at: Int(last) * 512)
+        d.put(
+            header(
+                my: 1, alternate: last, array: 2, count: entryCount, size: entrySize, arrayCRC: CRC32.ieee(array),
+                lastUsable: backupArray - 1), at: 512)
+        d.put(
+            header(
+                my: last, alternate: 1, array: backupArray, count: entryCount, size: entrySize,
+                arrayCRC: CRC32.ieee(array), lastUsable: backupArray - 1), at: Int(last) * 512)
         return d
     }
 
-    static func header(my: UInt64, alternate: UInt64, array: UInt64, count: UInt32, size: UInt32, arrayCRC: UInt32,
-                       lastUsable: UInt64) -> [UInt8] {
+    static func header(
+        my: UInt64, alternate: UInt64, array: UInt64, count: UInt32, size: UInt32, arrayCRC: UInt32,
+        lastUsable: UInt64
+    ) -> [UInt8] {
         var h = [UInt8](repeating: 0, count: 512)
         h.put(Array("EFI PART".utf8), at: 0)
         h.put32(0x0001_0000, at: 8)
@@ -148,8 +166,10 @@ enum GPTBuilder {
 /// Builds an LVM2 PV: label in sector 1, PV header, one metadata area at 4 KiB of `areaSize`
 /// bytes holding `text` at `textOffset` (relative to the area; it wraps when it does not fit).
 enum LVM2Builder {
-    static func pv(uuid: String = "PVzzzz0000000000000000000000000z", size: Int = 4 << 20, areaSize: Int = 64 << 10,
-                   text: String, textOffset: Int = 512) -> [UInt8] {
+    static func pv(
+        uuid: String = "PVzzzz0000000000000000000000000z", size: Int = 4 << 20, areaSize: Int = 64 << 10,
+        text: String, textOffset: Int = 512
+    ) -> [UInt8] {
         var d = [UInt8](repeating: 0, count: size)
         var label = [UInt8](repeating: 0, count: 512)
         label.put(Array("LABELONE".utf8), at: 0)
@@ -182,8 +202,10 @@ enum LVM2Builder {
     }
 
     /// Metadata text of VG `vg` with one PV (`pv0`, 1 MiB pe_start, `peCount` extents of 1 MiB) and the given LV sections.
-    static func text(vg: String = "vg0", uuid: String = "PVzzzz-0000-0000-0000-0000-0000-00000z", peCount: Int = 3,
-                     seqno: Int = 1, lvs: String) -> String {
+    static func text(
+        vg: String = "vg0", uuid: String = "PVzzzz-0000-0000-0000-0000-0000-00000z", peCount: Int = 3,
+        seqno: Int = 1, lvs: String
+    ) -> String {
         """
         \(vg) {
         id = "VGVGVG-0000-0000-0000-0000-0000-000000"
@@ -208,7 +230,9 @@ enum LVM2Builder {
         """
     }
 
-    static func linearLV(_ name: String, extents: Int, at pe: Int = 0, status: String = "\"READ\", \"WRITE\", \"VISIBLE\"")
+    static func linearLV(
+        _ name: String, extents: Int, at pe: Int = 0, status: String = "\"READ\", \"WRITE\", \"VISIBLE\""
+    )
         -> String
     {
         """

@@ -38,6 +38,7 @@ public enum BlkidProbe {
     /// Probes `device`. Throws `ImageError` (layer `blkid`) when the device cannot be read or
     /// libblkid fails for another reason than "nothing found".
     public static func identify(_ device: any BlockDevice) throws -> Outcome {
+        guard device.size > 0 else { return .nothing }
         if let (file, offset) = fileWindow(of: device) {
             return try probe(fd: file.fileDescriptor, offset: offset, size: device.size)
         }
@@ -125,7 +126,9 @@ public enum BlkidProbe {
             guard blkid_probe_lookup_value(pr, name, &data, &length) == 0, let data else { return nil }
             return String(cString: data)
         }
-        return .identified(VolumeContent(type: value("TYPE"), uuid: value("UUID"), label: value("LABEL"),
-                                         version: value("VERSION")))
+        return .identified(
+            VolumeContent(
+                type: value("TYPE"), uuid: value("UUID"), label: value("LABEL"),
+                version: value("VERSION")))
     }
 }

@@ -49,7 +49,9 @@ public struct LVM2ConfigParser {
 
     // MARK: parser
 
-    private mutating func items(into section: inout LVM2ConfigSection, depth: Int, closedBy close: UInt8?) throws(ImageError) {
+    private mutating func items(into section: inout LVM2ConfigSection, depth: Int, closedBy close: UInt8?)
+        throws(ImageError)
+    {
         while true {
             let (tok, tline, tpos) = try next()
             switch tok {
@@ -94,7 +96,9 @@ public struct LVM2ConfigParser {
             }
             while true {
                 let (e, eline, epos) = try next()
-                guard let v = simple(e) else { throw fail("expected an array element, found \(describe(e))", line: eline, at: epos) }
+                guard let v = simple(e) else {
+                    throw fail("expected an array element, found \(describe(e))", line: eline, at: epos)
+                }
                 elements.append(v)
                 let (sep, sline, spos) = try next()
                 if sep == .punct(UInt8(ascii: "]")) { return .array(elements) }
@@ -103,7 +107,9 @@ public struct LVM2ConfigParser {
                 }
             }
         }
-        guard let v = simple(tok) else { throw fail("expected a value for '\(name)', found \(describe(tok))", line: line, at: tpos) }
+        guard let v = simple(tok) else {
+            throw fail("expected a value for '\(name)', found \(describe(tok))", line: line, at: tpos)
+        }
         return v
     }
 
@@ -171,10 +177,10 @@ public struct LVM2ConfigParser {
             pos += 1
             return (.punct(c), line, start)
         }
-        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
-            return (.string(try quoted(c)), line, start)
-        }
         let first = line
+        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+            return (.string(try quoted(c)), first, start)
+        }
         guard Self.isIdentifierByte(c) else {
             throw fail("unexpected byte 0x\(hex2(c))", line: line, at: pos)
         }

@@ -45,17 +45,21 @@ enum LVM2VolumeGroup {
         for md in newest.values.sorted(by: { $0.name < $1.name }) {
             try add(md, byUUID, into: &result)
         }
-        for pv in pvs where !newest.values.contains(where: { md in
+        for pv in pvs
+        where !newest.values.contains(where: { md in
             md.physicalVolumes.contains { $0.uuid.filter { $0 != "-" } == pv.label.uuid }
         }) {
-            result.notes.append("\(pv.volumeName): LVM2 PV \(lvmUUIDText(pv.label.uuid)) belongs to no volume group found")
+            result.notes.append(
+                "\(pv.volumeName): LVM2 PV \(lvmUUIDText(pv.label.uuid)) belongs to no volume group found")
         }
         return result
     }
 
     /// `/dev/mapper/<vg>-<lv>` with every `-` inside a name doubled (device-mapper's escaping), and `/dev/<vg>/<lv>`.
     static func devicePaths(vg: String, lv: String) -> [String] {
-        func escape(_ s: String) -> String { s.split(separator: "-", omittingEmptySubsequences: false).joined(separator: "--") }
+        func escape(_ s: String) -> String {
+            s.split(separator: "-", omittingEmptySubsequences: false).joined(separator: "--")
+        }
         return ["/dev/mapper/\(escape(vg))-\(escape(lv))", "/dev/\(vg)/\(lv)"]
     }
 
@@ -66,17 +70,22 @@ enum LVM2VolumeGroup {
         for p in md.physicalVolumes {
             let found = byUUID[p.uuid.filter { $0 != "-" }]
             pvByKey[p.key] = (p, found)
-            pvInfos.append(PhysicalVolume(key: p.key, uuid: p.uuid, volume: found?.volumeName, peStart: p.peStart * 512,
-                                          extentCount: p.peCount))
+            pvInfos.append(
+                PhysicalVolume(
+                    key: p.key, uuid: p.uuid, volume: found?.volumeName, peStart: p.peStart * 512,
+                    extentCount: p.peCount))
         }
         var lvInfos: [LogicalVolume] = []
         for lv in md.logicalVolumes {
             let label = "lv \(md.name)/\(lv.name)"
             var info = LogicalVolume(
-                name: lv.name, uuid: lv.uuid, size: lv.extentCount * extentBytes, isVisible: lv.isVisible,
+                name: lv.name, uuid: lv.uuid,
+                size: try Checked.mul(lv.extentCount, extentBytes, "lvm2", at: md.textOffset),
+                isVisible: lv.isVisible,
                 segments: lv.segments.map {
-                    LogicalVolumeSegment(type: $0.type, startExtent: $0.startExtent, extentCount: $0.extentCount,
-                                         stripeSize: $0.stripeSize * 512, stripes: $0.stripes.map { "\($0.pv):\($0.startExtent)" })
+                    LogicalVolumeSegment(
+                        type: $0.type, startExtent: $0.startExtent, extentCount: $0.extentCount,
+                        stripeSize: $0.stripeSize * 512, stripes: $0.stripes.map { "\($0.pv):\($0.startExtent)" })
                 }, unreadableReason: nil)
             if let reason = refusal(lv) {
                 info.unreadableReason = reason
@@ -89,18 +98,22 @@ enum LVM2VolumeGroup {
             } else if lv.isVisible {
                 var parts: [any BlockDevice] = []
                 for (i, seg) in lv.segments.enumerated() {
-                    parts.append(try device(seg, number: i + 1, lv: label, md: md, extentBytes: extentBytes, pvs: pvByKey))
+                    parts.append(
+                        try device(seg, number: i + 1, lv: label, md: md, extentBytes: extentBytes, pvs: pvByKey))
                 }
                 let dev: any BlockDevice = parts.count == 1 ? parts[0] : try ConcatDevice(parts, layer: "lvm2")
                 let firstPV = lv.segments.first?.stripes.first.flatMap { pvByKey[$0.pv]?.1 }
-                result.volumes.append(Volume(
-                    name: label, origin: .logicalVolume(volumeGroup: md.name, name: lv.name), device: dev,
-                    devicePaths: devicePaths(vg: md.name, lv: lv.name), disk: firstPV?.disk ?? 0))
+                result.volumes.append(
+                    Volume(
+                        name: label, origin: .logicalVolume(volumeGroup: md.name, name: lv.name), device: dev,
+                        devicePaths: devicePaths(vg: md.name, lv: lv.name), disk: firstPV?.disk ?? 0))
             }
             lvInfos.append(info)
         }
-        result.groups.append(VolumeGroup(name: md.name, uuid: md.uuid, seqno: md.seqno, extentSize: extentBytes,
-                                         physicalVolumes: pvInfos, logicalVolumes: lvInfos))
+        result.groups.append(
+            VolumeGroup(
+                name: md.name, uuid: md.uuid, seqno: md.seqno, extentSize: extentBytes,
+                physicalVolumes: pvInfos, logicalVolumes: lvInfos))
     }
 
     /// Why an LV's segments cannot be mapped onto PVs, nil when every segment is striped (or linear) or zero.
@@ -123,8 +136,10 @@ enum LVM2VolumeGroup {
     }
 
     /// The device of one striped/linear (or zero) segment, checked against its PVs' extents and sizes.
-    private static func device(_ seg: LVM2Metadata.Segment, number: Int, lv: String, md: LVM2Metadata, extentBytes: UInt64,
-                               pvs: [String: (LVM2Metadata.PhysicalVolume, FoundPV?)]) throws -> any BlockDevice {
+    private static func device(
+        _ seg: LVM2Metadata.Segment, number: Int, lv: String, md: LVM2Metadata, extentBytes: UInt64,
+        pvs: [String: (LVM2Metadata.PhysicalVolume, FoundPV?)]
+    ) throws -> any BlockDevice {
         let bytes = try Checked.mul(seg.extentCount, extentBytes, "lvm2", at: md.textOffset)
         if seg.type == "zero" { return ZeroDevice(size: bytes) }
         let n = UInt64(seg.stripes.count)
@@ -132,23 +147,27 @@ enum LVM2VolumeGroup {
         var areas: [any BlockDevice] = []
         for stripe in seg.stripes {
             guard let (meta, found) = pvs[stripe.pv], let found else {
-                throw ImageError("lvm2", .corrupt, "metadata text line \(seg.line): \(lv) uses unknown PV \(stripe.pv)",
-                                 at: md.textOffset)
+                throw ImageError(
+                    "lvm2", .corrupt, "metadata text line \(seg.line): \(lv) uses unknown PV \(stripe.pv)",
+                    at: md.textOffset)
             }
             let end = try Checked.add(stripe.startExtent, areaExtents, "lvm2", at: md.textOffset)
             guard end <= meta.peCount else {
-                throw ImageError("lvm2", .corrupt,
-                                 "metadata text line \(seg.line): \(lv) segment \(number) ends at extent \(end), past the \(meta.peCount) extents of \(stripe.pv)",
-                                 at: md.textOffset)
+                throw ImageError(
+                    "lvm2", .corrupt,
+                    "metadata text line \(seg.line): \(lv) segment \(number) ends at extent \(end), past the \(meta.peCount) extents of \(stripe.pv)",
+                    at: md.textOffset)
             }
-            let start = try Checked.add(try Checked.mul(meta.peStart, 512, "lvm2"),
-                                        try Checked.mul(stripe.startExtent, extentBytes, "lvm2"), "lvm2", at: md.textOffset)
+            let start = try Checked.add(
+                try Checked.mul(meta.peStart, 512, "lvm2"),
+                try Checked.mul(stripe.startExtent, extentBytes, "lvm2"), "lvm2", at: md.textOffset)
             let length = try Checked.mul(areaExtents, extentBytes, "lvm2", at: md.textOffset)
             let (stop, overflow) = start.addingReportingOverflow(length)
             guard !overflow, stop <= found.device.size else {
-                throw ImageError("lvm2", .corrupt,
-                                 "metadata text line \(seg.line): \(lv) segment \(number) ends at byte \(stop) of \(stripe.pv), past its end (\(found.device.size) bytes)",
-                                 at: md.textOffset)
+                throw ImageError(
+                    "lvm2", .corrupt,
+                    "metadata text line \(seg.line): \(lv) segment \(number) ends at byte \(stop) of \(stripe.pv), past its end (\(found.device.size) bytes)",
+                    at: md.textOffset)
             }
             areas.append(try SliceDevice(found.device, start: start, size: length, layer: "lvm2"))
         }
