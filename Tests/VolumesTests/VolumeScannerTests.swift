@@ -43,3 +43,39 @@ import Testing
         #expect(e.detail.hasPrefix("PV on partition 1: "), "\(e.detail)")
     }
 }
+
+@Suite struct PartitionSchemeChoiceTests {
+    @Test func hybridMBRDefersToTheGPT() throws {
+        var d = GPTBuilder.disk(entries: [.init(first: 40, last: 99, name: "gpt-part")])
+        d.put(MBRBuilder.sector([(0xEE, 1, 39), (0x83, 40, 60)]), at: 0)
+        let scan = try VolumeScanner.scan([MemoryDevice(d)])
+        #expect(scan.tables.first?.scheme == .gpt)
+        #expect(scan.volumes.map(\.name) == ["partition 1"])
+        #expect(scan.notes.isEmpty)
+    }
+
+    @Test func gptWithoutProtectiveMBRIsReadAndNoted() throws {
+        var d = GPTBuilder.disk(entries: [.init(first: 40, last: 99)])
+        d.replaceSubrange(0..<512, with: [UInt8](repeating: 0, count: 512))
+        let scan = try VolumeScanner.scan([MemoryDevice(d)])
+        #expect(scan.tables.first?.scheme == .gpt)
+        #expect(scan.notes == ["disk 1: GPT found without a protective MBR"])
+    }
+
+    @Test func protectiveMBRWithBothGPTHeadersBadIsAnError() throws {
+        var d = GPTBuilder.disk(entries: [])
+        d[512] = 0
+        d[255 * 512] = 0
+        let e = try #require(throws: ImageError.self) { try VolumeScanner.scan([MemoryDevice(d)]) }
+        #expect(e.layer == "gpt")
+        #expect(e.kind == .badMagic)
+    }
+
+    @Test func staleGPTBehindAnMBRIsIgnoredAsLinuxDoes() throws {
+        var d = GPTBuilder.disk(entries: [.init(first: 40, last: 99)])
+        d.put(MBRBuilder.sector([(0x83, 100, 50)]), at: 0)
+        let scan = try VolumeScanner.scan([MemoryDevice(d)])
+        #expect(scan.tables.first?.scheme == .mbr)
+        #expect(scan.volumes.first?.origin == .partition(scan.tables[0].partitions[0]))
+    }
+}

@@ -1,5 +1,19 @@
 import BlockIO
 
+// LVM2 on-disk layout (LVM2 lib/format_text/layout.h, lib/label/label.h), per physical volume:
+//
+//   PV start
+//   ├─ sector 0–3   label "LABELONE" + pv_header: PV UUID, size, data area list, metadata area list
+//   ├─ 4 KiB        metadata area: mda_header (" LVM2 x[5A%r0N*>", raw_locn of the committed text)
+//   │               + circular buffer of VG metadata text (newest seqno wins across all PVs)
+//   └─ pe_start     extents 0 … pe_count−1 of extent_size sectors, as the text's segments map them:
+//                   linear  = one stripe:  LV extent e ↦ pe_start + (pe + e) × extent_size
+//                   striped = n stripes:   chunks of stripe_size dealt round-robin over the PVs
+//
+// Files: LVM2Label (label + PV header), LVM2MetadataArea (mda header, wrapped text, CRCs),
+// LVM2ConfigParser/LVM2ConfigValue (the text grammar), LVM2Metadata (VG model), LVM2StripedDevice,
+// and this assembler.
+
 /// Assembles LVM2 volume groups from the PVs found on the scanned volumes: picks the newest
 /// metadata (highest seqno) of each VG, maps every visible LV's `striped`/linear segments onto
 /// its PVs, and refuses thin, RAID, mirror and other device-mapper targets with a note naming the LV.
