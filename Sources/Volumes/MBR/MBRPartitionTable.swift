@@ -139,13 +139,3 @@ public struct MBRPartitionTable: Sendable {
         }
     }
 }
-
-func hex2(_ v: UInt8, prefix: Bool = false) -> String {
-    let s = String(v, radix: 16)
-    return (prefix ? "0x" : "") + (s.count < 2 ? "0" + s : s)
-}
-
-func hex8(_ v: UInt32) -> String {
-    let s = String(v, radix: 16)
-    return String(repeating: "0", count: 8 - s.count) + s
-}
