@@ -14,6 +14,7 @@ public protocol BlockFileSystem: FileSystem {
 public enum FileSystemProbe {
     public static let formats: [any BlockFileSystem.Type] = [
         Ext4FileSystem.self,
+        FATFileSystem.self,
     ]
 
     /// Opens the file system on `device`, or returns nil when no reader recognises it.
