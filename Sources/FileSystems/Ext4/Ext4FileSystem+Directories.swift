@@ -35,8 +35,8 @@ extension Ext4FileSystem {
             // i_block: the parent's inode number (4 bytes), then records; more in system.data.
             try parseDirectoryRecords(
                 Array(node.blockArea[4...]), at: node.blockAreaOffset(4), node: node, into: &dir)
-            if let more = try inodeXattr(node, index: 7, name: Array("data".utf8)), !more.isEmpty {
-                try parseDirectoryRecords(more, at: node.extraAreaOffset, node: node, into: &dir)
+            if let more = try inodeXattr(node, index: 7, name: Array("data".utf8)), !more.value.isEmpty {
+                try parseDirectoryRecords(more.value, at: more.offset, node: node, into: &dir)
             }
         } else {
             let bs = UInt64(blockSize)
