@@ -44,14 +44,36 @@ struct Ext4Bytes {
         return u32(iblock + 12 + 8) | u16(iblock + 12 + 6) << 32
     }
 
-    /// Recomputes `s_checksum` (CRC32C of the first 0x3FC bytes, seed ~0, no final xor).
-    mutating func resignSuperblock() {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for b in bytes[1024..<(1024 + 0x3FC)] {
+    /// CRC32C (reflected 0x82F63B78) without the final inversion, as ext4 uses it.
+    static func crc32c(_ seed: UInt32, _ bytes: some Sequence<UInt8>) -> UInt32 {
+        var crc = seed
+        for b in bytes {
             crc ^= UInt32(b)
             for _ in 0..<8 { crc = crc & 1 != 0 ? (crc >> 1) ^ 0x82F6_3B78 : crc >> 1 }
         }
-        set32(1024 + 0x3FC, Int(crc))
+        return crc
+    }
+
+    /// Recomputes `s_checksum` (CRC32C of the first 0x3FC bytes, seed ~0).
+    mutating func resignSuperblock() {
+        set32(1024 + 0x3FC, Int(Self.crc32c(0xFFFF_FFFF, bytes[1024..<(1024 + 0x3FC)])))
+    }
+
+    /// Recomputes an inode's checksum after a patch (seed: CRC32C of the UUID, then the inode
+    /// number and generation; both checksum halves counted as zero).
+    mutating func resignInode(_ n: Int) {
+        let at = inodeOffset(n)
+        let size = u16(1024 + 0x58)
+        let hasHigh = size > 128 && u16(at + 0x80) >= 4
+        set16(at + 0x7C, 0)
+        if hasHigh { set16(at + 0x82, 0) }
+        let le = { (v: Int) in (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+        var crc = Self.crc32c(0xFFFF_FFFF, bytes[(1024 + 0x68)..<(1024 + 0x78)])
+        crc = Self.crc32c(crc, le(n))
+        crc = Self.crc32c(crc, le(u32(at + 0x64)))
+        crc = Self.crc32c(crc, bytes[at..<(at + size)])
+        set16(at + 0x7C, Int(crc & 0xFFFF))
+        if hasHigh { set16(at + 0x82, Int(crc >> 16)) }
     }
 
     func open() throws -> Ext4FileSystem { try Ext4FileSystem(device: MemoryDevice(bytes)) }
@@ -96,6 +118,17 @@ struct Ext4Bytes {
         expectError(.corrupt, at: 1024 + 0x3FC) { _ = try image.open() }
     }
 
+    @Test func wrongInodeChecksumIsCorrupt() throws {
+        var image = try Ext4Bytes("ext4")
+        let ino = try inodeNumber(image, "/etc/hostname")
+        image.bytes[image.inodeOffset(ino) + 0x10] ^= 0x01  // i_mtime
+        expectError(.corrupt, at: image.inodeOffset(ino) + 0x7C) {
+            _ = try image.open().attributes(of: FSPath("/etc/hostname"))
+        }
+        image.resignInode(ino)
+        #expect(try image.open().attributes(of: FSPath("/etc/hostname"))?.type == .regular)
+    }
+
     @Test func groupDescriptorTablePastTheEndIsRefusedAtOpen() throws {
         // 1 KiB blocks, 1024-byte descriptors, one block per group: the table needs more blocks than exist.
         var image = try Ext4Bytes("ext4-1k")
@@ -118,6 +151,7 @@ struct Ext4Bytes {
         let ino = try inodeNumber(image, "/files/size-4097")
         let at = image.inodeOffset(ino) + 0x28
         image.set16(at, 0x1234)
+        image.resignInode(ino)
         expectError(.badMagic, at: at) { _ = try image.open().contents(of: FSPath("/files/size-4097"), limit: 10) }
     }
 
@@ -126,6 +160,7 @@ struct Ext4Bytes {
         let ino = try inodeNumber(image, "/files/size-4097")
         let at = image.inodeOffset(ino) + 0x28
         image.set16(at + 6, 30)
+        image.resignInode(ino)
         expectError(.corrupt, at: at + 6) { _ = try image.open().contents(of: FSPath("/files/size-4097"), limit: 10) }
     }
 
@@ -134,6 +169,7 @@ struct Ext4Bytes {
         let ino = try inodeNumber(image, "/files/size-4097")
         let extent = image.inodeOffset(ino) + 0x28 + 12
         image.set32(extent + 8, 0x00FF_FF00)
+        image.resignInode(ino)
         expectError(.corrupt, at: extent) {
             _ = try image.open().read(FSPath("/files/size-4097"), at: 4000, count: 10)
         }
@@ -209,6 +245,7 @@ struct Ext4Bytes {
         var image = try Ext4Bytes("ext4")
         let ino = try inodeNumber(image, "/links/long")
         image.set32(image.inodeOffset(ino) + 4, 1 << 30)
+        image.resignInode(ino)
         expectError(.limitExceeded, at: image.inodeOffset(ino) + 4) {
             _ = try image.open().destination(ofSymbolicLink: FSPath("/links/long"))
         }
