@@ -109,5 +109,10 @@ import TestSupport
         #expect(counter.bytes < 16 << 10)
         _ = try fs.contents(of: FSPath("/etc/os-release"), limit: 1 << 20)
         #expect(counter.bytes < 64 << 10)
+        // A small read in the middle of an 8 MiB file reads its block, not the file.
+        _ = try fs.attributes(of: FSPath("/files/sparse"))
+        let before = counter.bytes
+        #expect(try fs.read(FSPath("/files/sparse"), at: 4_194_300, count: 20).count == 20)
+        #expect(counter.bytes - before <= 2 * 4096)
     }
 }
