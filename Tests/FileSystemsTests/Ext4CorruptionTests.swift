@@ -233,6 +233,24 @@ struct Ext4Bytes {
         #expect(try fs.attributes(of: FSPath("/etc/os-release")) != nil)
     }
 
+    /// A directory whose size claims gigabytes is refused; one whose extra size is a hole costs
+    /// nothing (found by the fuzzer: a 4 GiB root directory took seconds of zero-filling).
+    @Test func hugeDirectorySizeIsBounded() throws {
+        var image = try Ext4Bytes("ext4")
+        let ino = try inodeNumber(image, "/etc")
+        image.set32(image.inodeOffset(ino) + 4, 0xFF00_0000)
+        image.resignInode(ino)
+        expectError(.limitExceeded, at: image.inodeOffset(ino) + 4) {
+            _ = try image.open().contents(ofDirectory: FSPath("/etc"))
+        }
+        image.set32(image.inodeOffset(ino) + 4, 200 << 20)
+        image.resignInode(ino)
+        let counter = ReadCounter()
+        let fs = try Ext4FileSystem(device: CountingDevice(MemoryDevice(image.bytes), counter: counter))
+        #expect(try fs.contents(ofDirectory: FSPath("/etc")).count == 2)
+        #expect(counter.bytes < 64 << 10)
+    }
+
     @Test func indirectBlockPointerPastTheEndIsCorrupt() throws {
         var image = try Ext4Bytes("ext3")
         let ino = try inodeNumber(image, "/files/size-4097")
