@@ -15,6 +15,7 @@ public enum FileSystemProbe {
     public static let formats: [any BlockFileSystem.Type] = [
         Ext4FileSystem.self,
         BtrfsFileSystem.self,
+        FATFileSystem.self,
     ]
 
     /// Opens the file system on `device`, or returns nil when no reader recognises it.
