@@ -10,14 +10,20 @@ public struct InstalledPackage: Sendable, Equatable, Hashable, Codable {
     /// dpkg: the Debian revision; rpm: RELEASE. nil when absent.
     public var release: String?
     public var architecture: String?
+    /// rpm SOURCERPM (`kernel-5.14.0-427.el9.src.rpm`); nil for dpkg and when absent.
+    public var sourceRPM: String?
 
-    public init(manager: Manager, name: String, epoch: Int? = nil, version: String, release: String? = nil, architecture: String? = nil) {
+    public init(
+        manager: Manager, name: String, epoch: Int? = nil, version: String, release: String? = nil,
+        architecture: String? = nil, sourceRPM: String? = nil
+    ) {
         self.manager = manager
         self.name = name
         self.epoch = epoch
         self.version = version
         self.release = release
         self.architecture = architecture
+        self.sourceRPM = sourceRPM
     }
 
     /// `[epoch:]version[-release]`, as the package manager prints it.
