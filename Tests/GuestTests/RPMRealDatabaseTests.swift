@@ -36,4 +36,35 @@ import Testing
         #expect(absent < file.size / 20)
         #expect(counter.bytes < file.size / 10)
     }
+
+    @Test func centOSBerkeleyDBListsExactlyTheExpectedPackages() throws {
+        let device = try FileDevice(path: try Fixtures.shared("testdata/rpmdb/libuuid/Packages"))
+        let source = try RPMBerkeleyDBSource(device: device)
+        #expect(source.database.metadata.littleEndian)
+        #expect(source.database.metadata.pageSize == 4096)
+        let db = RPMPackageDatabase(source: source, evidence: "Packages")
+        #expect(RPMTestSupport.lines(try db.packages()) == (try Self.expected("libuuid")))
+        #expect(db.kind == "rpm-bdb")
+        #expect(try db.owners(of: "/usr/lib64/libuuid.so.1") == ["libuuid"])
+    }
+
+    @Test func suseNDBListsExactlyTheExpectedPackages() throws {
+        let device = try FileDevice(path: try Fixtures.shared("testdata/rpmdb/sle15-bci/Packages.db"))
+        let db = RPMPackageDatabase(source: try RPMNDBSource(device: device), evidence: "Packages.db")
+        #expect(RPMTestSupport.lines(try db.packages()) == (try Self.expected("sle15-bci")))
+        #expect(db.kind == "rpm-ndb")
+        #expect(try db.packages(named: "bash").map(\.fullVersion) == ["4.4-19.6.1"])
+        #expect(try db.owners(of: "/bin/bash") == ["bash"])
+    }
+
+    @Test func sharedBlobParses() throws {
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try Fixtures.shared("testdata/rpmdb/blob.bin"))))
+        let header = try RPMHeader(blob: bytes)
+        #expect(header.regionTag == .headerImmutable)
+        #expect(header.entries.count == 0x45)
+        #expect(header.store.count == 0x1030)
+        let package = try InstalledPackage(rpmHeader: header)
+        print("blob.bin: \(package.name) \(package.fullVersion) \(package.architecture ?? "-") \(package.sourceRPM ?? "-")")
+        #expect(!package.name.isEmpty)
+    }
 }
