@@ -12,6 +12,12 @@ public final class RPMPackageDatabase: PackageDatabase {
     /// The guest path of the database file.
     public let evidence: String
     public var kind: String { source.kind }
+    /// Why this file was chosen, and what else was found (`RPMDatabaseLocator`).
+    public let decision: String
+    /// Bytes read from the database files through this database (with `size`, for `--stats`).
+    public let counter: ReadCounter
+    /// Size in bytes of the database file (its WAL not included).
+    public let size: UInt64
 
     private struct Cache {
         var packages: [InstalledPackage]?
@@ -19,9 +25,15 @@ public final class RPMPackageDatabase: PackageDatabase {
     }
     private let cache = Mutex(Cache())
 
-    public init(source: any RPMHeaderSource, evidence: String) {
+    public init(
+        source: any RPMHeaderSource, evidence: String, decision: String = "", counter: ReadCounter = ReadCounter(),
+        size: UInt64 = 0
+    ) {
         self.source = source
         self.evidence = evidence
+        self.decision = decision
+        self.counter = counter
+        self.size = size
     }
 
     public func packages() throws -> [InstalledPackage] {

@@ -136,7 +136,7 @@ public struct NDBPackages: Sendable {
     }
 
     /// Adler-32 (RFC 1950 §8.2), as rpmpkg.c computes it over a blob's head, data and padding.
-    static func adler32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    public static func adler32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         var a: UInt32 = 1
         var b: UInt32 = 0
         var i = bytes.startIndex
