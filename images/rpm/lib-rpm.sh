@@ -86,6 +86,8 @@ FSTAB
         > "$root/etc/NetworkManager/system-connections/eth0.nmconnection"
     chmod 600 "$root/etc/NetworkManager/system-connections/eth0.nmconnection"
     fixed_times "$root"
+    # rpm stamps INSTALLTIME from SOURCE_DATE_EPOCH (+1 s per package); dracut ran after that.
+    touch -d @$((SOURCE_DATE_EPOCH + 60)) "$root/boot/initramfs-$KVER.img"
 }
 
 # record_reference ROOT PREFIX: rpm's own answers about ROOT's database.
@@ -106,4 +108,7 @@ record_reference() {
         case "$owner" in ""|*"not owned"*) owner=-;; esac
         printf '%s\t%s\n' "$p" "$owner" >> "$prefix-qf.tsv"
     done
+    # Queries may leave a -shm behind: an image of a shut-down system has none.
+    rm -f "$root/var/lib/rpm/rpmdb.sqlite-shm"
+    fixed_times "$root/var/lib/rpm"
 }

@@ -13,6 +13,8 @@ public struct RPMTag: RawRepresentable, Hashable, Sendable, CustomStringConverti
     public static let version = RPMTag(rawValue: 1001)
     public static let release = RPMTag(rawValue: 1002)
     public static let epoch = RPMTag(rawValue: 1003)
+    /// Seconds since the epoch when the package was installed (INT32, added by rpm at install).
+    public static let installTime = RPMTag(rawValue: 1008)
     public static let arch = RPMTag(rawValue: 1022)
     /// Full paths of the files, in headers older than rpm 4.0 (replaced by the three below).
     public static let oldFilenames = RPMTag(rawValue: 1027)
@@ -32,6 +34,7 @@ public struct RPMTag: RawRepresentable, Hashable, Sendable, CustomStringConverti
         case .version: "VERSION"
         case .release: "RELEASE"
         case .epoch: "EPOCH"
+        case .installTime: "INSTALLTIME"
         case .arch: "ARCH"
         case .oldFilenames: "OLDFILENAMES"
         case .sourceRPM: "SOURCERPM"
