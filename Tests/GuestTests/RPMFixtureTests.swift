@@ -97,6 +97,9 @@ import Testing
         #expect(s.kind == "rpm-ndb")
         #expect(s.evidence == "/usr/lib/sysimage/rpm/Packages.db")
         #expect(try s.packages().count == 35)
+        let direct = try RPMDatabaseLocator.open(suse, path: "/usr/lib/sysimage/rpm/Packages.db")
+        #expect(direct.kind == "rpm-ndb")
+        #expect(RPMTestSupport.error { try RPMDatabaseLocator.open(suse, path: "/var/lib/rpm/Packages") }?.kind == .notFound)
         // An empty rpmdb.sqlite (left by a failed conversion) is ignored.
         let (d2, rhel8) = try Self.root(["/var/lib/rpm/Packages": bdb, "/var/lib/rpm/rpmdb.sqlite": nil])
         defer { try? FileManager.default.removeItem(atPath: d2) }

@@ -65,6 +65,31 @@ public enum RPMDatabaseLocator {
         var decision = "\(chosen.guestPath) (\(chosen.backend.kind))"
         let others = all.dropFirst().map { "\($0.guestPath) (\($0.backend.kind))" }
         if !others.isEmpty { decision += " preferred over " + others.joined(separator: ", ") }
+        return try open(chosen, in: tree, decision: decision, counter: counter)
+    }
+
+    /// Opens the database file at `guestPath` (`…/rpmdb.sqlite`, `…/Packages.db` or `…/Packages`),
+    /// for callers that pick the file themselves.
+    /// - Throws: `ImageError` `.notFound` when it does not exist or is empty, `.unsupported` for
+    ///   another file name, else as `open(_:counter:)`.
+    public static func open(_ tree: GuestTree, path guestPath: String, counter: ReadCounter = ReadCounter()) throws
+        -> RPMPackageDatabase
+    {
+        let name = guestPath.split(separator: "/").last.map(String.init) ?? ""
+        guard let backend = Backend(rawValue: name) else {
+            throw ImageError("rpmdb", .unsupported, "\(guestPath) is not an rpm database file name")
+        }
+        guard let r = try tree.resolve(guestPath), r.attributes.type == .regular, r.attributes.size > 0 else {
+            throw ImageError("rpmdb", .notFound, "no rpm database at \(guestPath)")
+        }
+        let c = Candidate(backend: backend, guestPath: r.guestPath.description, size: r.attributes.size, resolved: r)
+        return try open(c, in: tree, decision: "\(c.guestPath) (\(backend.kind))", counter: counter)
+    }
+
+    private static func open(_ chosen: Candidate, in tree: GuestTree, decision: String, counter: ReadCounter) throws
+        -> RPMPackageDatabase
+    {
+        var decision = decision
         let device = CountingDevice(
             GuestFileDevice(fileSystem: chosen.resolved.mount.fileSystem, path: chosen.resolved.path, size: chosen.size),
             counter: counter)
