@@ -42,7 +42,9 @@ import Testing
         #expect(source.database.metadata.pageSize == (path.hasPrefix("bdb-be") ? 512 : 4096))
         let db = RPMPackageDatabase(source: source, evidence: path)
         let reference = path.hasPrefix("bdb-be") ? "bdb-be-qa.tsv" : "bdb-qa.tsv"
-        #expect(RPMTestSupport.lines(try db.packages()) == (try RPMTestSupport.readLines(try Fixtures.path("rpm-rhel9/\(reference)"))))
+        #expect(
+            RPMTestSupport.lines(try db.packages())
+                == (try RPMTestSupport.readLines(try Fixtures.path("rpm-rhel9/\(reference)"))))
         // Owners from the same headers, compared with rpm's file list of the SQLite original.
         for line in try RPMTestSupport.readLines(try Fixtures.path("rpm-rhel9/rpm-files.tsv")) {
             let parts = line.split(separator: "\t").map(String.init)
@@ -52,8 +54,12 @@ import Testing
 
     @Test func badMagicAndTruncatedFilesAreRefused() {
         var bytes = Self.sample().builder.build()
-        #expect(RPMTestSupport.error { try RPMBerkeleyDBSource(device: MemoryDevice(Array(bytes.prefix(100)))) }?.kind == .truncated)
-        #expect(RPMTestSupport.error { try RPMBerkeleyDBSource(device: MemoryDevice(Array(bytes.dropLast(512)))) }?.kind == .truncated)
+        #expect(
+            RPMTestSupport.error { try RPMBerkeleyDBSource(device: MemoryDevice(Array(bytes.prefix(100)))) }?.kind
+                == .truncated)
+        #expect(
+            RPMTestSupport.error { try RPMBerkeleyDBSource(device: MemoryDevice(Array(bytes.dropLast(512)))) }?.kind
+                == .truncated)
         bytes.putLE32(0x1234_5678, at: 12)
         #expect(RPMTestSupport.error { try RPMBerkeleyDBSource(device: MemoryDevice(bytes)) }?.kind == .badMagic)
         var btree = Self.sample().builder.build()

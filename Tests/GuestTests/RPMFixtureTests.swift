@@ -17,7 +17,9 @@ import Testing
         let db = try Self.open(fixture)
         #expect(db.kind == "rpm-sqlite")
         #expect(db.evidence == "/var/lib/rpm/rpmdb.sqlite")
-        #expect(RPMTestSupport.lines(try db.packages()) == (try RPMTestSupport.readLines(try Fixtures.path("\(fixture)/rpm-qa.tsv"))))
+        #expect(
+            RPMTestSupport.lines(try db.packages())
+                == (try RPMTestSupport.readLines(try Fixtures.path("\(fixture)/rpm-qa.tsv"))))
         let ci = try db.packages(named: "cloud-init")
         #expect(ci.map(\.version) == [fixture == "rpm-rhel9" ? "23.4" : "22.1"])
         #expect(try db.packages(named: "NetworkManager").map(\.fullVersion) == ["1:1.46.0-4.el9_4"])
@@ -48,7 +50,8 @@ import Testing
         let db = try Self.open("rpm-rhel9")
         let opened = db.counter.bytes
         #expect(try db.packages(named: "azure-vm-utils").map(\.fullVersion) == ["0.6.0-1.el9"])
-        print("rpm-rhel9 azure-vm-utils lookup: open \(opened) B + lookup \(db.counter.bytes - opened) B of \(db.size) B")
+        print(
+            "rpm-rhel9 azure-vm-utils lookup: open \(opened) B + lookup \(db.counter.bytes - opened) B of \(db.size) B")
         #expect(db.counter.bytes < db.size / 2)
     }
 }
@@ -61,12 +64,18 @@ import Testing
         let dir = fm.temporaryDirectory.appendingPathComponent("imagegate-rpm-\(UUID().uuidString)").path
         for (guest, host) in files {
             let target = dir + guest
-            try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            if let host { try fm.copyItem(atPath: host, toPath: target) } else { _ = fm.createFile(atPath: target, contents: Data()) }
+            try fm.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if let host {
+                try fm.copyItem(atPath: host, toPath: target)
+            } else {
+                _ = fm.createFile(atPath: target, contents: Data())
+            }
         }
         for (guest, destination) in links {
             let at = dir + guest
-            try fm.createDirectory(atPath: (at as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(
+                atPath: (at as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try fm.createSymbolicLink(atPath: at, withDestinationPath: destination)
         }
         return (dir, GuestTree(root: try DirectoryFileSystem(path: dir)))
@@ -80,7 +89,8 @@ import Testing
             links: ["/var/lib/rpm": "../../usr/lib/sysimage/rpm"])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let candidates = try RPMDatabaseLocator.candidates(in: tree)
-        #expect(candidates.map(\.guestPath) == ["/usr/lib/sysimage/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/Packages"])
+        #expect(
+            candidates.map(\.guestPath) == ["/usr/lib/sysimage/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/Packages"])
         let db = try #require(try RPMDatabaseLocator.open(tree))
         #expect(db.kind == "rpm-sqlite")
         #expect(db.evidence == "/usr/lib/sysimage/rpm/rpmdb.sqlite")
@@ -99,7 +109,9 @@ import Testing
         #expect(try s.packages().count == 35)
         let direct = try RPMDatabaseLocator.open(suse, path: "/usr/lib/sysimage/rpm/Packages.db")
         #expect(direct.kind == "rpm-ndb")
-        #expect(RPMTestSupport.error { try RPMDatabaseLocator.open(suse, path: "/var/lib/rpm/Packages") }?.kind == .notFound)
+        #expect(
+            RPMTestSupport.error { try RPMDatabaseLocator.open(suse, path: "/var/lib/rpm/Packages") }?.kind == .notFound
+        )
         // An empty rpmdb.sqlite (left by a failed conversion) is ignored.
         let (d2, rhel8) = try Self.root(["/var/lib/rpm/Packages": bdb, "/var/lib/rpm/rpmdb.sqlite": nil])
         defer { try? FileManager.default.removeItem(atPath: d2) }
@@ -112,7 +124,8 @@ import Testing
         let (d1, empty) = try Self.root([:], links: ["/var/lib/rpm": "/nowhere"])
         defer { try? FileManager.default.removeItem(atPath: d1) }
         #expect(try RPMDatabaseLocator.open(empty) == nil)
-        let junk = FileManager.default.temporaryDirectory.appendingPathComponent("imagegate-junk-\(UUID().uuidString)").path
+        let junk = FileManager.default.temporaryDirectory.appendingPathComponent("imagegate-junk-\(UUID().uuidString)")
+            .path
         _ = FileManager.default.createFile(atPath: junk, contents: Data(repeating: 0x42, count: 8192))
         defer { try? FileManager.default.removeItem(atPath: junk) }
         let (d2, broken) = try Self.root(["/var/lib/rpm/rpmdb.sqlite": junk, "/var/lib/rpm/Packages": junk])

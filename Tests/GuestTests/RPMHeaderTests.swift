@@ -24,9 +24,12 @@ import Testing
         #expect(try h.strings(RPMTag(rawValue: 1004)) == ["Summary", "Résumé"])
         #expect(try h.filePaths() == ["/usr/bin/cloud-init", "/usr/bin/cloud-id", "/etc/cloud/cloud.cfg"])
         let p = try InstalledPackage(rpmHeader: h)
-        #expect(p == InstalledPackage(
-            manager: .rpm, name: "cloud-init", epoch: 2, version: "23.4", release: "1.el9", architecture: "noarch",
-            sourceRPM: "cloud-init-23.4-1.el9.src.rpm"))
+        #expect(
+            p
+                == InstalledPackage(
+                    manager: .rpm, name: "cloud-init", epoch: 2, version: "23.4", release: "1.el9",
+                    architecture: "noarch",
+                    sourceRPM: "cloud-init-23.4-1.el9.src.rpm"))
         #expect(p.fullVersion == "2:23.4-1.el9")
     }
 
@@ -142,7 +145,8 @@ import Testing
         #expect(RPMTestSupport.error { try RPMHeader(blob: short.build()).filePaths() }?.kind == .corrupt)
         var noName = RPMHeaderBuilder()
         noName.string(1001, "1")
-        #expect(RPMTestSupport.error { try InstalledPackage(rpmHeader: RPMHeader(blob: noName.build())) }?.kind == .corrupt)
+        #expect(
+            RPMTestSupport.error { try InstalledPackage(rpmHeader: RPMHeader(blob: noName.build())) }?.kind == .corrupt)
     }
 
     @Test func dribbleReplacesRegionEntry() throws {

@@ -6,7 +6,10 @@ import Testing
 @Suite struct RPMNDBTests {
     static func sample() -> [UInt8] {
         var b = NDBBuilder()
-        b.blobs = [(1, RPMHeaderBuilder.package("cloud-init").build()), (2, RPMHeaderBuilder.package("bash", version: "5.1").build())]
+        b.blobs = [
+            (1, RPMHeaderBuilder.package("cloud-init").build()),
+            (2, RPMHeaderBuilder.package("bash", version: "5.1").build()),
+        ]
         return b.build()
     }
 
@@ -61,6 +64,8 @@ import Testing
 
     @Test func adler32MatchesRFC1950() {
         #expect(NDBPackages.adler32(ArraySlice("Wikipedia".utf8)) == 0x11E6_0398)
-        #expect(NDBPackages.adler32([UInt8](repeating: 0xFF, count: 100_000)[...]) == NDBBuilder.adler32([UInt8](repeating: 0xFF, count: 100_000)))
+        #expect(
+            NDBPackages.adler32([UInt8](repeating: 0xFF, count: 100_000)[...])
+                == NDBBuilder.adler32([UInt8](repeating: 0xFF, count: 100_000)))
     }
 }

@@ -8,7 +8,8 @@ import Testing
 /// (what rpm 4.18 prints with `-qa --qf '%{NAME}\t%{EPOCHNUM}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\n'`).
 @Suite struct RPMRealDatabaseTests {
     static func expected(_ folder: String) throws -> [String] {
-        let text = try String(contentsOfFile: try Fixtures.shared("testdata/rpmdb/\(folder)/expected.tsv"), encoding: .utf8)
+        let text = try String(
+            contentsOfFile: try Fixtures.shared("testdata/rpmdb/\(folder)/expected.tsv"), encoding: .utf8)
         return text.split(separator: "\n").map(String.init)
     }
 
@@ -64,7 +65,9 @@ import Testing
         #expect(header.entries.count == 0x45)
         #expect(header.store.count == 0x1030)
         let package = try InstalledPackage(rpmHeader: header)
-        print("blob.bin: \(package.name) \(package.fullVersion) \(package.architecture ?? "-") \(package.sourceRPM ?? "-")")
+        print(
+            "blob.bin: \(package.name) \(package.fullVersion) \(package.architecture ?? "-") \(package.sourceRPM ?? "-")"
+        )
         #expect(!package.name.isEmpty)
     }
 }

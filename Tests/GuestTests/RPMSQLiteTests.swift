@@ -23,7 +23,8 @@ import Testing
 
         let tree = GuestTree(root: try DirectoryFileSystem(path: try Self.fixture("wal-root")))
         let db = try #require(try RPMDatabaseLocator.open(tree))
-        #expect(RPMTestSupport.lines(try db.packages()) == (try RPMTestSupport.readLines(try Self.fixture("wal-qa.tsv"))))
+        #expect(
+            RPMTestSupport.lines(try db.packages()) == (try RPMTestSupport.readLines(try Self.fixture("wal-qa.tsv"))))
         #expect(try db.packages(named: "wal-marker").map(\.fullVersion) == ["1.0-1"])
         #expect(db.decision.contains("write-ahead log /var/lib/rpm/rpmdb.sqlite-wal"))
 
@@ -55,7 +56,9 @@ import Testing
 
     @Test func truncatedDatabaseIsAnError() throws {
         let bytes = try RPMTestSupport.bytes(try Self.fixture("root/var/lib/rpm/rpmdb.sqlite"))
-        let e = RPMTestSupport.error { try Self.lines(RPMSQLiteSource(database: MemoryDevice(Array(bytes.prefix(bytes.count / 2))))) }
+        let e = RPMTestSupport.error {
+            try Self.lines(RPMSQLiteSource(database: MemoryDevice(Array(bytes.prefix(bytes.count / 2)))))
+        }
         #expect(e != nil)
         #expect(e?.kind == .corrupt)
     }

@@ -68,7 +68,9 @@ struct RPMHeaderBuilder {
     var items: [Item] = []
     var region = true
 
-    mutating func string(_ tag: UInt32, _ s: String) { items.append(Item(tag: tag, type: 6, count: 1, data: Array(s.utf8) + [0])) }
+    mutating func string(_ tag: UInt32, _ s: String) {
+        items.append(Item(tag: tag, type: 6, count: 1, data: Array(s.utf8) + [0]))
+    }
     mutating func i18n(_ tag: UInt32, _ s: [String]) {
         items.append(Item(tag: tag, type: 9, count: UInt32(s.count), data: s.flatMap { Array($0.utf8) + [0] }))
     }
@@ -79,17 +81,26 @@ struct RPMHeaderBuilder {
         items.append(Item(tag: tag, type: 4, count: UInt32(v.count), data: v.flatMap { [UInt8].be32($0) }))
     }
     mutating func int16(_ tag: UInt32, _ v: [UInt16]) {
-        items.append(Item(tag: tag, type: 3, count: UInt32(v.count), data: v.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }))
+        items.append(
+            Item(tag: tag, type: 3, count: UInt32(v.count), data: v.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }))
     }
-    mutating func int8(_ tag: UInt32, _ v: [UInt8]) { items.append(Item(tag: tag, type: 2, count: UInt32(v.count), data: v)) }
+    mutating func int8(_ tag: UInt32, _ v: [UInt8]) {
+        items.append(Item(tag: tag, type: 2, count: UInt32(v.count), data: v))
+    }
     mutating func int64(_ tag: UInt32, _ v: [UInt64]) {
         items.append(
-            Item(tag: tag, type: 5, count: UInt32(v.count), data: v.flatMap { x in (0..<8).map { UInt8(truncatingIfNeeded: x >> (56 - 8 * $0)) } }))
+            Item(
+                tag: tag, type: 5, count: UInt32(v.count),
+                data: v.flatMap { x in (0..<8).map { UInt8(truncatingIfNeeded: x >> (56 - 8 * $0)) } }))
     }
-    mutating func bin(_ tag: UInt32, _ v: [UInt8]) { items.append(Item(tag: tag, type: 7, count: UInt32(v.count), data: v)) }
+    mutating func bin(_ tag: UInt32, _ v: [UInt8]) {
+        items.append(Item(tag: tag, type: 7, count: UInt32(v.count), data: v))
+    }
 
     /// A small package header: name, epoch, version, release, arch, sourcerpm and three files.
-    static func package(_ name: String = "cloud-init", epoch: UInt32? = nil, version: String = "23.4") -> RPMHeaderBuilder {
+    static func package(_ name: String = "cloud-init", epoch: UInt32? = nil, version: String = "23.4")
+        -> RPMHeaderBuilder
+    {
         var b = RPMHeaderBuilder()
         b.string(1000, name)
         b.string(1001, version)
@@ -110,14 +121,16 @@ struct RPMHeaderBuilder {
         for item in items {
             let align = item.type == 3 ? 2 : item.type == 4 ? 4 : item.type == 5 ? 8 : 1
             while store.count % align != 0 { store.append(0) }
-            index += [UInt8].be32(item.tag) + [UInt8].be32(item.type) + [UInt8].be32(UInt32(store.count))
+            index +=
+                [UInt8].be32(item.tag) + [UInt8].be32(item.type) + [UInt8].be32(UInt32(store.count))
                 + [UInt8].be32(item.count)
             store += item.data
         }
         var il = UInt32(items.count)
         if region {
             let ril = UInt32(items.count + 1)
-            let trailer = [UInt8].be32(63) + [UInt8].be32(7) + [UInt8].be32(UInt32(bitPattern: -Int32(ril * 16)))
+            let trailer =
+                [UInt8].be32(63) + [UInt8].be32(7) + [UInt8].be32(UInt32(bitPattern: -Int32(ril * 16)))
                 + [UInt8].be32(16)
             index = [UInt8].be32(63) + [UInt8].be32(7) + [UInt8].be32(UInt32(store.count)) + [UInt8].be32(16) + index
             store += trailer
@@ -135,8 +148,12 @@ struct BerkeleyDBBuilder {
     var buckets: [[(key: [UInt8], value: [UInt8])]] = [[]]
     var inlineLimit = 64
 
-    private func put32(_ p: inout [UInt8], _ v: UInt32, _ at: Int) { littleEndian ? p.putLE32(v, at: at) : p.putBE32(v, at: at) }
-    private func put16(_ p: inout [UInt8], _ v: UInt16, _ at: Int) { littleEndian ? p.putLE16(v, at: at) : p.putBE16(v, at: at) }
+    private func put32(_ p: inout [UInt8], _ v: UInt32, _ at: Int) {
+        littleEndian ? p.putLE32(v, at: at) : p.putBE32(v, at: at)
+    }
+    private func put16(_ p: inout [UInt8], _ v: UInt16, _ at: Int) {
+        littleEndian ? p.putLE16(v, at: at) : p.putBE16(v, at: at)
+    }
 
     private func header(_ number: Int, type: UInt8, next: Int = 0, entries: Int = 0, hf: Int = 0) -> [UInt8] {
         var p = [UInt8](repeating: 0, count: pageSize)
@@ -225,7 +242,8 @@ struct NDBBuilder {
         for s in stride(from: 32, to: 4096, by: 16) { file.replaceSubrange(s..<s + 4, with: Array("Slot".utf8)) }
         for (i, blob) in blobs.enumerated() {
             let blockOffset = file.count / 16
-            var head = Array("BlbS".utf8) + [UInt8].le32(blob.index) + [UInt8].le32(7) + [UInt8].le32(UInt32(blob.bytes.count))
+            var head =
+                Array("BlbS".utf8) + [UInt8].le32(blob.index) + [UInt8].le32(7) + [UInt8].le32(UInt32(blob.bytes.count))
             head += blob.bytes
             let total = (head.count + 12 + 15) / 16 * 16
             head += [UInt8](repeating: 0, count: total - 12 - head.count)

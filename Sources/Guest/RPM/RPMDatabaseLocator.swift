@@ -91,13 +91,15 @@ public enum RPMDatabaseLocator {
     {
         var decision = decision
         let device = CountingDevice(
-            GuestFileDevice(fileSystem: chosen.resolved.mount.fileSystem, path: chosen.resolved.path, size: chosen.size),
+            GuestFileDevice(
+                fileSystem: chosen.resolved.mount.fileSystem, path: chosen.resolved.path, size: chosen.size),
             counter: counter)
         let source: any RPMHeaderSource
         switch chosen.backend {
         case .sqlite:
             var wal: (any BlockDevice)?
-            if let w = try tree.resolve(chosen.guestPath + "-wal"), w.attributes.type == .regular, w.attributes.size > 0 {
+            if let w = try tree.resolve(chosen.guestPath + "-wal"), w.attributes.type == .regular, w.attributes.size > 0
+            {
                 wal = CountingDevice(
                     GuestFileDevice(fileSystem: w.mount.fileSystem, path: w.path, size: w.attributes.size),
                     counter: counter)

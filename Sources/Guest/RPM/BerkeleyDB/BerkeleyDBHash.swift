@@ -137,7 +137,8 @@ public struct BerkeleyDBHash: Sendable {
             while number != 0 {
                 let page = try readPage(number, visited: &visited)
                 guard page.type == 13 || page.type == 2 else {
-                    throw ImageError(Self.layer, .corrupt, "page \(number) of bucket \(bucket) has type \(page.type)",
+                    throw ImageError(
+                        Self.layer, .corrupt, "page \(number) of bucket \(bucket) has type \(page.type)",
                         at: page.base + 0x19)
                 }
                 let items = try page.hashItems()
@@ -159,7 +160,8 @@ public struct BerkeleyDBHash: Sendable {
             throw ImageError(Self.layer, .corrupt, "page \(number) outside 1…\(metadata.lastPage)")
         }
         guard visited.insert(number).inserted else {
-            throw ImageError(Self.layer, .loop, "page \(number) reached twice",
+            throw ImageError(
+                Self.layer, .loop, "page \(number) reached twice",
                 at: UInt64(number) * UInt64(metadata.pageSize))
         }
         let offset = UInt64(number) * UInt64(metadata.pageSize)
@@ -184,17 +186,20 @@ public struct BerkeleyDBHash: Sendable {
             var number = first
             while out.count < total {
                 guard number != 0 else {
-                    throw ImageError(Self.layer, .truncated, "overflow chain ends after \(out.count) of \(total) bytes",
+                    throw ImageError(
+                        Self.layer, .truncated, "overflow chain ends after \(out.count) of \(total) bytes",
                         at: at)
                 }
                 let page = try readPage(number, visited: &visited)
                 guard page.type == 7 else {
-                    throw ImageError(Self.layer, .corrupt, "overflow page \(number) has type \(page.type)",
+                    throw ImageError(
+                        Self.layer, .corrupt, "overflow page \(number) has type \(page.type)",
                         at: page.base + 0x19)
                 }
                 let onPage = page.highFreeOffset
                 guard onPage <= metadata.pageSize - Self.pageHeaderSize, onPage <= total - out.count else {
-                    throw ImageError(Self.layer, .corrupt, "overflow page \(number) holds \(onPage) bytes",
+                    throw ImageError(
+                        Self.layer, .corrupt, "overflow page \(number) holds \(onPage) bytes",
                         at: page.base + 0x16)
                 }
                 out += page.bytes[Self.pageHeaderSize..<Self.pageHeaderSize + onPage]

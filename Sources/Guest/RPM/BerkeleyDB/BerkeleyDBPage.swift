@@ -57,7 +57,8 @@ struct BerkeleyDBPage {
         for i in 0..<entryCount {
             let offset = Int(littleEndian ? try r.u16le() : try r.u16be())  // 0x1A + 2i
             guard offset >= firstItem, offset < previous else {
-                throw ImageError(layer, .corrupt, "item \(i) at \(offset) outside \(firstItem)..<\(previous)",
+                throw ImageError(
+                    layer, .corrupt, "item \(i) at \(offset) outside \(firstItem)..<\(previous)",
                     at: base + UInt64(header + 2 * i))
             }
             let length = previous - offset
@@ -69,7 +70,8 @@ struct BerkeleyDBPage {
                 guard length == 12 else {
                     throw ImageError(layer, .corrupt, "off-page item of \(length) bytes", at: base + UInt64(offset))
                 }
-                var o = ByteReader(Array(bytes[offset + 4..<offset + 12]), layer: layer, base: base + UInt64(offset + 4))
+                var o = ByteReader(
+                    Array(bytes[offset + 4..<offset + 12]), layer: layer, base: base + UInt64(offset + 4))
                 let first = littleEndian ? try o.u32le() : try o.u32be()  // +4 pgno
                 let total = littleEndian ? try o.u32le() : try o.u32be()  // +8 tlen
                 items.append(.overflow(first: first, length: total, at: base + UInt64(offset)))

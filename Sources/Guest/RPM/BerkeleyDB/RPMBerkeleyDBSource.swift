@@ -18,7 +18,8 @@ public struct RPMBerkeleyDBSource: RPMHeaderSource {
             guard key.count == 4 else {
                 throw ImageError(BerkeleyDBHash.layer, .corrupt, "Packages key of \(key.count) bytes", at: offset)
             }
-            let k = le
+            let k =
+                le
                 ? UInt32(key[0]) | UInt32(key[1]) << 8 | UInt32(key[2]) << 16 | UInt32(key[3]) << 24
                 : UInt32(key[0]) << 24 | UInt32(key[1]) << 16 | UInt32(key[2]) << 8 | UInt32(key[3])
             if k == 0 { return }

@@ -117,7 +117,8 @@ public struct RPMHeader: Sendable {
                     at: first.at)
             }
             let trailerAt = Int(first.offset)
-            var t = ByteReader(Array(store[trailerAt..<trailerAt + 16]), layer: layer, base: storeBase + UInt64(trailerAt))
+            var t = ByteReader(
+                Array(store[trailerAt..<trailerAt + 16]), layer: layer, base: storeBase + UInt64(trailerAt))
             var trailerTag = try t.u32be()  // +0 tag
             let trailerType = try t.u32be()  // +4 type
             let trailerOffset = Int32(bitPattern: try t.u32be())  // +8 −16·ril
@@ -161,7 +162,8 @@ public struct RPMHeader: Sendable {
                 throw ImageError(layer, .corrupt, "tag \(e.tag) data offset \(offset) misaligned", at: e.at)
             }
             guard end <= offset else {
-                throw ImageError(layer, .corrupt, "tag \(e.tag) data at \(offset) overlaps the previous entry", at: e.at)
+                throw ImageError(
+                    layer, .corrupt, "tag \(e.tag) data at \(offset) overlaps the previous entry", at: e.at)
             }
             let count = Int(e.count)
             let length = try Self.dataLength(

@@ -77,7 +77,8 @@ public struct NDBPackages: Sendable {
                 if offset == 0 { continue }  // a free slot
                 guard index != 0, count != 0, UInt64(offset) >= firstBlob else {
                     throw ImageError(
-                        layer, .corrupt, "slot for package \(index): blocks \(offset)+\(count) (blobs start at \(firstBlob))",
+                        layer, .corrupt,
+                        "slot for package \(index): blocks \(offset)+\(count) (blobs start at \(firstBlob))",
                         at: at)
                 }
                 guard UInt64(offset) + UInt64(count) <= fileBlocks else {
@@ -109,12 +110,14 @@ public struct NDBPackages: Sendable {
         _ = try r.u32le()  // +8 generation
         let length = try r.u32le()  // +12 bloblen
         guard index == slot.packageIndex else {
-            throw ImageError(layer, .corrupt, "blob of package \(index) in the slot of \(slot.packageIndex)", at: start + 4)
+            throw ImageError(
+                layer, .corrupt, "blob of package \(index) in the slot of \(slot.packageIndex)", at: start + 4)
         }
         let needed = (UInt64(Self.headSize) + UInt64(length) + UInt64(Self.tailSize) + 15) / 16
         guard needed == UInt64(slot.blockCount) else {
             throw ImageError(
-                layer, .corrupt, "blob of \(length) bytes in \(slot.blockCount) blocks (needs \(needed))", at: start + 12)
+                layer, .corrupt, "blob of \(length) bytes in \(slot.blockCount) blocks (needs \(needed))",
+                at: start + 12)
         }
         let tailStart = bytes.count - Self.tailSize
         var t = ByteReader(Array(bytes[tailStart...]), layer: layer, base: start + UInt64(tailStart))
@@ -122,7 +125,9 @@ public struct NDBPackages: Sendable {
         let tailLength = try t.u32le()  // tail +4 bloblen
         try t.expect(Array("BlbE".utf8), "ndb blob tail")  // tail +8 magic
         guard tailLength == length else {
-            throw ImageError(layer, .corrupt, "blob tail says \(tailLength) bytes, head \(length)", at: start + UInt64(tailStart) + 4)
+            throw ImageError(
+                layer, .corrupt, "blob tail says \(tailLength) bytes, head \(length)", at: start + UInt64(tailStart) + 4
+            )
         }
         let computed = Self.adler32(bytes[0..<tailStart])
         guard computed == checksum else {

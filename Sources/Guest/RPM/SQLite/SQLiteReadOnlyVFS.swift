@@ -45,7 +45,11 @@ final class SQLiteVFSFiles: Sendable {
     }
 
     func record(_ error: ImageError) { failure.withLock { if $0 == nil { $0 = error } } }
-    func takeFailure() -> ImageError? { failure.withLock { e in defer { e = nil }; return e } }
+    func takeFailure() -> ImageError? {
+        failure.withLock { e in
+            defer { e = nil }; return e
+        }
+    }
 }
 
 /// One open file: what SQLite's `sqlite3_file` points at (retained while open).
@@ -129,7 +133,8 @@ enum SQLiteReadOnlyVFS {
             }
             if available < Int(amount) {
                 // SQLite's contract: a short read zero-fills the rest and says so.
-                UnsafeMutableRawBufferPointer(rebasing: out[available...]).initializeMemory(as: UInt8.self, repeating: 0)
+                UnsafeMutableRawBufferPointer(rebasing: out[available...]).initializeMemory(
+                    as: UInt8.self, repeating: 0)
                 return SQLITE_IOERR | (2 << 8)  // SQLITE_IOERR_SHORT_READ
             }
             return SQLITE_OK
@@ -324,7 +329,8 @@ final class SQLiteReadOnlyConnection: Sendable {
         // Exclusive locking first, before anything reads the file: the WAL index then lives in
         // heap memory. The others keep SQLite from writing temp files or trusting the schema.
         var pragmas = useWAL ? "PRAGMA locking_mode=EXCLUSIVE;" : ""
-        pragmas += "PRAGMA temp_store=MEMORY; PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON; PRAGMA query_only=ON;"
+        pragmas +=
+            "PRAGMA temp_store=MEMORY; PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON; PRAGMA query_only=ON;"
         let prc = sqlite3_exec(db, pragmas, nil, nil, nil)
         guard prc == SQLITE_OK else {
             let e = Self.error(prc, db, "configuring the connection", layer: layer, files: files)
