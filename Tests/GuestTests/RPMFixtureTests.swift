@@ -54,6 +54,20 @@ import Testing
             "rpm-rhel9 azure-vm-utils lookup: open \(opened) B + lookup \(db.counter.bytes - opened) B of \(db.size) B")
         #expect(db.counter.bytes < db.size / 2)
     }
+    @Test func ext4DiskImageEndToEnd() throws {
+        let image = try GuestImage.open(try Fixtures.path("rpm-rhel9/root.ext4"))
+        let db = try #require(try RPMDatabaseLocator.open(image.tree))
+        let before = image.counter.bytes
+        #expect(try db.packages(named: "cloud-init").map(\.fullVersion) == ["23.4-1.el9"])
+        let lookup = image.counter.bytes - before
+        print(
+            "rpm-rhel9 root.ext4: cloud-init lookup read \(lookup) B of the image (\(db.counter.bytes) B of the"
+                + " \(db.size)-byte rpmdb.sqlite through SQLite, open included)")
+        #expect(db.counter.bytes < db.size / 2)
+        #expect(lookup < db.size / 2)
+        #expect(RPMTestSupport.lines(try db.packages()) == (try RPMTestSupport.readLines(try Fixtures.path("rpm-rhel9/rpm-qa.tsv"))))
+        #expect(try db.owners(of: "/usr/lib/udev/rules.d/10-azure-unmanaged-sriov.rules") == ["azure-vm-utils"])
+    }
 }
 
 /// Where the locator looks and what it prefers, on trees assembled in a scratch folder.
