@@ -45,6 +45,18 @@ import Testing
         #expect(try Self.lines(RPMSQLiteSource(database: main, wal: junk)) == root)
     }
 
+    @Test func walBesideARollbackModeHeaderIsStillRead() throws {
+        // SQLite opens a WAL it finds even when the header says rollback mode (a crash between
+        // journal-mode changes); python3's sqlite3 sees wal-marker there too.
+        let dir = try Self.fixture("wal-root/var/lib/rpm")
+        var main = try RPMTestSupport.bytes(dir + "/rpmdb.sqlite")
+        main[18] = 1
+        main[19] = 1
+        let wal = MemoryDevice(try RPMTestSupport.bytes(dir + "/rpmdb.sqlite-wal"))
+        let source = try RPMSQLiteSource(database: MemoryDevice(main), wal: wal)
+        #expect(try Self.lines(source) == (try RPMTestSupport.readLines(try Self.fixture("wal-qa.tsv"))))
+    }
+
     @Test func badPagesAreCorrupt() throws {
         var bytes = try RPMTestSupport.bytes(try Self.fixture("root/var/lib/rpm/rpmdb.sqlite"))
         // Everything after the schema page becomes garbage: Packages' b-tree is unreadable.
