@@ -65,8 +65,28 @@ import Testing
                 + " \(db.size)-byte rpmdb.sqlite through SQLite, open included)")
         #expect(db.counter.bytes < db.size / 2)
         #expect(lookup < db.size / 2)
-        #expect(RPMTestSupport.lines(try db.packages()) == (try RPMTestSupport.readLines(try Fixtures.path("rpm-rhel9/rpm-qa.tsv"))))
+        #expect(
+            RPMTestSupport.lines(try db.packages())
+                == (try RPMTestSupport.readLines(try Fixtures.path("rpm-rhel9/rpm-qa.tsv"))))
         #expect(try db.owners(of: "/usr/lib/udev/rules.d/10-azure-unmanaged-sriov.rules") == ["azure-vm-utils"])
+        #expect(try db.owners(of: "/usr/lib/modules/5.14.0-427.el9.x86_64/vmlinuz") == ["kernel-core"])
+    }
+
+    @Test func ownersThroughDirectorySymlinksAsRpmQf() throws {
+        // /lib → usr/lib: rpm -qf /usr/lib/modules/…/vmlinuz answers kernel-core (rpm-qf.tsv has rpm's answers).
+        let db = try Self.open("rpm-rhel9")
+        let k = "5.14.0-427.el9.x86_64"
+        #expect(try db.owners(of: "/usr/lib/modules/\(k)/vmlinuz") == ["kernel-core"])
+        #expect(try db.owners(of: "/usr/lib/modules/\(k)/kernel/drivers/hv/hv_vmbus.ko.xz") == ["kernel-core"])
+        #expect(try db.owners(of: "/usr/lib/modules/\(k)") == ["kernel-core"])
+        #expect(try db.owners(of: "/lib/udev/rules.d/10-azure-unmanaged-sriov.rules") == ["azure-vm-utils"])
+        #expect(try db.owners(of: "/usr/lib/os-release").isEmpty)
+        #expect(try db.owners(of: "/usr/lib/modules/\(k)/nonexistent.ko").isEmpty)
+        #expect(try db.owners(of: "/sbin/NetworkManager") == ["NetworkManager"])
+        // Without a tree, only exact paths.
+        let exact = RPMPackageDatabase(source: db.source, evidence: db.evidence)
+        #expect(try exact.owners(of: "/usr/lib/modules/\(k)/vmlinuz").isEmpty)
+        #expect(try exact.owners(of: "/lib/modules/\(k)/vmlinuz") == ["kernel-core"])
     }
 }
 

@@ -93,7 +93,8 @@ FSTAB
 # record_reference ROOT PREFIX: rpm's own answers about ROOT's database.
 #   PREFIX-qa.tsv     rpm -qa (NAME EPOCHNUM VERSION RELEASE ARCH), sorted
 #   PREFIX-files.tsv  every recorded path and its package (rpm -qa --qf '[%{FILENAMES}\t%{=NAME}\n]'), sorted
-#   PREFIX-qf.tsv     rpm -qf for a few paths: PATH<TAB>owner[,owner] or "-" when none
+#   PREFIX-qf.tsv     rpm -qf for a few paths (some through the merged-/usr links, which rpm
+#                     resolves by directory): PATH<TAB>owner[,owner] or "-" when none
 record_reference() {
     local root=$1 prefix=$2
     rpm --root "$root" "${RPMDB[@]}" -qa --qf "$QF" | LC_ALL=C sort > "$prefix-qa.tsv"
@@ -102,7 +103,9 @@ record_reference() {
     for p in /lib/modules/$KVER/kernel/drivers/net/ethernet/microsoft/mana/mana.ko.xz \
              /lib/modules/$KVER/kernel/drivers/hv/hv_vmbus.ko.xz /lib/modules/$KVER/vmlinuz /lib/modules/$KVER \
              /boot/vmlinuz-$KVER /usr/lib/udev/rules.d/10-azure-unmanaged-sriov.rules /usr/bin/cloud-init \
-             /usr/sbin/NetworkManager /etc/os-release /etc/fstab; do
+             /usr/sbin/NetworkManager /etc/os-release /etc/fstab \
+             /usr/lib/modules/$KVER/vmlinuz /usr/lib/modules/$KVER/kernel/drivers/hv/hv_vmbus.ko.xz \
+             /lib/udev/rules.d/10-azure-unmanaged-sriov.rules /sbin/NetworkManager /usr/lib/os-release; do
         local owner
         owner=$(rpm --root "$root" "${RPMDB[@]}" -qf --qf '%{NAME}\n' "$p" 2>/dev/null | LC_ALL=C sort -u | paste -sd, -) || true
         case "$owner" in ""|*"not owned"*) owner=-;; esac

@@ -112,6 +112,7 @@ public enum RPMDatabaseLocator {
             source = try RPMBerkeleyDBSource(device: device)
         }
         return RPMPackageDatabase(
-            source: source, evidence: chosen.guestPath, decision: decision, counter: counter, size: chosen.size)
+            source: source, evidence: chosen.guestPath, decision: decision, counter: counter, size: chosen.size,
+            tree: tree)
     }
 }

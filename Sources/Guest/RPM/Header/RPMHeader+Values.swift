@@ -94,10 +94,17 @@ extension RPMHeader {
         return Array(store[e.range])
     }
 
-    /// The paths of the files the package installs: BASENAMES joined to DIRNAMES through
-    /// DIRINDEXES, or OLDFILENAMES in headers older than rpm 4. Empty when it has no files.
+    /// One recorded file: its directory (ending with `/`) and its name.
+    public struct FileName: Sendable, Hashable {
+        public let directory: String
+        public let basename: String
+        public var path: String { directory + basename }
+    }
+
+    /// The files the package installs: BASENAMES with their DIRNAMES through DIRINDEXES, or
+    /// OLDFILENAMES (split at the last `/`) in headers older than rpm 4. Empty without files.
     /// - Throws: `.corrupt` when the three arrays disagree in length or an index is out of range.
-    public func filePaths() throws(ImageError) -> [String] {
+    public func fileNames() throws(ImageError) -> [FileName] {
         if let basenames = try strings(.basenames) {
             guard let dirnames = try strings(.dirnames), let indexes = try int32s(.dirIndexes) else {
                 throw ImageError(Self.layer, .corrupt, "BASENAMES without DIRNAMES or DIRINDEXES", at: base)
@@ -107,17 +114,23 @@ extension RPMHeader {
                     Self.layer, .corrupt,
                     "\(basenames.count) BASENAMES but \(indexes.count) DIRINDEXES", at: base)
             }
-            var out: [String] = []
+            var out: [FileName] = []
             out.reserveCapacity(basenames.count)
             for (name, i) in zip(basenames, indexes) {
                 guard let d = Int(exactly: i), d < dirnames.count else {
                     throw ImageError(
                         Self.layer, .corrupt, "DIRINDEXES entry \(i) for \(dirnames.count) DIRNAMES", at: base)
                 }
-                out.append(dirnames[d] + name)
+                out.append(FileName(directory: dirnames[d], basename: name))
             }
             return out
         }
-        return try strings(.oldFilenames) ?? []
+        return (try strings(.oldFilenames) ?? []).map { path in
+            guard let slash = path.lastIndex(of: "/") else { return FileName(directory: "", basename: path) }
+            return FileName(directory: String(path[...slash]), basename: String(path[path.index(after: slash)...]))
+        }
     }
+
+    /// The full paths of `fileNames()`.
+    public func filePaths() throws(ImageError) -> [String] { try fileNames().map(\.path) }
 }
