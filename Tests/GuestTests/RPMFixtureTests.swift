@@ -154,6 +154,12 @@ import Testing
         #expect(r.evidence == "/var/lib/rpm/Packages")
     }
 
+    @Test func pathsListEveryBackendInBothDirectories() {
+        #expect(RPMDatabaseLocator.paths.count == 6)
+        #expect(RPMDatabaseLocator.paths.first == "/var/lib/rpm/rpmdb.sqlite")
+        #expect(RPMDatabaseLocator.paths.last == "/usr/lib/sysimage/rpm/Packages")
+    }
+
     @Test func noDatabaseIsNilAndAnUnreadableOneThrows() throws {
         let (d1, empty) = try Self.root([:], links: ["/var/lib/rpm": "/nowhere"])
         defer { try? FileManager.default.removeItem(atPath: d1) }

@@ -28,6 +28,11 @@ public enum RPMDatabaseLocator {
         }
     }
 
+    /// Every path looked at, the preferred first (for `GuestInterest` and "not found" evidence).
+    public static var paths: [String] {
+        Backend.allCases.flatMap { b in directories.map { $0 + "/" + b.rawValue } }
+    }
+
     /// A database file present in the guest.
     public struct Candidate: Sendable {
         public let backend: Backend
