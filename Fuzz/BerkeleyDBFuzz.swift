@@ -1,6 +1,6 @@
-// fuzz-modules: BlockIO Guest/RPM/Header Guest/RPM/BerkeleyDB
+// fuzz-modules: BlockIO DiskFormats Volumes FileSystems Guest
 // The Berkeley DB hash reader (metadata, bucket chains, items, overflow chains) as rpm's
-// Packages backend, then each header blob it yields. Module `Guest` is built from those folders.
+// Packages backend, then each header blob it yields.
 import BlockIO
 import Guest
 

@@ -1,6 +1,6 @@
-// fuzz-modules: BlockIO Guest/RPM/Header Guest/RPM/NDB
+// fuzz-modules: BlockIO DiskFormats Volumes FileSystems Guest
 // The ndb Packages.db reader (header, slot pages, blob head/tail/Adler-32), then each header
-// blob it yields. Module `Guest` is built from those folders.
+// blob it yields.
 import BlockIO
 import Guest
 

@@ -1,6 +1,5 @@
-// fuzz-modules: BlockIO Guest/RPM/Header
-// The rpm header blob parser and every typed accessor on arbitrary bytes. Module `Guest` is
-// built from Sources/Guest/RPM/Header only (it needs nothing else of Guest).
+// fuzz-modules: BlockIO DiskFormats Volumes FileSystems Guest
+// The rpm header blob parser and every typed accessor on arbitrary bytes.
 import BlockIO
 import Guest
 
