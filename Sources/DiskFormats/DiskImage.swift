@@ -4,6 +4,7 @@ import BlockIO
 public enum DiskImage {
     /// Ordered: the first format whose `matches` is true opens the file; raw is the fallback.
     static let formats: [any DiskFormat.Type] = [
+        VHDXFormat.self, VMDKFormat.self, OVAFormat.self,
     ]
 
     static let sniffWindow = 64 << 10
