@@ -103,7 +103,7 @@ import Testing
         #expect(try fs.contents(of: FSPath("/usr/lib/os-release"), limit: 4) == Array("PRET".utf8))  // early cpio
         #expect(try fs.attributes(of: FSPath("/usr/bin/tool"))?.size == 70000)  // compressed cpio
         #expect(try fs.destination(ofSymbolicLink: FSPath("/etc/os-release")) == "../usr/lib/os-release")
-        #expect(fs.bytesRead == UInt64(bytes.count))
+        #expect(fs.bytesRead <= UInt64(bytes.count) && fs.bytesRead + 512 > UInt64(bytes.count), "zero padding between archives is skipped")
     }
 
     @Test func matchesArchivesOnly() throws {
