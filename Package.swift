@@ -39,14 +39,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["BlockIO"]),
+        .target(name: "TestSupport", dependencies: ["BlockIO", "FileSystems"]),
 
         .testTarget(name: "BlockIOTests", dependencies: ["BlockIO", "TestSupport"]),
         .testTarget(name: "DiskFormatsTests", dependencies: ["DiskFormats", "BlockIO", "TestSupport"]),
         .testTarget(name: "VolumesTests", dependencies: ["Volumes", "BlockIO", "TestSupport"]),
         .testTarget(name: "FileSystemsTests", dependencies: ["FileSystems", "BlockIO", "TestSupport"]),
         .testTarget(name: "GuestTests", dependencies: ["Guest", "FileSystems", "BlockIO", "TestSupport"]),
-        .testTarget(name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "TestSupport"]),
+        .testTarget(name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "TestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "ImageGateCLITests", dependencies: ["ImageGateCLI", "TestSupport"]
         ),

@@ -9,7 +9,7 @@ import Testing
         ("monolithicSparse", "vmdk-monolithicSparse"), ("monolithicSparse-zeroed", "vmdk-monolithicSparse"),
         ("streamOptimized", "vmdk-streamOptimized"), ("twoGbMaxExtentSparse", "vmdk-twoGbMaxExtentSparse"),
         ("twoGbMaxExtentFlat", "vmdk-twoGbMaxExtentFlat"), ("monolithicFlat", "vmdk-monolithicFlat"),
-        ("big", "vmdk-twoGbMaxExtentSparse"),
+        ("big", "vmdk-twoGbMaxExtentSparse"), ("differencing", "vmdk-monolithicSparse"),
     ])
     func wholeDiskEqualsQemuRaw(_ variant: String, _ format: String) throws {
         let (disk, context) = try ReferenceDisk.openFixture("vmdk-disk/\(variant)/disk.vmdk")
@@ -180,6 +180,22 @@ import Testing
         // Allowed explicitly, it opens (the user's choice).
         let allowed = try DiskImage.open(path: dir + "/evil.vmdk", context: OpenContext(directory: dir, allowExternalFiles: true))
         #expect(allowed.virtualSize == 512)
+    }
+
+    @Test func parentChainLoopIsRefused() throws {
+        let dir = try ReferenceDisk.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let text = "# Disk DescriptorFile\nversion=1\nparentCID=12345678\nparentFileNameHint=\"b.vmdk\"\ncreateType=\"custom\"\nRW 1 ZERO\n"
+        ReferenceDisk.write(Array(text.utf8), to: dir + "/a.vmdk")
+        ReferenceDisk.write(Array(text.replacingOccurrences(of: "b.vmdk", with: "a.vmdk").utf8), to: dir + "/b.vmdk")
+        expectImageError(.loop, layer: "vmdk") {
+            _ = try DiskImage.open(path: dir + "/a.vmdk", context: OpenContext(directory: dir))
+        }
+    }
+
+    @Test func differencingDiskListsItsParent() throws {
+        let (disk, _) = try ReferenceDisk.openFixture("vmdk-disk/differencing/disk.vmdk")
+        #expect(disk.files.map { ($0 as NSString).lastPathComponent } == ["disk.vmdk", "base.vmdk"])
     }
 
     @Test func missingExtentNamesTheFile() throws {

@@ -36,25 +36,30 @@ extension VHDXFormat {
         }
         var refusal: ImageError?
         var missing: ImageError?
-        var resolved: String?
+        var chosen: String?
         for c in candidates {
             do {
-                resolved = try context.resolveReferencedFile(c, layer: layer)
+                _ = try context.resolveReferencedFile(c, layer: layer)
+                chosen = c
                 break
             } catch let e as ImageError {
                 if e.kind == .notFound { missing = missing ?? e } else { refusal = refusal ?? e }
             }
         }
-        guard let parentPath = resolved else {
+        guard let chosen else {
             throw refusal ?? missing ?? ImageError(layer, .notFound, "parent of \(childPath) not found")
         }
-        let childContext = try context.child(directoryOf: parentPath, layer: layer)
-        let parentFile = CountingDevice(try FileDevice(path: parentPath), counter: context.counter)
-        let head = try parentFile.read(at: 0, count: Int(min(8, parentFile.size)), layer: layer)
-        guard matches(head: head, tail: [], size: parentFile.size) else {
-            throw ImageError(layer, .unsupported, "parent \(parentPath) of \(childPath) is not a VHDX file")
+        // Through DiskImage.openReferenced: the policy again, and loop and depth bounds.
+        let (parentPath, device, header, files, notes) = try DiskImage.openReferenced(
+            chosen, from: childPath, layer: layer, at: nil, context: context
+        ) { parentPath, parentFile, childContext in
+            let head = try parentFile.read(at: 0, count: Int(min(8, parentFile.size)), layer: layer)
+            guard matches(head: head, tail: [], size: parentFile.size) else {
+                throw ImageError(layer, .unsupported, "parent \(parentPath) of \(childPath) is not a VHDX file")
+            }
+            let (d, h, f, n) = try openVHDX(parentFile, path: parentPath, context: childContext)
+            return (parentPath, d, h, f, n)
         }
-        let (device, header, files, notes) = try openVHDX(parentFile, path: parentPath, context: childContext)
         if let linkage = locator["parent_linkage"] {
             let want = linkage.lowercased().filter { $0 != "{" && $0 != "}" }
             let alternative = locator["parent_linkage2"]?.lowercased().filter { $0 != "{" && $0 != "}" }

@@ -60,14 +60,14 @@ extension VMDKFormat {
         guard let hint = descriptor.values["parentFileNameHint"], !hint.isEmpty else {
             throw ImageError(layer, .corrupt, "\(path): differencing disk (parentCID set) without parentFileNameHint")
         }
-        let parentPath = try context.resolveReferencedFile(hint, layer: layer)
-        let child = try context.child(directoryOf: parentPath, layer: layer)
-        let file = CountingDevice(try FileDevice(path: parentPath), counter: context.counter)
-        let head = try file.read(at: 0, count: Int(min(1024, file.size)), layer: layer)
-        guard matches(head: head, tail: [], size: file.size) else {
-            throw ImageError(layer, .unsupported, "parent \(parentPath) of \(path) is not a VMDK")
+        let opened = try DiskImage.openReferenced(hint, from: path, layer: layer, at: nil, context: context) {
+            parentPath, file, child in
+            let head = try file.read(at: 0, count: Int(min(1024, file.size)), layer: layer)
+            guard matches(head: head, tail: [], size: file.size) else {
+                throw ImageError(layer, .unsupported, "parent \(parentPath) of \(path) is not a VMDK")
+            }
+            return try open(file, path: parentPath, context: child)
         }
-        let opened = try open(file, path: parentPath, context: child)
         return (opened.device, opened.files, opened.notes)
     }
 }
