@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 @Suite struct VHDXDeviceTests {
-    @Test(arguments: ["dynamic", "fixed", "block1m"])
+    @Test(arguments: ["dynamic", "fixed", "block1m", "big"])
     func wholeDiskEqualsQemuRaw(_ name: String) throws {
         let (disk, context) = try ReferenceDisk.openFixture("vhdx-disk/\(name).vhdx")
         #expect(disk.format == "vhdx")
@@ -101,6 +101,20 @@ import Testing
             "relative_path": ".\\sub\\p.vhdx", "absolute_win32_path": "\\\\?\\C:\\vms\\p.vhdx",
         ])
         #expect(c == ["sub/p.vhdx", "p.vhdx", "/vms/p.vhdx"])
+    }
+
+    @Test func payloadEntriesSkipTheSectorBitmapEntry() throws {
+        var b = VHDXBuilder()
+        b.virtualSize = 4097 << 20
+        b.batEntries[4095] = VHDXBuilder.entry(state: 6, mib: 3)
+        b.batEntries[4096] = VHDXBuilder.entry(state: 6, mib: 4)  // sector bitmap entry of chunk 0: not a payload
+        b.batEntries[4097] = VHDXBuilder.entry(state: 6, mib: 5)  // payload block 4096
+        b.data.append((3 << 20, [UInt8](repeating: 0xA1, count: 16)))
+        b.data.append((4 << 20, [UInt8](repeating: 0xEE, count: 16)))
+        b.data.append((5 << 20, [UInt8](repeating: 0xA2, count: 16)))
+        let disk = try VHDXFormat.open(MemoryDevice(b.build()), path: "/x.vhdx", context: OpenContext(directory: "/"))
+        #expect(try disk.device.read(at: 4095 << 20, count: 1) == [0xA1])
+        #expect(try disk.device.read(at: 4096 << 20, count: 1) == [0xA2])
     }
 
     @Test func blocksReadFromTheBuilderAndZeroStates() throws {
