@@ -9,7 +9,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     // Differencing disks look for parents here: a folder that does not exist.
     let context = OpenContext(directory: "/nonexistent-imagegate-fuzz")
-    guard let disk = try? VHDXFormat.open(MemoryDevice(bytes), path: "/nonexistent-imagegate-fuzz/x.vhdx", context: context)
+    guard
+        let disk = try? VHDXFormat.open(
+            MemoryDevice(bytes), path: "/nonexistent-imagegate-fuzz/x.vhdx", context: context)
     else { return 0 }
     // Read a few sectors spread over the disk (never the whole of a huge virtual size).
     let size = disk.device.size

@@ -1,8 +1,9 @@
 import BlockIO
-@testable import DiskFormats
 import Foundation
 import TestSupport
 import Testing
+
+@testable import DiskFormats
 
 @Suite struct OVAFormatTests {
     @Test(arguments: ["appliance.ova", "appliance-pax.ova"])
@@ -11,7 +12,8 @@ import Testing
         #expect(disk.format == "ova")
         #expect(disk.notes.last?.contains("disk1.vmdk (vmdk-streamOptimized)") == true)
         try ReferenceDisk.assertSame(disk.device, reference: try Fixtures.path("ova-disk/disk1.raw"))
-        print("ova \(name): whole-disk read of \(disk.virtualSize) bytes read \(context.counter.bytes) bytes of the OVA")
+        print(
+            "ova \(name): whole-disk read of \(disk.virtualSize) bytes read \(context.counter.bytes) bytes of the OVA")
     }
 
     @Test func secondDiskByIndex() throws {
@@ -58,7 +60,9 @@ import Testing
         return out + [UInt8](repeating: 0, count: 1024)
     }
 
-    static let ovf = Array("<Envelope><References><File href=\"d.img\" id=\"f\"/></References><DiskSection><Disk diskId=\"1\" fileRef=\"f\"/></DiskSection></Envelope>".utf8)
+    static let ovf = Array(
+        "<Envelope><References><File href=\"d.img\" id=\"f\"/></References><DiskSection><Disk diskId=\"1\" fileRef=\"f\"/></DiskSection></Envelope>"
+            .utf8)
 
     @Test func rawDiskInsideIsReadInPlace() throws {
         let data = (0..<4096).map { UInt8(truncatingIfNeeded: $0 * 7) }
@@ -70,21 +74,31 @@ import Testing
 
     @Test func truncatedMember() throws {
         let bytes = Self.tar([("x.ovf", Self.ovf), ("d.img", [1, 2, 3])], corruptSize: true)
-        expectImageError(.truncated, layer: "ova", at: 124) { _ = try OVAFormat.open(MemoryDevice(bytes), path: "/x.ova", context: OpenContext(directory: "/")) }
+        expectImageError(.truncated, layer: "ova", at: 124) {
+            _ = try OVAFormat.open(MemoryDevice(bytes), path: "/x.ova", context: OpenContext(directory: "/"))
+        }
     }
 
     @Test func badChecksumAndMissingDisk() throws {
         var bytes = Self.tar([("x.ovf", Self.ovf), ("d.img", [1, 2, 3])])
         bytes[1024 + 5] ^= 1
-        expectImageError(.corrupt, layer: "ova", at: 1024 + 148) { _ = try OVAFormat.open(MemoryDevice(bytes), path: "/x.ova", context: OpenContext(directory: "/")) }
+        expectImageError(.corrupt, layer: "ova", at: 1024 + 148) {
+            _ = try OVAFormat.open(MemoryDevice(bytes), path: "/x.ova", context: OpenContext(directory: "/"))
+        }
         let missing = Self.tar([("x.ovf", Self.ovf)])
-        expectImageError(.notFound, layer: "ova") { _ = try OVAFormat.open(MemoryDevice(missing), path: "/x.ova", context: OpenContext(directory: "/")) }
+        expectImageError(.notFound, layer: "ova") {
+            _ = try OVAFormat.open(MemoryDevice(missing), path: "/x.ova", context: OpenContext(directory: "/"))
+        }
     }
 
     @Test func diskOutsideThePackageIsRefused() throws {
-        let ovf = Array("<Envelope><References><File href=\"../../etc/passwd\" id=\"f\"/></References><DiskSection><Disk fileRef=\"f\"/></DiskSection></Envelope>".utf8)
+        let ovf = Array(
+            "<Envelope><References><File href=\"../../etc/passwd\" id=\"f\"/></References><DiskSection><Disk fileRef=\"f\"/></DiskSection></Envelope>"
+                .utf8)
         let bytes = Self.tar([("x.ovf", ovf)])
-        expectImageError(.unsupported, layer: "ova") { _ = try OVAFormat.open(MemoryDevice(bytes), path: "/x.ova", context: OpenContext(directory: "/")) }
+        expectImageError(.unsupported, layer: "ova") {
+            _ = try OVAFormat.open(MemoryDevice(bytes), path: "/x.ova", context: OpenContext(directory: "/"))
+        }
     }
 
     @Test func plainTarIsNotAnOVA() {

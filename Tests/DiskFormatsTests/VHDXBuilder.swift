@@ -19,7 +19,9 @@ struct VHDXBuilder {
     static let batOffset = 2 << 20
     static let metadataOffset = 1 << 20
 
-    static func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+    static func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] {
+        (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) }
+    }
     static func put(_ bytes: [UInt8], at offset: Int, into out: inout [UInt8]) {
         out.replaceSubrange(offset..<offset + bytes.count, with: bytes)
     }
@@ -76,7 +78,8 @@ struct VHDXBuilder {
                 strings += kb
                 let vo = headerLength + strings.count
                 strings += vb
-                locator += Self.le(UInt32(ko)) + Self.le(UInt32(vo)) + Self.le(UInt16(kb.count)) + Self.le(UInt16(vb.count))
+                locator +=
+                    Self.le(UInt32(ko)) + Self.le(UInt32(vo)) + Self.le(UInt16(kb.count)) + Self.le(UInt16(vb.count))
             }
             items.append((Self.guid(.parentLocator), locator + strings, 4))
         }
@@ -84,7 +87,9 @@ struct VHDXBuilder {
         Self.put(Self.le(UInt16(items.count)), at: 10, into: &m)
         var next = 64 << 10
         for (i, item) in items.enumerated() {
-            Self.put(item.0 + Self.le(UInt32(next)) + Self.le(UInt32(item.1.count)) + Self.le(item.2) + Self.le(UInt32(0)), at: 32 + 32 * i, into: &m)
+            Self.put(
+                item.0 + Self.le(UInt32(next)) + Self.le(UInt32(item.1.count)) + Self.le(item.2) + Self.le(UInt32(0)),
+                at: 32 + 32 * i, into: &m)
             Self.put(item.1, at: next, into: &m)
             next += (item.1.count + 4095) / 4096 * 4096
         }

@@ -1,8 +1,9 @@
 import BlockIO
-@testable import DiskFormats
 import Foundation
 import TestSupport
 import Testing
+
+@testable import DiskFormats
 
 @Suite struct VHDXDeviceTests {
     @Test(arguments: ["dynamic", "fixed", "block1m", "big"])
@@ -74,10 +75,13 @@ import Testing
     @Test func parentWithAnotherDataWriteGUIDIsRefused() throws {
         let dir = try ReferenceDisk.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try FileManager.default.copyItem(atPath: try Fixtures.path("vhdx-disk/parent.vhdx"), toPath: dir + "/parent.vhdx")
+        try FileManager.default.copyItem(
+            atPath: try Fixtures.path("vhdx-disk/parent.vhdx"), toPath: dir + "/parent.vhdx")
         var b = VHDXBuilder()
         b.hasParent = true
-        b.parentLocator = [("parent_linkage", "{00000000-1111-2222-3333-444444444444}"), ("relative_path", "parent.vhdx")]
+        b.parentLocator = [
+            ("parent_linkage", "{00000000-1111-2222-3333-444444444444}"), ("relative_path", "parent.vhdx"),
+        ]
         ReferenceDisk.write(b.build(), to: dir + "/child.vhdx")
         expectImageError(.corrupt, layer: "vhdx") {
             _ = try DiskImage.open(path: dir + "/child.vhdx", context: OpenContext(directory: dir))
@@ -193,7 +197,9 @@ import Testing
         var b = VHDXBuilder()
         b.batEntries[0] = VHDXBuilder.entry(state: 5, mib: 3)
         let disk = try open(b.build())
-        expectImageError(.corrupt, layer: "vhdx", at: UInt64(VHDXBuilder.batOffset)) { _ = try disk.device.read(at: 0, count: 512) }
+        expectImageError(.corrupt, layer: "vhdx", at: UInt64(VHDXBuilder.batOffset)) {
+            _ = try disk.device.read(at: 0, count: 512)
+        }
     }
 
     @Test func partiallyPresentWithoutParentIsCorrupt() throws {

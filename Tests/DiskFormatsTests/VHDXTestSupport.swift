@@ -13,7 +13,9 @@ import Testing
 enum ReferenceDisk {
     static let chunk = 1 << 20
 
-    static func assertSame(_ device: any BlockDevice, reference path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func assertSame(
+        _ device: any BlockDevice, reference path: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let fd = Glibc.open(path, O_RDONLY)
         guard fd >= 0 else { throw ImageError("test", .notFound, "cannot open \(path)") }
         defer { close(fd) }
@@ -28,22 +30,25 @@ enum ReferenceDisk {
         var mismatches = 0
         while offset < size {
             let n = Int(min(UInt64(chunk), size - offset))
-            try ours.withUnsafeMutableBytes { try device.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<n]), at: offset) }
+            try ours.withUnsafeMutableBytes {
+                try device.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<n]), at: offset)
+            }
             let data = lseek(fd, off_t(offset), 3)  // SEEK_DATA (not imported by Glibc)
             let isHole = data < 0 || UInt64(data) >= offset + UInt64(n)
             if isHole {
-                theirs.withUnsafeMutableBytes { _ = memset($0.baseAddress!, 0, n) }
+                _ = memset(&theirs, 0, n)
             } else {
                 let got = theirs.withUnsafeMutableBytes { pread(fd, $0.baseAddress, n, off_t(offset)) }
                 guard got == n else { throw ImageError("test", .truncated, "short read of \(path)", at: offset) }
             }
             // memcmp: an element-wise compare of 4.5 GiB is far too slow in debug builds.
-            let same = ours.withUnsafeBytes { a in theirs.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress!, n) == 0 } }
+            let same = memcmp(ours, theirs, n) == 0
             if !same {
                 mismatches += 1
                 if mismatches <= 3 {
                     let first = (0..<n).first { ours[$0] != theirs[$0] } ?? 0
-                    Issue.record("differs from \(path) at byte \(offset + UInt64(first))", sourceLocation: sourceLocation)
+                    Issue.record(
+                        "differs from \(path) at byte \(offset + UInt64(first))", sourceLocation: sourceLocation)
                 }
             }
             offset += UInt64(n)
@@ -54,7 +59,8 @@ enum ReferenceDisk {
     /// Opens a fixture through `DiskImage.open` (the sniffing path users take).
     static func openFixture(_ fixture: String, allowExternal: Bool = false) throws -> (OpenedDisk, OpenContext) {
         let path = try Fixtures.path(fixture)
-        let context = OpenContext(directory: (path as NSString).deletingLastPathComponent, allowExternalFiles: allowExternal)
+        let context = OpenContext(
+            directory: (path as NSString).deletingLastPathComponent, allowExternalFiles: allowExternal)
         return (try DiskImage.open(path: path, context: context), context)
     }
 

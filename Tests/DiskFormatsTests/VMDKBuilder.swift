@@ -14,7 +14,9 @@ struct VMDKBuilder {
     var sectors = 16 + 128 * 4
     var descriptor: String?
 
-    static func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+    static func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] {
+        (0..<MemoryLayout<T>.size).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) }
+    }
     static func put(_ bytes: [UInt8], at offset: Int, into out: inout [UInt8]) {
         out.replaceSubrange(offset..<offset + bytes.count, with: bytes)
     }
@@ -58,7 +60,10 @@ struct VMDKBuilder {
             b = (b + a) % 65521
         }
         let adler = b << 16 | a
-        return out + [UInt8(adler >> 24), UInt8(truncatingIfNeeded: adler >> 16), UInt8(truncatingIfNeeded: adler >> 8), UInt8(truncatingIfNeeded: adler)]
+        return out + [
+            UInt8(adler >> 24), UInt8(truncatingIfNeeded: adler >> 16), UInt8(truncatingIfNeeded: adler >> 8),
+            UInt8(truncatingIfNeeded: adler),
+        ]
     }
 
     /// A compressed grain: marker (lba u64, size u32) then the zlib stream.

@@ -1,8 +1,9 @@
 import BlockIO
-@testable import DiskFormats
 import Foundation
 import TestSupport
 import Testing
+
+@testable import DiskFormats
 
 @Suite struct VMDKDeviceTests {
     @Test(arguments: [
@@ -15,12 +16,17 @@ import Testing
         let (disk, context) = try ReferenceDisk.openFixture("vmdk-disk/\(variant)/disk.vmdk")
         #expect(disk.format == format)
         try ReferenceDisk.assertSame(disk.device, reference: try Fixtures.path("vmdk-disk/\(variant)/disk.raw"))
-        print("vmdk \(variant): whole-disk read of \(disk.virtualSize) bytes read \(context.counter.bytes) bytes of image in \(disk.files.count) files")
+        print(
+            "vmdk \(variant): whole-disk read of \(disk.virtualSize) bytes read \(context.counter.bytes) bytes of image in \(disk.files.count) files"
+        )
     }
 
     @Test func extentFilesAreListed() throws {
         let (disk, _) = try ReferenceDisk.openFixture("vmdk-disk/big/disk.vmdk")
-        #expect(disk.files.map { ($0 as NSString).lastPathComponent } == ["disk.vmdk", "disk-s001.vmdk", "disk-s002.vmdk", "disk-s003.vmdk"])
+        #expect(
+            disk.files.map { ($0 as NSString).lastPathComponent } == [
+                "disk.vmdk", "disk-s001.vmdk", "disk-s002.vmdk", "disk-s003.vmdk",
+            ])
     }
 
     @Test func descriptorLinesParse() throws {
@@ -51,7 +57,10 @@ import Testing
         let dir = try ReferenceDisk.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         ReferenceDisk.write((0..<4096).map { UInt8(truncatingIfNeeded: $0 / 512 + 1) }, to: dir + "/data.bin")
-        ReferenceDisk.write(Array("# Disk DescriptorFile\nversion=1\ncreateType=\"custom\"\nRW 2 FLAT \"data.bin\" 3\nRW 1 ZERO\nRW 1 FLAT \"data.bin\"\n".utf8), to: dir + "/d.vmdk")
+        ReferenceDisk.write(
+            Array(
+                "# Disk DescriptorFile\nversion=1\ncreateType=\"custom\"\nRW 2 FLAT \"data.bin\" 3\nRW 1 ZERO\nRW 1 FLAT \"data.bin\"\n"
+                    .utf8), to: dir + "/d.vmdk")
         let disk = try DiskImage.open(path: dir + "/d.vmdk", context: OpenContext(directory: dir))
         #expect(disk.format == "vmdk-custom")
         let got = try disk.device.read(at: 0, count: 2048)
@@ -112,8 +121,10 @@ import Testing
         b.sectors = 16 + 600
         b.gt[0] = 16
         b.gt[1] = 300
-        b.data.append((16, VMDKBuilder.compressedGrain(lba: 0, VMDKBuilder.zlibStored([UInt8](repeating: 7, count: 65536 + 1)))))
-        b.data.append((300, VMDKBuilder.compressedGrain(lba: 128, VMDKBuilder.zlibStored([UInt8](repeating: 8, count: 100)))))
+        b.data.append(
+            (16, VMDKBuilder.compressedGrain(lba: 0, VMDKBuilder.zlibStored([UInt8](repeating: 7, count: 65536 + 1)))))
+        b.data.append(
+            (300, VMDKBuilder.compressedGrain(lba: 128, VMDKBuilder.zlibStored([UInt8](repeating: 8, count: 100)))))
         let disk = try open(b.build())
         #expect(disk.format == "vmdk-streamOptimized")
         expectImageError(.limitExceeded, layer: "vmdk", at: 16 * 512) { _ = try disk.device.read(at: 0, count: 512) }
@@ -173,19 +184,23 @@ import Testing
         expectImageError(.unsupported, layer: "vmdk", at: lineOffset) {
             _ = try DiskImage.open(path: dir + "/evil.vmdk", context: OpenContext(directory: dir))
         }
-        ReferenceDisk.write(Array(text.replacingOccurrences(of: "/etc/passwd", with: "../../../../etc/passwd").utf8), to: dir + "/evil2.vmdk")
+        ReferenceDisk.write(
+            Array(text.replacingOccurrences(of: "/etc/passwd", with: "../../../../etc/passwd").utf8),
+            to: dir + "/evil2.vmdk")
         expectImageError(.unsupported, layer: "vmdk", at: lineOffset) {
             _ = try DiskImage.open(path: dir + "/evil2.vmdk", context: OpenContext(directory: dir))
         }
         // Allowed explicitly, it opens (the user's choice).
-        let allowed = try DiskImage.open(path: dir + "/evil.vmdk", context: OpenContext(directory: dir, allowExternalFiles: true))
+        let allowed = try DiskImage.open(
+            path: dir + "/evil.vmdk", context: OpenContext(directory: dir, allowExternalFiles: true))
         #expect(allowed.virtualSize == 512)
     }
 
     @Test func parentChainLoopIsRefused() throws {
         let dir = try ReferenceDisk.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let text = "# Disk DescriptorFile\nversion=1\nparentCID=12345678\nparentFileNameHint=\"b.vmdk\"\ncreateType=\"custom\"\nRW 1 ZERO\n"
+        let text =
+            "# Disk DescriptorFile\nversion=1\nparentCID=12345678\nparentFileNameHint=\"b.vmdk\"\ncreateType=\"custom\"\nRW 1 ZERO\n"
         ReferenceDisk.write(Array(text.utf8), to: dir + "/a.vmdk")
         ReferenceDisk.write(Array(text.replacingOccurrences(of: "b.vmdk", with: "a.vmdk").utf8), to: dir + "/b.vmdk")
         expectImageError(.loop, layer: "vmdk") {
@@ -201,16 +216,20 @@ import Testing
     @Test func missingExtentNamesTheFile() throws {
         let dir = try ReferenceDisk.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        ReferenceDisk.write(Array("# Disk DescriptorFile\ncreateType=\"twoGbMaxExtentSparse\"\nRW 8 SPARSE \"gone-s001.vmdk\"\n".utf8), to: dir + "/d.vmdk")
+        ReferenceDisk.write(
+            Array("# Disk DescriptorFile\ncreateType=\"twoGbMaxExtentSparse\"\nRW 8 SPARSE \"gone-s001.vmdk\"\n".utf8),
+            to: dir + "/d.vmdk")
         expectImageError(.notFound, layer: "vmdk") {
             _ = try DiskImage.open(path: dir + "/d.vmdk", context: OpenContext(directory: dir))
         }
     }
 
     @Test func malformedDescriptors() {
-        for text in ["createType=\"x\"\nRW abc FLAT \"f\"\n", "createType=\"x\"\nRW 1 FLAT\n", "createType=\"x\"\nRW 1 FLAT \"f\n",
-            "createType=\"x\"\nRW 1 COWD \"f\"\n", "just words\n"]
-        {
+        for text in [
+            "createType=\"x\"\nRW abc FLAT \"f\"\n", "createType=\"x\"\nRW 1 FLAT\n",
+            "createType=\"x\"\nRW 1 FLAT \"f\n",
+            "createType=\"x\"\nRW 1 COWD \"f\"\n", "just words\n",
+        ] {
             #expect(throws: ImageError.self) { _ = try VMDKDescriptor(Array(text.utf8), layer: "vmdk", base: 0) }
         }
     }

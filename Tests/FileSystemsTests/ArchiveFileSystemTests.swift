@@ -1,11 +1,14 @@
 import BlockIO
-@testable import FileSystems
 import Foundation
 import TestSupport
 import Testing
 
+@testable import FileSystems
+
 @Suite struct ArchiveFileSystemTests {
-    static let interest = PathInterest(["/etc/**", "/usr/bin/*", "/var/lib/holes.img", "/usr/lib/modules/**/*.ko", "/usr/share/doc/**"])
+    static let interest = PathInterest([
+        "/etc/**", "/usr/bin/*", "/var/lib/holes.img", "/usr/lib/modules/**/*.ko", "/usr/share/doc/**",
+    ])
 
     struct Line {
         var type: Character
@@ -23,7 +26,9 @@ import Testing
         }
     }
 
-    @Test(arguments: ["rootfs.tar", "rootfs.tar.gz", "rootfs.tar.xz", "rootfs.tar.zst", "rootfs.tar.bz2", "rootfs.cpio"])
+    @Test(arguments: [
+        "rootfs.tar", "rootfs.tar.gz", "rootfs.tar.xz", "rootfs.tar.zst", "rootfs.tar.bz2", "rootfs.cpio",
+    ])
     func listingAndBytesEqualTheSourceTreeInOnePass(_ name: String) throws {
         let path = try Fixtures.path("tar-rootfs/\(name)")
         let start = Date()
@@ -73,7 +78,8 @@ import Testing
     }
 
     @Test func hardLinkStaysALinkToTheSameBytes() throws {
-        let fs = try ArchiveFileSystem(path: try Fixtures.path("tar-rootfs/rootfs.tar.zst"), interest: PathInterest(["/usr/bin/tool"]))
+        let fs = try ArchiveFileSystem(
+            path: try Fixtures.path("tar-rootfs/rootfs.tar.zst"), interest: PathInterest(["/usr/bin/tool"]))
         let link = try FSPath("/usr/bin/tool-hardlink")
         guard case .hardlink(let target)? = fs.nodes[link]?.kind else {
             Issue.record("not kept as a hard link")
@@ -84,11 +90,15 @@ import Testing
     }
 
     @Test func randomAccessReadsAndTheSizeCap() throws {
-        let fs = try ArchiveFileSystem(path: try Fixtures.path("tar-rootfs/rootfs.tar.gz"), interest: PathInterest(["/var/lib/holes.img", "/usr/bin/tool"]), sizeCap: 4 << 20)
+        let fs = try ArchiveFileSystem(
+            path: try Fixtures.path("tar-rootfs/rootfs.tar.gz"),
+            interest: PathInterest(["/var/lib/holes.img", "/usr/bin/tool"]), sizeCap: 4 << 20)
         let holes = try FSPath("/var/lib/holes.img")
         #expect(try fs.read(holes, at: 3 * 1048576 - 10, count: 100) == Array("tail".utf8))
         #expect(try fs.read(holes, at: 2 << 20, count: 4) == [0, 0, 0, 0])
-        let capped = try ArchiveFileSystem(path: try Fixtures.path("tar-rootfs/rootfs.tar.gz"), interest: PathInterest(["/usr/bin/tool"]), sizeCap: 1000)
+        let capped = try ArchiveFileSystem(
+            path: try Fixtures.path("tar-rootfs/rootfs.tar.gz"), interest: PathInterest(["/usr/bin/tool"]),
+            sizeCap: 1000)
         let tool = try FSPath("/usr/bin/tool")
         #expect(try capped.contents(of: tool, limit: 1000).count == 1000)
         #expect(try capped.attributes(of: tool)?.size == 70000)
@@ -103,7 +113,9 @@ import Testing
         #expect(try fs.contents(of: FSPath("/usr/lib/os-release"), limit: 4) == Array("PRET".utf8))  // early cpio
         #expect(try fs.attributes(of: FSPath("/usr/bin/tool"))?.size == 70000)  // compressed cpio
         #expect(try fs.destination(ofSymbolicLink: FSPath("/etc/os-release")) == "../usr/lib/os-release")
-        #expect(fs.bytesRead <= UInt64(bytes.count) && fs.bytesRead + 512 > UInt64(bytes.count), "zero padding between archives is skipped")
+        #expect(
+            fs.bytesRead <= UInt64(bytes.count) && fs.bytesRead + 512 > UInt64(bytes.count),
+            "zero padding between archives is skipped")
     }
 
     @Test func matchesArchivesOnly() throws {
@@ -155,7 +167,10 @@ import Testing
     }
 
     @Test func truncatedMember() throws {
-        let full = Self.tar([("a", UInt8(ascii: "0"), [UInt8](repeating: 1, count: 600)), ("b", UInt8(ascii: "0"), [UInt8](repeating: 2, count: 5000))])
+        let full = Self.tar([
+            ("a", UInt8(ascii: "0"), [UInt8](repeating: 1, count: 600)),
+            ("b", UInt8(ascii: "0"), [UInt8](repeating: 2, count: 5000)),
+        ])
         let cut = Array(full.prefix(512 + 1024 + 512 + 1000))
         do {
             _ = try ArchiveFileSystem(bytes: cut, interest: .everything)
@@ -169,13 +184,18 @@ import Testing
 
     @Test func truncatedCompressedTarball() throws {
         let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: try Fixtures.path("tar-rootfs/rootfs.tar.zst"))))
-        #expect(throws: ImageError.self) { _ = try ArchiveFileSystem(bytes: Array(bytes.prefix(bytes.count / 2)), interest: .everything) }
+        #expect(throws: ImageError.self) {
+            _ = try ArchiveFileSystem(bytes: Array(bytes.prefix(bytes.count / 2)), interest: .everything)
+        }
     }
 }
 
 @Suite struct PathInterestTests {
     @Test func globs() {
-        let i = PathInterest(["/etc/*.conf", "/usr/lib/modules/**/mlx*.ko", "/etc/udev/rules.d/[0-9]?-*.rules", "/boot/**", "etc/hostname"])
+        let i = PathInterest([
+            "/etc/*.conf", "/usr/lib/modules/**/mlx*.ko", "/etc/udev/rules.d/[0-9]?-*.rules", "/boot/**",
+            "etc/hostname",
+        ])
         #expect(i.matches("/etc/resolv.conf"))
         #expect(!i.matches("/etc/sub/resolv.conf"))
         #expect(i.matches("/usr/lib/modules/6.1/kernel/drivers/net/mlx5_core.ko"))
@@ -191,5 +211,29 @@ import Testing
         #expect(PathInterest(["/x/[!a]"]).matches("/x/b"))
         #expect(!PathInterest(["/x/[!a]"]).matches("/x/a"))
         #expect(PathInterest(["/x/[ab"]).matches("/x/[ab"))
+    }
+}
+
+@Suite struct ArchiveMutationTests {
+    @Test func mutatedTarAndCpioNeverCrash() throws {
+        for name in ["rootfs.tar", "rootfs.cpio", "initramfs.img"] {
+            let all = try Array(Data(contentsOf: URL(fileURLWithPath: try Fixtures.path("tar-rootfs/\(name)"))))
+            let base = Array(all.prefix(96 << 10))
+            var state: UInt64 = 7
+            for _ in 0..<100 {
+                var bytes = base
+                for _ in 0..<4 {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    let at = Int((state >> 33) % UInt64(min(bytes.count, 8192)))
+                    bytes[at] = UInt8(truncatingIfNeeded: state >> 20)
+                }
+                guard let fs = try? ArchiveFileSystem(bytes: bytes, interest: .everything, sizeCap: 1 << 16) else {
+                    continue
+                }
+                for e in (try? fs.contents(ofDirectory: .root)) ?? [] {
+                    if let p = try? FSPath.root.appending(e.name) { _ = try? fs.contents(of: p, limit: 100) }
+                }
+            }
+        }
     }
 }

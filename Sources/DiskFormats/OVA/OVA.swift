@@ -38,7 +38,8 @@ public enum OVAFormat: DiskFormat {
         }
         let ovfBytes = try file.read(
             at: ovf.dataOffset,
-            count: try Checked.int(ovf.size, limit: OVFEnvelope.maximumSize, "OVF descriptor size", layer, at: ovf.headerOffset),
+            count: try Checked.int(
+                ovf.size, limit: OVFEnvelope.maximumSize, "OVF descriptor size", layer, at: ovf.headerOffset),
             layer: layer)
         let envelope = try OVFEnvelope(ovfBytes, layer: layer, base: ovf.dataOffset)
         guard !envelope.disks.isEmpty else {
@@ -46,11 +47,14 @@ public enum OVAFormat: DiskFormat {
         }
         guard context.diskIndex >= 0, context.diskIndex < envelope.disks.count else {
             throw ImageError(
-                layer, .notFound, "disk \(context.diskIndex + 1) requested, but \(ovf.name) lists \(envelope.disks.count)")
+                layer, .notFound,
+                "disk \(context.diskIndex + 1) requested, but \(ovf.name) lists \(envelope.disks.count)")
         }
         let disk = envelope.disks[context.diskIndex]
         guard let href = envelope.files[disk.fileRef] else {
-            throw ImageError(layer, .corrupt, "disk \(disk.diskID) names file id '\(disk.fileRef)' missing from References", at: ovf.dataOffset)
+            throw ImageError(
+                layer, .corrupt, "disk \(disk.diskID) names file id '\(disk.fileRef)' missing from References",
+                at: ovf.dataOffset)
         }
         // A disk outside the package (a URL or a host path) is never followed.
         guard !href.contains("://"), !href.hasPrefix("/"), !href.split(separator: "/").contains("..") else {
@@ -58,22 +62,26 @@ public enum OVAFormat: DiskFormat {
         }
         func bare(_ s: String) -> String { s.hasPrefix("./") ? String(s.dropFirst(2)) : s }
         guard let member = members.last(where: { $0.isRegular && bare($0.name) == bare(href) }) else {
-            throw ImageError(layer, .notFound, "disk file '\(href)' named by \(ovf.name) is not in the OVA", at: ovf.dataOffset)
+            throw ImageError(
+                layer, .notFound, "disk file '\(href)' named by \(ovf.name) is not in the OVA", at: ovf.dataOffset)
         }
         let slice = try SliceDevice(file, start: member.dataOffset, size: member.size, layer: layer)
         var inner = OpenedDisk(device: slice, format: "raw", files: [path])
         if let format = try DiskImage.sniff(slice) {
             if format == VMDKFormat.self, try slice.read(at: 0, count: 4, layer: layer) != VMDKSparseHeader.magic {
-                throw ImageError(layer, .unsupported, "descriptor-file VMDK \(href) inside an OVA (its extents would be host files)", at: member.dataOffset)
+                throw ImageError(
+                    layer, .unsupported, "descriptor-file VMDK \(href) inside an OVA (its extents would be host files)",
+                    at: member.dataOffset)
             }
             guard format != OVAFormat.self else {
                 throw ImageError(layer, .unsupported, "an OVA inside an OVA (\(href))", at: member.dataOffset)
             }
             inner = try format.open(slice, path: path, context: context)
         }
-        let notes = inner.notes + [
-            "OVA disk \(context.diskIndex + 1) of \(envelope.disks.count): \(href) (\(inner.format)) at byte \(member.dataOffset)"
-        ]
+        let notes =
+            inner.notes + [
+                "OVA disk \(context.diskIndex + 1) of \(envelope.disks.count): \(href) (\(inner.format)) at byte \(member.dataOffset)"
+            ]
         return OpenedDisk(device: inner.device, format: "ova", files: [path], notes: notes)
     }
 }

@@ -28,7 +28,8 @@ struct OVFEnvelope: Sendable, Equatable {
             }
             elements += 1
             guard elements <= Self.maximumElements else {
-                throw ImageError(layer, .limitExceeded, "OVF with more than \(Self.maximumElements) tags", at: base + UInt64(open))
+                throw ImageError(
+                    layer, .limitExceeded, "OVF with more than \(Self.maximumElements) tags", at: base + UInt64(open))
             }
             let tag = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
             i = close + 1
@@ -39,7 +40,8 @@ struct OVFEnvelope: Sendable, Equatable {
                 if let id = attributes["id"], let href = attributes["href"] { files[id] = href }
             case "Disk":
                 if let ref = attributes["fileRef"] {
-                    disks.append(Disk(diskID: attributes["diskId"] ?? "", fileRef: ref, capacity: attributes["capacity"]))
+                    disks.append(
+                        Disk(diskID: attributes["diskId"] ?? "", fileRef: ref, capacity: attributes["capacity"]))
                 }
             default:
                 break

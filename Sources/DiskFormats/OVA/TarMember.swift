@@ -85,12 +85,14 @@ struct TarMember: Sendable, Equatable {
             let size = paxSize ?? headerSize
             let dataOffset = offset + UInt64(block)
             guard dataOffset <= device.size, size <= device.size - dataOffset else {
-                throw ImageError(layer, .truncated, "tar member of \(size) bytes runs past the end of the file", at: offset + 124)
+                throw ImageError(
+                    layer, .truncated, "tar member of \(size) bytes runs past the end of the file", at: offset + 124)
             }
             let next = dataOffset + (size + UInt64(block) - 1) / UInt64(block) * UInt64(block)
             switch type {
             case UInt8(ascii: "x"), UInt8(ascii: "L"):
-                let n = try Checked.int(headerSize, limit: maximumExtendedHeader, "tar extended header", layer, at: offset + 124)
+                let n = try Checked.int(
+                    headerSize, limit: maximumExtendedHeader, "tar extended header", layer, at: offset + 124)
                 let data = try device.read(at: dataOffset, count: n, layer: layer)
                 pendingHeader = pendingHeader ?? offset
                 if type == UInt8(ascii: "L") {
@@ -120,7 +122,9 @@ struct TarMember: Sendable, Equatable {
             guard out.count < maximumMembers else {
                 throw ImageError(layer, .limitExceeded, "more than \(maximumMembers) tar members", at: offset)
             }
-            out.append(TarMember(name: name, type: type, dataOffset: dataOffset, size: size, headerOffset: pendingHeader ?? offset))
+            out.append(
+                TarMember(
+                    name: name, type: type, dataOffset: dataOffset, size: size, headerOffset: pendingHeader ?? offset))
             paxPath = nil
             paxSize = nil
             longName = nil
@@ -135,13 +139,15 @@ struct TarMember: Sendable, Equatable {
         var out: [String: String] = [:]
         var i = 0
         while i < data.count, data[i] != 0 {
-            guard let space = data[i...].firstIndex(of: 32), let length = Int(String(decoding: data[i..<space], as: UTF8.self)),
-                length > space - i, i + length <= data.count, data[i + length - 1] == 10,
+            guard let space = data[i...].firstIndex(of: 32),
+                let length = Int(String(decoding: data[i..<space], as: UTF8.self)),
+                length > space - i, length <= data.count - i, data[i + length - 1] == 10,
                 let eq = data[(space + 1)..<(i + length)].firstIndex(of: UInt8(ascii: "="))
             else {
                 throw ImageError(layer, .corrupt, "malformed pax record", at: base + UInt64(i))
             }
-            out[String(decoding: data[(space + 1)..<eq], as: UTF8.self)] = String(decoding: data[(eq + 1)..<(i + length - 1)], as: UTF8.self)
+            out[String(decoding: data[(space + 1)..<eq], as: UTF8.self)] = String(
+                decoding: data[(eq + 1)..<(i + length - 1)], as: UTF8.self)
             i += length
         }
         return out

@@ -24,7 +24,8 @@ public enum VHDXFormat: DiskFormat {
 
     public static func open(_ file: any BlockDevice, path: String, context: OpenContext) throws -> OpenedDisk {
         let (device, _, files, notes) = try openVHDX(file, path: path, context: context)
-        return OpenedDisk(device: device, format: device.isDifferencing ? "vhdx-differencing" : "vhdx", files: files, notes: notes)
+        return OpenedDisk(
+            device: device, format: device.isDifferencing ? "vhdx-differencing" : "vhdx", files: files, notes: notes)
     }
 
     /// Opens a VHDX and, recursively, its parents; returns the device, the current header (its
@@ -33,7 +34,7 @@ public enum VHDXFormat: DiskFormat {
         -> (VHDXDevice, VHDXHeader, [String], [String])
     {
         var id = try file.reader(at: 0, count: 8, layer: layer)
-        try id.expect(Array("vhdxfile".utf8), "VHDX file type identifier")   // 0x00 Signature
+        try id.expect(Array("vhdxfile".utf8), "VHDX file type identifier")  // 0x00 Signature
         let header = try currentHeader(file)
         var notes: [String] = []
         if !header.logGUID.isZero {
@@ -70,7 +71,8 @@ public enum VHDXFormat: DiskFormat {
         guard let best = valid.max(by: { $0.sequenceNumber < $1.sequenceNumber }) else {
             throw ImageError(
                 layer, firstError?.kind ?? .corrupt,
-                "no valid VHDX header (both copies bad; first: \(firstError?.detail ?? "?"))", at: firstError?.offset ?? (64 << 10))
+                "no valid VHDX header (both copies bad; first: \(firstError?.detail ?? "?"))",
+                at: firstError?.offset ?? (64 << 10))
         }
         return best
     }

@@ -25,7 +25,8 @@ final class VHDXDevice: BlockDevice {
     /// Sectors covered by one sector bitmap block (1 MiB of bits).
     static let sectorsPerBitmap: UInt64 = 1 << 23
 
-    init(file: any BlockDevice, metadata: VHDXMetadata, bat: VHDXRegionTable.Region, parent: (any BlockDevice)?) throws {
+    init(file: any BlockDevice, metadata: VHDXMetadata, bat: VHDXRegionTable.Region, parent: (any BlockDevice)?) throws
+    {
         let layer = Self.layer
         self.file = file
         metadataCache = CachedDevice(file, blockSize: 64 << 10, capacity: 64)
@@ -46,7 +47,8 @@ final class VHDXDevice: BlockDevice {
         batOffset = bat.offset
         guard batEntryCount <= UInt64(bat.length) / 8 else {
             throw ImageError(
-                layer, .corrupt, "BAT region of \(bat.length) bytes too small for \(batEntryCount) entries", at: bat.offset)
+                layer, .corrupt, "BAT region of \(bat.length) bytes too small for \(batEntryCount) entries",
+                at: bat.offset)
         }
         if let parent, parent.size != size {
             throw ImageError(layer, .corrupt, "parent disk size \(parent.size) differs from \(size)")
@@ -78,6 +80,15 @@ final class VHDXDevice: BlockDevice {
     private func readBlock(_ block: UInt64, within: UInt64, into out: UnsafeMutableRawBufferPointer) throws {
         let e = try entry(block + block / chunkRatio)
         let pos = block * blockSize + within
+        // Checked here so that adding the offset within the block cannot overflow.
+        if e.state == State.fullyPresent.rawValue || e.state == State.partiallyPresent.rawValue,
+            e.fileOffset > file.size
+        {
+            throw ImageError(
+                Self.layer, .corrupt,
+                "BAT entry points at \(e.fileOffset), past the end of the file (\(file.size) bytes)",
+                at: e.at)
+        }
         switch State(rawValue: e.state) {
         case .notPresent?, .undefined?:
             try readParent(into: out, at: pos)
@@ -107,7 +118,8 @@ final class VHDXDevice: BlockDevice {
         let (end, overflow) = fileOffset.addingReportingOverflow(UInt64(out.count))
         guard fileOffset >= 1 << 20, !overflow, end <= file.size else {
             throw ImageError(
-                Self.layer, .corrupt, "BAT entry points at \(fileOffset), past the end of the file (\(file.size) bytes)",
+                Self.layer, .corrupt,
+                "BAT entry points at \(fileOffset), past the end of the file (\(file.size) bytes)",
                 at: entryAt)
         }
         try file.read(into: out, at: fileOffset)
@@ -121,10 +133,12 @@ final class VHDXDevice: BlockDevice {
         let chunk = block / chunkRatio
         let b = try entry(chunk * (chunkRatio + 1) + chunkRatio)
         guard b.state == 6 else {
-            throw ImageError(Self.layer, .corrupt, "partially present block without a sector bitmap (state \(b.state))", at: b.at)
+            throw ImageError(
+                Self.layer, .corrupt, "partially present block without a sector bitmap (state \(b.state))", at: b.at)
         }
         guard b.fileOffset >= 1 << 20, b.fileOffset <= file.size, file.size - b.fileOffset >= 1 << 20 else {
-            throw ImageError(Self.layer, .corrupt, "sector bitmap at \(b.fileOffset) past the end of the file", at: b.at)
+            throw ImageError(
+                Self.layer, .corrupt, "sector bitmap at \(b.fileOffset) past the end of the file", at: b.at)
         }
         let blockStart = block * blockSize
         var done = 0

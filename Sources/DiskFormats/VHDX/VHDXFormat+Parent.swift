@@ -67,7 +67,8 @@ extension VHDXFormat {
             guard want == have || alternative == have else {
                 throw ImageError(
                     layer, .corrupt,
-                    "parent \(parentPath) has DataWriteGuid \(have), but \(childPath) expects \(want) (parent changed since the child was made)")
+                    "parent \(parentPath) has DataWriteGuid \(have), but \(childPath) expects \(want) (parent changed since the child was made)"
+                )
             }
         }
         return (device, files, notes)

@@ -18,16 +18,16 @@ struct VHDXHeader: Sendable {
     init(_ r: inout ByteReader) throws(ImageError) {
         offset = r.base
         let start = r.position
-        try r.expect(Array("head".utf8), "VHDX header")            // 0x00 Signature
-        let checksum = try r.u32le()                               // 0x04 Checksum (CRC-32C, field zeroed)
-        sequenceNumber = try r.u64le()                             // 0x08 SequenceNumber
-        fileWriteGUID = try VHDXGUID(&r)                           // 0x10 FileWriteGuid
-        dataWriteGUID = try VHDXGUID(&r)                           // 0x20 DataWriteGuid
-        logGUID = try VHDXGUID(&r)                                 // 0x30 LogGuid
-        logVersion = try r.u16le()                                 // 0x40 LogVersion
-        version = try r.u16le()                                    // 0x42 Version
-        logLength = try r.u32le()                                  // 0x44 LogLength
-        logOffset = try r.u64le()                                  // 0x48 LogOffset
+        try r.expect(Array("head".utf8), "VHDX header")  // 0x00 Signature
+        let checksum = try r.u32le()  // 0x04 Checksum (CRC-32C, field zeroed)
+        sequenceNumber = try r.u64le()  // 0x08 SequenceNumber
+        fileWriteGUID = try VHDXGUID(&r)  // 0x10 FileWriteGuid
+        dataWriteGUID = try VHDXGUID(&r)  // 0x20 DataWriteGuid
+        logGUID = try VHDXGUID(&r)  // 0x30 LogGuid
+        logVersion = try r.u16le()  // 0x40 LogVersion
+        version = try r.u16le()  // 0x42 Version
+        logLength = try r.u32le()  // 0x44 LogLength
+        logOffset = try r.u64le()  // 0x48 LogOffset
         let all = Array(r.bytes[start..<min(r.bytes.count, start + Self.size)])
         guard all.count == Self.size else {
             throw ImageError(r.layer, .truncated, "VHDX header shorter than 4 KiB", at: offset)

@@ -18,29 +18,33 @@ struct VHDXMetadata: Sendable {
     init(_ file: any BlockDevice, region: VHDXRegionTable.Region) throws {
         let layer = "vhdx"
         var r = try file.reader(at: region.offset, count: Self.tableSize, layer: layer)
-        try r.expect(Array("metadata".utf8), "VHDX metadata table")   // 0x00 Signature
-        _ = try r.u16le()                                                // 0x08 Reserved
-        let entryCount = try r.u16le()                                   // 0x0A EntryCount
-        try r.skip(20)                                                   // 0x0C Reserved2
+        try r.expect(Array("metadata".utf8), "VHDX metadata table")  // 0x00 Signature
+        _ = try r.u16le()  // 0x08 Reserved
+        let entryCount = try r.u16le()  // 0x0A EntryCount
+        try r.skip(20)  // 0x0C Reserved2
         guard entryCount <= Self.maximumEntries else {
             throw ImageError(layer, .limitExceeded, "metadata entry count \(entryCount)", at: region.offset + 0x0A)
         }
         var items: [VHDXGUID: (offset: UInt64, length: Int, at: UInt64)] = [:]
         for _ in 0..<entryCount {
             let at = r.offset
-            let id = try VHDXGUID(&r)                                    // 0x00 ItemId
-            let itemOffset = try r.u32le()                               // 0x10 Offset (from region start)
-            let length = try r.u32le()                                   // 0x14 Length
-            let flags = try r.u32le()                                    // 0x18 IsUser, IsVirtualDisk, IsRequired
-            _ = try r.u32le()                                            // 0x1C Reserved2
+            let id = try VHDXGUID(&r)  // 0x00 ItemId
+            let itemOffset = try r.u32le()  // 0x10 Offset (from region start)
+            let length = try r.u32le()  // 0x14 Length
+            let flags = try r.u32le()  // 0x18 IsUser, IsVirtualDisk, IsRequired
+            _ = try r.u32le()  // 0x1C Reserved2
             // 2.6.1.2: items live after the table, inside the region, at most 1 MiB long.
             guard length <= 1 << 20,
-                length == 0 || (itemOffset >= UInt32(Self.tableSize) && UInt64(itemOffset) + UInt64(length) <= UInt64(region.length))
+                length == 0
+                    || (itemOffset >= UInt32(Self.tableSize)
+                        && UInt64(itemOffset) + UInt64(length) <= UInt64(region.length))
             else {
-                throw ImageError(layer, .corrupt, "metadata item \(id) at \(itemOffset) length \(length) outside its region", at: at)
+                throw ImageError(
+                    layer, .corrupt, "metadata item \(id) at \(itemOffset) length \(length) outside its region", at: at)
             }
             let known: Set<VHDXGUID> = [
-                .fileParameters, .virtualDiskSize, .virtualDiskID, .logicalSectorSize, .physicalSectorSize, .parentLocator,
+                .fileParameters, .virtualDiskSize, .virtualDiskID, .logicalSectorSize, .physicalSectorSize,
+                .parentLocator,
             ]
             if !known.contains(id) {
                 if flags & 4 != 0 {
@@ -61,17 +65,17 @@ struct VHDXMetadata: Sendable {
             return try file.reader(at: i.offset, count: i.length, layer: layer)
         }
         var p = try item(.fileParameters, "file parameters", minimum: 8)
-        blockSize = try p.u32le()                                        // 0x00 BlockSize
-        let parameterFlags = try p.u32le()                               // 0x04 LeaveBlockAllocated, HasParent
+        blockSize = try p.u32le()  // 0x00 BlockSize
+        let parameterFlags = try p.u32le()  // 0x04 LeaveBlockAllocated, HasParent
         leaveBlocksAllocated = parameterFlags & 1 != 0
         hasParent = parameterFlags & 2 != 0
         guard blockSize >= 1 << 20, blockSize <= 256 << 20, blockSize & (blockSize - 1) == 0 else {
             throw ImageError(layer, .corrupt, "block size \(blockSize)", at: p.base)
         }
         var s = try item(.virtualDiskSize, "virtual disk size", minimum: 8)
-        virtualDiskSize = try s.u64le()                                  // 0x00 VirtualDiskSize
+        virtualDiskSize = try s.u64le()  // 0x00 VirtualDiskSize
         var l = try item(.logicalSectorSize, "logical sector size", minimum: 4)
-        logicalSectorSize = try l.u32le()                                // 0x00 LogicalSectorSize
+        logicalSectorSize = try l.u32le()  // 0x00 LogicalSectorSize
         guard logicalSectorSize == 512 || logicalSectorSize == 4096 else {
             throw ImageError(layer, .corrupt, "logical sector size \(logicalSectorSize)", at: l.base)
         }
@@ -94,9 +98,9 @@ struct VHDXMetadata: Sendable {
     /// strings inside the item.
     static func parseParentLocator(_ r: inout ByteReader) throws(ImageError) -> [String: String] {
         let base = r.base
-        let type = try VHDXGUID(&r)                                      // 0x00 LocatorType
-        _ = try r.u16le()                                                // 0x10 Reserved
-        let count = try r.u16le()                                        // 0x12 KeyValueCount
+        let type = try VHDXGUID(&r)  // 0x00 LocatorType
+        _ = try r.u16le()  // 0x10 Reserved
+        let count = try r.u16le()  // 0x12 KeyValueCount
         guard type == .vhdxParentLocatorType else {
             throw ImageError(r.layer, .unsupported, "parent locator type \(type)", at: base)
         }
@@ -110,16 +114,18 @@ struct VHDXMetadata: Sendable {
                 throw ImageError(r.layer, .corrupt, "parent locator string at \(offset) length \(length)", at: at)
             }
             var units: [UInt16] = []
-            for i in stride(from: start, to: end, by: 2) { units.append(UInt16(r.bytes[i]) | UInt16(r.bytes[i + 1]) << 8) }
+            for i in stride(from: start, to: end, by: 2) {
+                units.append(UInt16(r.bytes[i]) | UInt16(r.bytes[i + 1]) << 8)
+            }
             return String(decoding: units, as: UTF16.self)
         }
         var out: [String: String] = [:]
         for _ in 0..<count {
             let at = r.offset
-            let keyOffset = try r.u32le()                                // 0x00 KeyOffset
-            let valueOffset = try r.u32le()                              // 0x04 ValueOffset
-            let keyLength = try r.u16le()                                // 0x08 KeyLength
-            let valueLength = try r.u16le()                              // 0x0A ValueLength
+            let keyOffset = try r.u32le()  // 0x00 KeyOffset
+            let valueOffset = try r.u32le()  // 0x04 ValueOffset
+            let keyLength = try r.u16le()  // 0x08 KeyLength
+            let valueLength = try r.u16le()  // 0x0A ValueLength
             out[try string(keyOffset, keyLength, at)] = try string(valueOffset, valueLength, at)
         }
         return out

@@ -17,10 +17,10 @@ struct VHDXRegionTable: Sendable {
         guard r.bytes.count >= Self.size else {
             throw ImageError(r.layer, .truncated, "region table shorter than 64 KiB", at: base)
         }
-        try r.expect(Array("regi".utf8), "VHDX region table")     // 0x00 Signature
-        let checksum = try r.u32le()                              // 0x04 Checksum
-        let entryCount = try r.u32le()                            // 0x08 EntryCount
-        _ = try r.u32le()                                         // 0x0C Reserved
+        try r.expect(Array("regi".utf8), "VHDX region table")  // 0x00 Signature
+        let checksum = try r.u32le()  // 0x04 Checksum
+        let entryCount = try r.u32le()  // 0x08 EntryCount
+        _ = try r.u32le()  // 0x0C Reserved
         let computed = CRC32C.checksum(Array(r.bytes[0..<Self.size]), zeroing: 4)
         guard computed == checksum else {
             throw ImageError(
@@ -35,10 +35,10 @@ struct VHDXRegionTable: Sendable {
         var metadata: Region?
         for _ in 0..<entryCount {
             let at = r.offset
-            let guid = try VHDXGUID(&r)                           // 0x00 Guid
-            let fileOffset = try r.u64le()                        // 0x10 FileOffset
-            let length = try r.u32le()                            // 0x18 Length
-            let required = try r.u32le() & 1 != 0                 // 0x1C Required (bit 0)
+            let guid = try VHDXGUID(&r)  // 0x00 Guid
+            let fileOffset = try r.u64le()  // 0x10 FileOffset
+            let length = try r.u32le()  // 0x18 Length
+            let required = try r.u32le() & 1 != 0  // 0x1C Required (bit 0)
             let region = Region(offset: fileOffset, length: length)
             // 2.2.3.2: offsets and lengths are multiples of 1 MiB and lie beyond the first MiB.
             guard fileOffset % (1 << 20) == 0, length % (1 << 20) == 0, fileOffset >= 1 << 20,

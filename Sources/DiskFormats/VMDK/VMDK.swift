@@ -55,7 +55,8 @@ public enum VMDKFormat: DiskFormat {
         var f = try file.reader(at: file.size - 1024, count: VMDKSparseHeader.size, layer: layer)
         let footer = try VMDKSparseHeader(&f)
         guard footer.gdSector != VMDKSparseHeader.gdAtEnd else {
-            throw ImageError(layer, .corrupt, "footer's grain directory offset is GD_AT_END too", at: file.size - 1024 + 0x38)
+            throw ImageError(
+                layer, .corrupt, "footer's grain directory offset is GD_AT_END too", at: file.size - 1024 + 0x38)
         }
         return footer
     }
@@ -64,10 +65,7 @@ public enum VMDKFormat: DiskFormat {
         let header = try sparseHeader(file)
         var descriptor: VMDKDescriptor?
         if header.descriptorSector != 0, header.descriptorSectors != 0 {
-            let count = try Checked.int(
-                header.descriptorSectors * 512, limit: VMDKDescriptor.maximumSize, "embedded descriptor size", layer, at: 0x24)
-            let at = try Checked.mul(header.descriptorSector, 512, layer, at: 0x1C)
-            descriptor = try VMDKDescriptor(try file.read(at: at, count: count, layer: layer), layer: layer, base: at)
+            descriptor = try embeddedDescriptor(file, header)
         }
         let size = try Checked.mul(header.capacity, 512, layer, at: 0x0C)
         var files = [path]
@@ -85,5 +83,13 @@ public enum VMDKFormat: DiskFormat {
             descriptor?.createType
             ?? (header.flags.contains(.compressedGrains) ? "streamOptimized" : "monolithicSparse")
         return OpenedDisk(device: device, format: "vmdk-\(type)", files: files, notes: notes)
+    }
+
+    static func embeddedDescriptor(_ file: any BlockDevice, _ header: VMDKSparseHeader) throws -> VMDKDescriptor {
+        let bytes = try Checked.mul(header.descriptorSectors, 512, layer, at: 0x24)
+        let count = try Checked.int(
+            bytes, limit: VMDKDescriptor.maximumSize, "embedded descriptor size", layer, at: 0x24)
+        let at = try Checked.mul(header.descriptorSector, 512, layer, at: 0x1C)
+        return try VMDKDescriptor(try file.read(at: at, count: count, layer: layer), layer: layer, base: at)
     }
 }

@@ -73,7 +73,9 @@ struct VMDKDescriptor: Sendable, Equatable {
             guard type == .zero || file != nil else {
                 throw ImageError(layer, .corrupt, "\(type.rawValue) extent without a file name", at: at)
             }
-            extents.append(Extent(access: first, sectors: sectors, type: type, file: file, startSector: startSector, lineOffset: at))
+            extents.append(
+                Extent(
+                    access: first, sectors: sectors, type: type, file: file, startSector: startSector, lineOffset: at))
             return
         }
         guard let eq = line.firstIndex(of: "=") else {
@@ -81,7 +83,9 @@ struct VMDKDescriptor: Sendable, Equatable {
         }
         let key = Self.trim(line[..<eq])
         var value = Self.trim(line[line.index(after: eq)...])
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+            value = String(value.dropFirst().dropLast())
+        }
         values[key] = value
     }
 

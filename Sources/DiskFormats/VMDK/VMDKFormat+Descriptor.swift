@@ -45,7 +45,8 @@ extension VMDKFormat {
             start = try Checked.add(start, bytes, layer, at: e.lineOffset)
         }
         let device: any BlockDevice = parts.count == 1 ? parts[0] : try ConcatDevice(parts, layer: layer)
-        return OpenedDisk(device: device, format: "vmdk-\(descriptor.createType ?? "descriptor")", files: files, notes: notes)
+        return OpenedDisk(
+            device: device, format: "vmdk-\(descriptor.createType ?? "descriptor")", files: files, notes: notes)
     }
 
     static func openExtentFile(_ e: VMDKDescriptor.Extent, context: OpenContext) throws -> (any BlockDevice, String) {
@@ -66,8 +67,29 @@ extension VMDKFormat {
             guard matches(head: head, tail: [], size: file.size) else {
                 throw ImageError(layer, .unsupported, "parent \(parentPath) of \(path) is not a VMDK")
             }
+            // The child records its parent's content ID: a parent written since is not this one.
+            if let want = descriptor.values["parentCID"], let have = try descriptorOf(file)?.values["CID"],
+                want.lowercased() != have.lowercased()
+            {
+                throw ImageError(
+                    layer, .corrupt,
+                    "parent \(parentPath) has CID \(have), but \(path) expects \(want) (parent changed since the child was made)"
+                )
+            }
             return try open(file, path: parentPath, context: child)
         }
         return (opened.device, opened.files, opened.notes)
+    }
+
+    /// The descriptor of a VMDK file: embedded in a sparse extent, or the whole text file.
+    static func descriptorOf(_ file: any BlockDevice) throws -> VMDKDescriptor? {
+        let head = try file.read(at: 0, count: Int(min(4, file.size)), layer: layer)
+        if head == VMDKSparseHeader.magic {
+            let header = try sparseHeader(file)
+            guard header.descriptorSector != 0, header.descriptorSectors != 0 else { return nil }
+            return try embeddedDescriptor(file, header)
+        }
+        let count = try Checked.int(file.size, limit: VMDKDescriptor.maximumSize, "descriptor size", layer, at: 0)
+        return try VMDKDescriptor(try file.read(at: 0, count: count, layer: layer), layer: layer, base: 0)
     }
 }

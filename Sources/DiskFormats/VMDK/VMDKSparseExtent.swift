@@ -36,7 +36,9 @@ final class VMDKSparseExtent: BlockDevice {
         self.size = size
         self.parent = parent
         grainBytes = header.grainSectors * 512
-        let count = try Checked.int(header.gdEntryCount, limit: Self.maximumGDEntries, "grain directory entries", layer, at: header.offset + 0x0C)
+        let count = try Checked.int(
+            header.gdEntryCount, limit: Self.maximumGDEntries, "grain directory entries", layer,
+            at: header.offset + 0x0C)
         // Choose the grain directory: the primary unless it is absent or outside the file, then the
         // redundant copy (which the redundant-grain-table flag promises).
         var candidates: [(UInt64, UInt64)] = [(header.gdSector, header.offset + 0x38)]
@@ -72,7 +74,8 @@ final class VMDKSparseExtent: BlockDevice {
         }
         let offset = try Checked.mul(sector, 512, layer, at: fieldAt)
         guard offset < file.size, UInt64(count) * 4 <= file.size - offset else {
-            throw ImageError(layer, .corrupt, "grain directory at sector \(sector) past the end of the file", at: fieldAt)
+            throw ImageError(
+                layer, .corrupt, "grain directory at sector \(sector) past the end of the file", at: fieldAt)
         }
         var r = try file.reader(at: offset, count: count * 4, layer: layer)
         var out: [UInt32] = []
@@ -85,10 +88,13 @@ final class VMDKSparseExtent: BlockDevice {
             if gt != 0 {
                 let start = UInt64(gt) * 512
                 guard gt >= 1, start < file.size, tableBytes <= file.size - start else {
-                    throw ImageError(layer, .corrupt, "grain directory entry \(i): grain table at sector \(gt) past the end of the file", at: at)
+                    throw ImageError(
+                        layer, .corrupt,
+                        "grain directory entry \(i): grain table at sector \(gt) past the end of the file", at: at)
                 }
                 if let j = seen[gt] {
-                    throw ImageError(layer, .loop, "grain table at sector \(gt) is used by directory entries \(j) and \(i)", at: at)
+                    throw ImageError(
+                        layer, .loop, "grain table at sector \(gt) is used by directory entries \(j) and \(i)", at: at)
                 }
                 seen[gt] = i
             }
@@ -142,7 +148,8 @@ final class VMDKSparseExtent: BlockDevice {
         let grainOffset = UInt64(gte) * 512
         guard UInt64(gte) >= max(1, header.overheadSectors), grainOffset < file.size else {
             throw ImageError(
-                Self.layer, .corrupt, "grain table entry points at sector \(gte), outside the grain area of the file", at: gteAt)
+                Self.layer, .corrupt, "grain table entry points at sector \(gte), outside the grain area of the file",
+                at: gteAt)
         }
         if header.flags.contains(.compressedGrains) {
             let data = try compressedGrain(grain, at: grainOffset, gteAt: gteAt)
@@ -171,10 +178,12 @@ final class VMDKSparseExtent: BlockDevice {
     private func compressedGrain(_ grain: UInt64, at offset: UInt64, gteAt: UInt64) throws -> [UInt8] {
         if let hit = cache.withLock({ $0.grains[grain] }) { return hit }
         var m = try file.reader(at: offset, count: 12, layer: Self.layer)
-        let lba = try m.u64le()                                     // 0x00 lba (sectors)
-        let length = try m.u32le()                                  // 0x08 size (compressed bytes)
+        let lba = try m.u64le()  // 0x00 lba (sectors)
+        let length = try m.u32le()  // 0x08 size (compressed bytes)
         guard lba == grain * header.grainSectors else {
-            throw ImageError(Self.layer, .corrupt, "grain marker names sector \(lba), expected \(grain * header.grainSectors)", at: offset)
+            throw ImageError(
+                Self.layer, .corrupt, "grain marker names sector \(lba), expected \(grain * header.grainSectors)",
+                at: offset)
         }
         guard UInt64(length) <= 2 * grainBytes + 4096, UInt64(length) <= file.size - offset - 12 else {
             throw ImageError(Self.layer, .corrupt, "compressed grain of \(length) bytes", at: offset + 8)
@@ -205,13 +214,15 @@ final class VMDKSparseExtent: BlockDevice {
             }
         }
         if status == Z_BUF_ERROR, outLength > uLongf(limit) {
-            throw ImageError(layer, .limitExceeded, "compressed grain inflates past the grain size of \(limit) bytes", at: offset)
+            throw ImageError(
+                layer, .limitExceeded, "compressed grain inflates past the grain size of \(limit) bytes", at: offset)
         }
         guard status == Z_OK else {
             throw ImageError(layer, .corrupt, "compressed grain does not inflate (zlib status \(status))", at: offset)
         }
         guard outLength <= uLongf(limit) else {
-            throw ImageError(layer, .limitExceeded, "compressed grain inflates past the grain size of \(limit) bytes", at: offset)
+            throw ImageError(
+                layer, .limitExceeded, "compressed grain inflates past the grain size of \(limit) bytes", at: offset)
         }
         out.removeLast(out.count - limit)
         for i in Int(outLength)..<limit { out[i] = 0 }

@@ -37,26 +37,27 @@ struct VMDKSparseHeader: Sendable {
 
     init(_ r: inout ByteReader) throws(ImageError) {
         offset = r.base
-        try r.expect(Self.magic, "VMDK sparse extent")             // 0x00 magicNumber "KDMV"
-        version = try r.u32le()                                     // 0x04 version
-        flags = Flags(rawValue: try r.u32le())                      // 0x08 flags
-        capacity = try r.u64le()                                    // 0x0C capacity (sectors)
-        grainSectors = try r.u64le()                                // 0x14 grainSize (sectors)
-        descriptorSector = try r.u64le()                            // 0x1C descriptorOffset
-        descriptorSectors = try r.u64le()                           // 0x24 descriptorSize
-        gtesPerGT = try r.u32le()                                   // 0x2C numGTEsPerGT
-        redundantGDSector = try r.u64le()                           // 0x30 rgdOffset
-        gdSector = try r.u64le()                                    // 0x38 gdOffset
-        overheadSectors = try r.u64le()                             // 0x40 overHead
-        uncleanShutdown = try r.u8() != 0                           // 0x48 uncleanShutdown
-        let newlineTest = try r.bytes(4)                            // 0x49 '\n' ' ' '\r' '\n'
-        compressAlgorithm = try r.u16le()                           // 0x4D compressAlgorithm
+        try r.expect(Self.magic, "VMDK sparse extent")  // 0x00 magicNumber "KDMV"
+        version = try r.u32le()  // 0x04 version
+        flags = Flags(rawValue: try r.u32le())  // 0x08 flags
+        capacity = try r.u64le()  // 0x0C capacity (sectors)
+        grainSectors = try r.u64le()  // 0x14 grainSize (sectors)
+        descriptorSector = try r.u64le()  // 0x1C descriptorOffset
+        descriptorSectors = try r.u64le()  // 0x24 descriptorSize
+        gtesPerGT = try r.u32le()  // 0x2C numGTEsPerGT
+        redundantGDSector = try r.u64le()  // 0x30 rgdOffset
+        gdSector = try r.u64le()  // 0x38 gdOffset
+        overheadSectors = try r.u64le()  // 0x40 overHead
+        uncleanShutdown = try r.u8() != 0  // 0x48 uncleanShutdown
+        let newlineTest = try r.bytes(4)  // 0x49 '\n' ' ' '\r' '\n'
+        compressAlgorithm = try r.u16le()  // 0x4D compressAlgorithm
         guard (1...3).contains(version) else {
             throw ImageError(r.layer, .unsupported, "VMDK sparse version \(version)", at: offset + 4)
         }
         // Files transferred in text mode mangle these bytes: the grains would be garbage too.
         if flags.contains(.validNewlineTest), newlineTest != [0x0A, 0x20, 0x0D, 0x0A] {
-            throw ImageError(r.layer, .corrupt, "VMDK newline test bytes damaged (text-mode transfer?)", at: offset + 0x49)
+            throw ImageError(
+                r.layer, .corrupt, "VMDK newline test bytes damaged (text-mode transfer?)", at: offset + 0x49)
         }
         guard grainSectors >= 1, grainSectors <= Self.maximumGrainSectors, grainSectors & (grainSectors - 1) == 0 else {
             throw ImageError(r.layer, .corrupt, "grain size of \(grainSectors) sectors", at: offset + 0x14)
@@ -68,7 +69,8 @@ struct VMDKSparseHeader: Sendable {
             throw ImageError(r.layer, .corrupt, "capacity of \(capacity) sectors", at: offset + 0x0C)
         }
         if flags.contains(.compressedGrains), compressAlgorithm != 1 {
-            throw ImageError(r.layer, .unsupported, "grain compression algorithm \(compressAlgorithm)", at: offset + 0x4D)
+            throw ImageError(
+                r.layer, .unsupported, "grain compression algorithm \(compressAlgorithm)", at: offset + 0x4D)
         }
     }
 

@@ -66,7 +66,8 @@ public final class ArchiveFileSystem: FileSystem {
         let memory = MemoryDevice(bytes)
         var read: UInt64 = 0
         for segment in try ArchiveStream.initramfsSegments(bytes) {
-            let slice = try SliceDevice(memory, start: UInt64(segment.lowerBound), size: UInt64(segment.count), layer: Self.layer)
+            let slice = try SliceDevice(
+                memory, start: UInt64(segment.lowerBound), size: UInt64(segment.count), layer: Self.layer)
             read += try ArchiveStream.read(slice, into: &builder, base: UInt64(segment.lowerBound))
         }
         (nodes, children) = builder.finish()
@@ -106,14 +107,18 @@ public final class ArchiveFileSystem: FileSystem {
     }
 
     public func contents(ofDirectory path: FSPath) throws -> [DirectoryEntry] {
-        guard let a = try attributes(of: path) else { throw ImageError(Self.layer, .notFound, "no such directory: \(path)") }
+        guard let a = try attributes(of: path) else {
+            throw ImageError(Self.layer, .notFound, "no such directory: \(path)")
+        }
         guard a.type == .directory else { throw ImageError(Self.layer, .corrupt, "not a directory: \(path)") }
         return (children[path] ?? [:]).map { DirectoryEntry(name: $0.key, type: $0.value) }
     }
 
     /// The kept bytes of a regular file (through hard links).
     func kept(_ path: FSPath) throws -> (data: [UInt8], size: UInt64) {
-        guard let (real, node) = try resolve(path) else { throw ImageError(Self.layer, .notFound, "no such file: \(path)") }
+        guard let (real, node) = try resolve(path) else {
+            throw ImageError(Self.layer, .notFound, "no such file: \(path)")
+        }
         guard case .regular(let data) = node.kind else {
             throw ImageError(Self.layer, .unsupported, "not a regular file: \(path)")
         }
@@ -131,7 +136,8 @@ public final class ArchiveFileSystem: FileSystem {
         let (data, size) = try kept(path)
         let want = Int(min(UInt64(max(0, limit)), size))
         guard want <= data.count else {
-            throw ImageError(Self.layer, .limitExceeded, "only the first \(data.count) bytes of \(path) (\(size) bytes) were kept")
+            throw ImageError(
+                Self.layer, .limitExceeded, "only the first \(data.count) bytes of \(path) (\(size) bytes) were kept")
         }
         return Array(data.prefix(want))
     }
@@ -141,7 +147,8 @@ public final class ArchiveFileSystem: FileSystem {
         guard offset < size, count > 0 else { return [] }
         let end = min(size, offset + UInt64(count))
         guard end <= UInt64(data.count) else {
-            throw ImageError(Self.layer, .limitExceeded, "only the first \(data.count) bytes of \(path) (\(size) bytes) were kept")
+            throw ImageError(
+                Self.layer, .limitExceeded, "only the first \(data.count) bytes of \(path) (\(size) bytes) were kept")
         }
         return Array(data[Int(offset)..<Int(end)])
     }

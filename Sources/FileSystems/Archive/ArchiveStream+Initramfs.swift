@@ -14,7 +14,8 @@ extension ArchiveStream {
             while offset < bytes.count, bytes[offset] == 0 { offset += 1 }
             guard offset < bytes.count else { break }
             guard out.count < maximumSegments else {
-                throw ImageError(layer, .limitExceeded, "more than \(maximumSegments) concatenated archives", at: UInt64(offset))
+                throw ImageError(
+                    layer, .limitExceeded, "more than \(maximumSegments) concatenated archives", at: UInt64(offset))
             }
             let magic = bytes.count - offset >= 6 ? String(decoding: bytes[offset..<offset + 6], as: UTF8.self) : ""
             guard magic == "070701" || magic == "070702" else {
@@ -34,7 +35,8 @@ extension ArchiveStream {
         func hex(_ field: Int) throws -> Int {
             let s = String(decoding: bytes[(at + 6 + 8 * field)..<(at + 14 + 8 * field)], as: UTF8.self)
             guard let v = Int(s, radix: 16) else {
-                throw ImageError(layer, .corrupt, "cpio header field '\(s)' is not hexadecimal", at: UInt64(at + 6 + 8 * field))
+                throw ImageError(
+                    layer, .corrupt, "cpio header field '\(s)' is not hexadecimal", at: UInt64(at + 6 + 8 * field))
             }
             return v
         }
@@ -48,7 +50,7 @@ extension ArchiveStream {
             guard magic == "070701" || magic == "070702" else {
                 throw ImageError(layer, .badMagic, "bad cpio header magic", at: UInt64(at))
             }
-            let fileSize = try hex(6)   // c_filesize
+            let fileSize = try hex(6)  // c_filesize
             let nameSize = try hex(11)  // c_namesize (with the NUL)
             let nameStart = at + 110
             guard nameSize >= 1, nameSize <= 4096, nameStart + nameSize <= bytes.count else {
@@ -58,7 +60,9 @@ extension ArchiveStream {
             let dataStart = align4(nameStart + nameSize)
             let (dataEnd, overflow) = dataStart.addingReportingOverflow(fileSize)
             guard !overflow, dataEnd <= bytes.count else {
-                throw ImageError(layer, .truncated, "cpio entry '\(name)' of \(fileSize) bytes runs past the end", at: UInt64(at + 54))
+                throw ImageError(
+                    layer, .truncated, "cpio entry '\(name)' of \(fileSize) bytes runs past the end",
+                    at: UInt64(at + 54))
             }
             at = align4(dataEnd)
             if name == "TRAILER!!!" { return min(at, bytes.count) }

@@ -70,7 +70,8 @@ enum ArchiveStream {
         if let e = source.error { return e }
         let message = errorString(a)
         let at = base + UInt64(max(0, archive_read_header_position(a)))
-        let kind: ImageError.Kind = message.lowercased().contains("truncat") || message.contains("premature") ? .truncated : .corrupt
+        let kind: ImageError.Kind =
+            message.lowercased().contains("truncat") || message.contains("premature") ? .truncated : .corrupt
         return ImageError(layer, kind, "\(what): \(message)", at: at)
     }
 
@@ -85,7 +86,9 @@ enum ArchiveStream {
 
     /// Reads every entry of the archive on `device` into `builder`; returns bytes read.
     /// `base` is the device offset of this archive in a concatenation (for error offsets).
-    static func read(_ device: any BlockDevice, into builder: inout ArchiveTreeBuilder, base: UInt64 = 0) throws -> UInt64 {
+    static func read(_ device: any BlockDevice, into builder: inout ArchiveTreeBuilder, base: UInt64 = 0) throws
+        -> UInt64
+    {
         let source = Source(device)
         let a = try open(source)
         defer { archive_read_free(a) }
@@ -101,22 +104,29 @@ enum ArchiveStream {
         return source.offset
     }
 
-    private static func add(_ e: OpaquePointer, _ a: OpaquePointer, _ source: Source, into builder: inout ArchiveTreeBuilder, base: UInt64) throws {
+    private static func add(
+        _ e: OpaquePointer, _ a: OpaquePointer, _ source: Source, into builder: inout ArchiveTreeBuilder, base: UInt64
+    ) throws {
         let at = base + UInt64(max(0, archive_read_header_position(a)))
-        let name = archive_entry_pathname_utf8(e).map { String(cString: $0) }
+        let name =
+            archive_entry_pathname_utf8(e).map { String(cString: $0) }
             ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
         let path = try ArchiveTreeBuilder.path(name, at: at)
         let mode = UInt32(archive_entry_mode(e))
         let size = UInt64(max(0, archive_entry_size(e)))
         var attributes = FileAttributes(
             type: FileType(mode: mode), permissions: UInt16(mode & 0o7777), size: size,
-            uid: UInt32(truncatingIfNeeded: archive_entry_uid(e)), gid: UInt32(truncatingIfNeeded: archive_entry_gid(e)),
-            modificationTime: Int64(archive_entry_mtime(e)), linkCount: UInt32(truncatingIfNeeded: archive_entry_nlink(e)),
+            uid: UInt32(truncatingIfNeeded: archive_entry_uid(e)),
+            gid: UInt32(truncatingIfNeeded: archive_entry_gid(e)),
+            modificationTime: Int64(archive_entry_mtime(e)),
+            linkCount: UInt32(truncatingIfNeeded: archive_entry_nlink(e)),
             inode: UInt64(truncatingIfNeeded: archive_entry_ino64(e)))
         if let hard = archive_entry_hardlink_utf8(e) ?? archive_entry_hardlink(e) {
             let target = try ArchiveTreeBuilder.path(String(cString: hard), at: at)
             if size > 0, archive_entry_size_is_set(e) != 0 {
-                let data = builder.wantsBytes(path) || builder.wantsBytes(target) ? try readData(a, source, size: size, cap: builder.sizeCap, base: base) : nil
+                let data =
+                    builder.wantsBytes(path) || builder.wantsBytes(target)
+                    ? try readData(a, source, size: size, cap: builder.sizeCap, base: base) : nil
                 builder.attachData(data, size: size, to: target)
             }
             if target != path {
@@ -128,7 +138,9 @@ enum ArchiveStream {
         let kind: ArchiveFileSystem.Kind
         switch attributes.type {
         case .regular:
-            kind = .regular(data: builder.wantsBytes(path) ? try readData(a, source, size: size, cap: builder.sizeCap, base: base) : nil)
+            kind = .regular(
+                data: builder.wantsBytes(path)
+                    ? try readData(a, source, size: size, cap: builder.sizeCap, base: base) : nil)
         case .directory:
             kind = .directory
             attributes.size = 0
@@ -144,7 +156,9 @@ enum ArchiveStream {
     }
 
     /// The first `cap` bytes of the current entry (sparse holes come back as zeros).
-    private static func readData(_ a: OpaquePointer, _ source: Source, size: UInt64, cap: Int, base: UInt64) throws -> [UInt8] {
+    private static func readData(_ a: OpaquePointer, _ source: Source, size: UInt64, cap: Int, base: UInt64) throws
+        -> [UInt8]
+    {
         let want = Int(min(size, UInt64(cap)))
         var out = [UInt8](repeating: 0, count: want)
         var done = 0
@@ -158,7 +172,9 @@ enum ArchiveStream {
             done += n
         }
         guard done == want else {
-            throw ImageError(layer, .truncated, "entry data ends after \(done) of \(size) bytes", at: base + UInt64(max(0, archive_read_header_position(a))))
+            throw ImageError(
+                layer, .truncated, "entry data ends after \(done) of \(size) bytes",
+                at: base + UInt64(max(0, archive_read_header_position(a))))
         }
         return out
     }

@@ -17,7 +17,8 @@ struct ArchiveTreeBuilder {
     static func path(_ name: String, at offset: UInt64) throws -> FSPath {
         let parts = name.split(separator: "/").filter { $0 != "." }.map(String.init)
         guard !parts.contains("..") else {
-            throw ImageError(ArchiveFileSystem.layer, .unsupported, "entry '\(name)' climbs out of the archive root", at: offset)
+            throw ImageError(
+                ArchiveFileSystem.layer, .unsupported, "entry '\(name)' climbs out of the archive root", at: offset)
         }
         return try FSPath(components: parts)
     }
@@ -26,7 +27,8 @@ struct ArchiveTreeBuilder {
 
     mutating func add(_ path: FSPath, _ node: ArchiveFileSystem.Node, at offset: UInt64) throws {
         if nodes[path] == nil, nodes.count >= Self.maximumEntries {
-            throw ImageError(ArchiveFileSystem.layer, .limitExceeded, "more than \(Self.maximumEntries) entries", at: offset)
+            throw ImageError(
+                ArchiveFileSystem.layer, .limitExceeded, "more than \(Self.maximumEntries) entries", at: offset)
         }
         nodes[path] = node
     }
