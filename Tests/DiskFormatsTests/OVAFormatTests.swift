@@ -12,6 +12,7 @@ import Testing
         #expect(disk.format == "ova")
         #expect(disk.notes.last?.contains("disk1.vmdk (vmdk-streamOptimized)") == true)
         try ReferenceDisk.assertSame(disk.device, reference: try Fixtures.path("ova-disk/disk1.raw"))
+        ReferenceDisk.expectBoundedReads(disk, context)
         print(
             "ova \(name): whole-disk read of \(disk.virtualSize) bytes read \(context.counter.bytes) bytes of the OVA")
     }

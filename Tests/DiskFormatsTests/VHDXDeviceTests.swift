@@ -12,7 +12,18 @@ import Testing
         #expect(disk.format == "vhdx")
         #expect(disk.notes.isEmpty)
         try ReferenceDisk.assertSame(disk.device, reference: try Fixtures.path("vhdx-disk/\(name).raw"))
+        ReferenceDisk.expectBoundedReads(disk, context)
         print("vhdx \(name): whole-disk read of \(disk.virtualSize) bytes read \(context.counter.bytes) bytes of image")
+    }
+
+    @Test func scatteredReadsOfABigDiskCostLittle() throws {
+        let (disk, context) = try ReferenceDisk.openFixture("vhdx-disk/big.vhdx")
+        let opened = context.counter.bytes
+        for offset: UInt64 in [0, 4095 << 20, 4096 << 20, 5119 << 20, 2 << 30] {
+            _ = try disk.device.read(at: offset, count: 64 << 10)
+        }
+        print("vhdx big: open read \(opened) bytes, five 64 KiB reads \(context.counter.bytes - opened) more")
+        #expect(context.counter.bytes < 2 << 20)
     }
 
     @Test func crc32cMatchesTheKnownCheckValue() {

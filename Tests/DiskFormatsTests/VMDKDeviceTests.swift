@@ -16,9 +16,20 @@ import Testing
         let (disk, context) = try ReferenceDisk.openFixture("vmdk-disk/\(variant)/disk.vmdk")
         #expect(disk.format == format)
         try ReferenceDisk.assertSame(disk.device, reference: try Fixtures.path("vmdk-disk/\(variant)/disk.raw"))
+        ReferenceDisk.expectBoundedReads(disk, context)
         print(
             "vmdk \(variant): whole-disk read of \(disk.virtualSize) bytes read \(context.counter.bytes) bytes of image in \(disk.files.count) files"
         )
+    }
+
+    @Test func scatteredReadsOfABigDiskCostLittle() throws {
+        let (disk, context) = try ReferenceDisk.openFixture("vmdk-disk/big/disk.vmdk")
+        let opened = context.counter.bytes
+        for offset: UInt64 in [0, 2047 << 20, 2048 << 20, 4095 << 20, 4607 << 20] {
+            _ = try disk.device.read(at: offset, count: 64 << 10)
+        }
+        print("vmdk big: open read \(opened) bytes, five 64 KiB reads \(context.counter.bytes - opened) more")
+        #expect(context.counter.bytes < 2 << 20)
     }
 
     @Test func extentFilesAreListed() throws {
