@@ -58,11 +58,15 @@ enum ReferenceDisk {
 
     /// A whole-disk read reads each image byte at most once (plus the sniff windows of 64 KiB at
     /// each end and metadata re-read through small caches).
-    static func expectBoundedReads(_ disk: OpenedDisk, _ context: OpenContext, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectBoundedReads(
+        _ disk: OpenedDisk, _ context: OpenContext, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let files = disk.files.reduce(UInt64(0)) { sum, f in
             sum + ((try? FileManager.default.attributesOfItem(atPath: f)[.size] as? UInt64) ?? 0)
         }
-        #expect(context.counter.bytes <= files + (1 << 20), "read \(context.counter.bytes) bytes of \(files)", sourceLocation: sourceLocation)
+        #expect(
+            context.counter.bytes <= files + (1 << 20), "read \(context.counter.bytes) bytes of \(files)",
+            sourceLocation: sourceLocation)
     }
 
     /// Opens a fixture through `DiskImage.open` (the sniffing path users take).

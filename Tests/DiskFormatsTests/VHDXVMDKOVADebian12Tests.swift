@@ -19,6 +19,8 @@ import Testing
         try ReferenceDisk.assertSame(disk.device, reference: try Fixtures.path("debian12-disk/disk.raw"))
         ReferenceDisk.expectBoundedReads(disk, context)
         let seconds = String(format: "%.1f", Date().timeIntervalSince(start))
-        print("debian12 \(fixture): \(disk.virtualSize) bytes compared, \(context.counter.bytes) bytes of image read, \(seconds) s (debug build)")
+        print(
+            "debian12 \(fixture): \(disk.virtualSize) bytes compared, \(context.counter.bytes) bytes of image read, \(seconds) s (debug build)"
+        )
     }
 }

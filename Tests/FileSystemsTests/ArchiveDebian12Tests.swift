@@ -8,7 +8,9 @@ import Testing
 /// targets of every entry, and the bytes of the interesting files, equal the folder (read with
 /// `DirectoryFileSystem`), from one pass over the tarball.
 @Suite struct ArchiveDebian12Tests {
-    static let interest = PathInterest(["/etc/**", "/var/lib/dpkg/status", "/usr/lib/os-release", "/usr/lib/udev/rules.d/*"])
+    static let interest = PathInterest([
+        "/etc/**", "/var/lib/dpkg/status", "/usr/lib/os-release", "/usr/lib/udev/rules.d/*",
+    ])
 
     @Test(arguments: ["rootfs.tar.zst", "rootfs.tar.gz"])
     func sameTreeAsTheFolder(_ name: String) throws {
@@ -42,7 +44,8 @@ import Testing
                 case .regular:
                     #expect(b.size == a.size, "\(p)")
                     if Self.interest.matches(p.description) {
-                        #expect(try fs.contents(of: p, limit: 16 << 20) == folder.contents(of: p, limit: 16 << 20), "\(p)")
+                        #expect(
+                            try fs.contents(of: p, limit: 16 << 20) == folder.contents(of: p, limit: 16 << 20), "\(p)")
                         compared += 1
                     }
                 case .symlink:
@@ -53,6 +56,8 @@ import Testing
             }
         }
         #expect(compared > 50)
-        print("archive debian12 \(name): \(entries) entries, \(compared) files' bytes compared, one pass of \(fs.bytesRead) bytes in \(String(format: "%.1f", seconds)) s (debug build)")
+        print(
+            "archive debian12 \(name): \(entries) entries, \(compared) files' bytes compared, one pass of \(fs.bytesRead) bytes in \(String(format: "%.1f", seconds)) s (debug build)"
+        )
     }
 }
