@@ -84,7 +84,7 @@ public final class GuestImage: Sendable {
         // Decoded formats re-read their tables and small metadata often: a modest cache in front.
         let device: any BlockDevice =
             disk.format == "raw" || disk.format == "vhd-fixed"
-            ? disk.device : CachedDevice(disk.device, blockSize: 64 << 10, capacity: 512)
+            ? disk.device : CachedDevice(disk.device, blockSize: 16 << 10, capacity: 2048)
         let scan = try VolumeScanner.scan([device])
         var found: [FoundVolume] = []
         for v in scan.volumes {
