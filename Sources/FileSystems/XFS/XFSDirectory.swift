@@ -4,6 +4,8 @@ import BlockIO
 struct XFSDirectory: Sendable {
     struct Entry: Sendable {
         let inode: UInt64
+        /// Device offset of the entry, to name it when its inode number is bad.
+        let offset: UInt64
         /// From the entry's ftype byte; nil when the file system has none (read the inode).
         let type: FileType?
     }
@@ -32,7 +34,7 @@ struct XFSDirectory: Sendable {
             throw ImageError(XFS.layer, .corrupt, "directory entry name with '/' or NUL", at: offset)
         }
         let s = String(decoding: name, as: UTF8.self)
-        if entries[s] == nil { entries[s] = Entry(inode: inode, type: type) }
+        if entries[s] == nil { entries[s] = Entry(inode: inode, offset: offset, type: type) }
     }
 
     /// Parses a shortform directory (`xfs_dir2_sf_hdr` + entries) from the inode's local fork.

@@ -61,14 +61,15 @@ extension XFSSuperblock {
         return linear
     }
 
-    /// Device byte offset of inode `number`; throws `.corrupt` when it lies outside every AG.
-    func inodeOffset(_ number: UInt64) throws(ImageError) -> UInt64 {
+    /// Device byte offset of inode `number`; throws `.corrupt` when it lies outside every AG,
+    /// naming `referencedAt` (where the number was read).
+    func inodeOffset(_ number: UInt64, referencedAt: UInt64? = nil) throws(ImageError) -> UInt64 {
         let perBlockMask = (UInt64(1) << inodesPerBlockLog) - 1
         let fsBlock = number >> inodesPerBlockLog
         guard fsBlock >> agBlockLog < UInt64(agCount) else {
-            throw ImageError(XFS.layer, .corrupt, "inode number \(number) out of range")
+            throw ImageError(XFS.layer, .corrupt, "inode number \(number) out of range", at: referencedAt)
         }
-        let block = try deviceBlock(ofFSBlock: fsBlock, at: nil)
+        let block = try deviceBlock(ofFSBlock: fsBlock, at: referencedAt)
         return block << blockLog + (number & perBlockMask) << inodeLog
     }
 }

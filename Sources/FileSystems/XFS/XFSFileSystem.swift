@@ -61,8 +61,8 @@ public final class XFSFileSystem: BlockFileSystem {
     // MARK: Inodes
 
     /// Reads and parses inode `number`; a free inode (mode 0) is corruption when reached by name.
-    func inode(_ number: UInt64) throws -> XFSInode {
-        let offset = try superblock.inodeOffset(number)
+    func inode(_ number: UInt64, referencedAt: UInt64? = nil) throws -> XFSInode {
+        let offset = try superblock.inodeOffset(number, referencedAt: referencedAt)
         let bytes = try metadata.read(at: offset, count: Int(superblock.inodeSize), layer: XFS.layer)
         let inode = try XFSInode(bytes, number: number, base: offset, superblock: superblock)
         guard inode.mode != 0 else {
@@ -73,11 +73,11 @@ public final class XFSFileSystem: BlockFileSystem {
 
     /// The inode a path names, or nil when a component does not exist (or a parent is not a directory).
     func resolve(_ path: FSPath) throws -> XFSInode? {
-        var current = try inode(superblock.rootInode)
+        var current = try inode(superblock.rootInode, referencedAt: 0x38)
         for name in path.components {
             guard current.type == .directory else { return nil }
             guard let entry = try directory(current).entries[name] else { return nil }
-            current = try inode(entry.inode)
+            current = try inode(entry.inode, referencedAt: entry.offset)
         }
         return current
     }
@@ -98,7 +98,7 @@ public final class XFSFileSystem: BlockFileSystem {
         var out: [DirectoryEntry] = []
         out.reserveCapacity(dir.entries.count)
         for (name, entry) in dir.entries {
-            let type = try entry.type ?? inode(entry.inode).type
+            let type = try entry.type ?? inode(entry.inode, referencedAt: entry.offset).type
             out.append(DirectoryEntry(name: name, type: type))
         }
         return out

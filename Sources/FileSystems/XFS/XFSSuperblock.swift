@@ -181,6 +181,16 @@ struct XFSSuperblock: Sendable {
             _ = try r.u64be()  // 0xF0 sb_lsn
             let meta = try r.bytes(16)  // 0xF8 sb_meta_uuid
             metadataUUID = incompat.contains(.metaUUID) ? meta : uuid
+            // Checked first, so a damaged superblock is reported as such rather than by a symptom.
+            guard bytes.count >= Int(sectorSize), sectorSize >= 512,
+                CRC32C.verify(Array(bytes.prefix(Int(sectorSize))), field: 0xE0)
+            else {
+                throw fail(.corrupt, "superblock checksum mismatch", 0xE0)
+            }
+            let refused = incompat.subtracting(XFSIncompatFeatures.understood)
+            if !refused.isEmpty {
+                throw fail(.unsupported, "incompatible features: " + refused.featureNames.joined(separator: ", "), 0xD8)
+            }
         default:
             throw fail(.unsupported, "superblock version \(version)", 0x64)
         }
@@ -218,15 +228,6 @@ struct XFSSuperblock: Sendable {
         }
         guard inProgress == 0 else { throw fail(.unsupported, "mkfs.xfs did not finish (sb_inprogress)", 0x7E) }
 
-        if version == 5 {
-            guard CRC32C.verify(Array(bytes.prefix(Int(sectorSize))), field: 0xE0), bytes.count >= Int(sectorSize)
-            else {
-                throw fail(.corrupt, "superblock checksum mismatch", 0xE0)
-            }
-            let refused = incompat.subtracting(XFSIncompatFeatures.understood)
-            if !refused.isEmpty {
-                throw fail(.unsupported, "incompatible features: " + refused.featureNames.joined(separator: ", "), 0xD8)
-            }
-        }
+        _ = try inodeOffset(rootInode, referencedAt: 0x38)
     }
 }
