@@ -85,7 +85,7 @@ struct PatchedDevice: BlockDevice {
     /// so a patch is seen by the check behind the checksum.
     mutating func fixChecksum(block start: UInt64, length: Int, field: Int) throws {
         let bytes = try read(at: start, count: length)
-        let crc = CRC32C.checksum(bytes, skipping: field)
+        let crc = XFSChecksum.checksum(bytes, skipping: field)
         patch(start + UInt64(field), (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * $0)) })
     }
 }

@@ -1,7 +1,7 @@
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of every v5 metadata block.
 ///
 /// XFS stores `~crc32c(~0, block with the crc field zeroed)` little-endian at the field.
-enum CRC32C {
+enum XFSChecksum {
     static let table: [UInt32] = (0..<256).map { i -> UInt32 in
         var c = UInt32(i)
         for _ in 0..<8 { c = (c & 1) != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }

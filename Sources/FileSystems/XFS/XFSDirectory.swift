@@ -112,6 +112,18 @@ extension XFSFileSystem {
         return dir
     }
 
+    /// The extent mapping logical block `block`, by binary search (extents are sorted, disjoint).
+    static func extent(containing block: UInt64, in extents: [XFSExtent]) -> XFSExtent? {
+        var lo = 0
+        var hi = extents.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if extents[mid].logicalEnd <= block { lo = mid + 1 } else { hi = mid }
+        }
+        guard lo < extents.count, extents[lo].logicalBlock <= block else { return nil }
+        return extents[lo]
+    }
+
     /// The bytes of directory block `index` (`1 << dirblklog` file system blocks, possibly in
     /// several extents) and the device offset of its first byte.
     private func directoryBlock(_ index: UInt64, of inode: XFSInode, extents: [XFSExtent]) throws -> ([UInt8], UInt64) {
@@ -122,7 +134,7 @@ extension XFSFileSystem {
         var firstOffset: UInt64 = 0
         var logical = index * perDirBlock
         while logical < (index + 1) * perDirBlock {
-            guard let e = extents.first(where: { $0.logicalBlock <= logical && logical < $0.logicalEnd }), !e.isUnwritten else {
+            guard let e = Self.extent(containing: logical, in: extents), !e.isUnwritten else {
                 throw ImageError(
                     XFS.layer, .corrupt, "inode \(inode.number): directory block \(index) is not fully mapped",
                     at: inode.dataForkOffset)
@@ -144,7 +156,7 @@ extension XFSFileSystem {
     }
 
     /// Parses one data block ("XD2B"/"XDB3" block form or "XD2D"/"XDD3" data block).
-    private func parseDirectoryBlock(
+    func parseDirectoryBlock(
         _ bytes: [UInt8], offset: UInt64, index: UInt64, inode: XFSInode, into dir: inout XFSDirectory
     ) throws {
         let v5 = superblock.isV5

@@ -135,7 +135,7 @@ extension XFSFileSystem {
         what: String
     ) throws {
         let r = ByteReader(bytes, layer: XFS.layer, base: offset)
-        guard CRC32C.verify(bytes, field: crcAt) else {
+        guard XFSChecksum.verify(bytes, field: crcAt) else {
             throw ImageError(XFS.layer, .corrupt, "\(what) checksum mismatch", at: offset + UInt64(crcAt))
         }
         let blkno = try r.u64be(at: blknoAt)

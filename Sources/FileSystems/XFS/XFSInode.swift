@@ -72,7 +72,7 @@ struct XFSInode: Sendable {
         case 3:
             guard sb.isV5 else { throw fail(.corrupt, "version 3 inode on a v4 file system", 4) }
             coreSize = 176
-            guard CRC32C.verify(bytes, field: 0x64) else { throw fail(.corrupt, "inode checksum mismatch", 0x64) }
+            guard XFSChecksum.verify(bytes, field: 0x64) else { throw fail(.corrupt, "inode checksum mismatch", 0x64) }
             try r.seek(to: 0x78)
             flags2 = try r.u64be()  // 0x78 di_flags2
             try r.seek(to: 0x98)

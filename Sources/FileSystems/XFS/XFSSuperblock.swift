@@ -183,7 +183,7 @@ struct XFSSuperblock: Sendable {
             metadataUUID = incompat.contains(.metaUUID) ? meta : uuid
             // Checked first, so a damaged superblock is reported as such rather than by a symptom.
             guard bytes.count >= Int(sectorSize), sectorSize >= 512,
-                CRC32C.verify(Array(bytes.prefix(Int(sectorSize))), field: 0xE0)
+                XFSChecksum.verify(Array(bytes.prefix(Int(sectorSize))), field: 0xE0)
             else {
                 throw fail(.corrupt, "superblock checksum mismatch", 0xE0)
             }
