@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "VolumesTests", dependencies: ["Volumes", "BlockIO", "TestSupport"]),
         .testTarget(name: "FileSystemsTests", dependencies: ["FileSystems", "BlockIO", "TestSupport"]),
         .testTarget(name: "GuestTests", dependencies: ["Guest", "FileSystems", "BlockIO", "TestSupport"]),
-        .testTarget(name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "TestSupport"]),
+        .testTarget(name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "TestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "ImageGateCLITests", dependencies: ["ImageGateCLI", "TestSupport"]
         ),

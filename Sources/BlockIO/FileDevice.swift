@@ -42,6 +42,10 @@ public final class FileDevice: BlockDevice {
         self.size = size
     }
 
+    /// The open descriptor, for probes that must read the file themselves (libblkid, in place).
+    /// Read-only use with `pread` only: never close it, seek it or keep it past this device's life.
+    public var fileDescriptor: Int32 { fd }
+
     deinit { close(fd) }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {

@@ -16,6 +16,8 @@ public struct OpenContext: Sendable {
     public var counter: ReadCounter
     /// How many images deep we are in a backing chain (bounded by `maximumChainDepth`).
     public var depth: Int
+    /// Real paths of the images above this one in a backing or parent chain (for loop detection).
+    public var chain: [String] = []
 
     public static let maximumChainDepth = 16
 

@@ -3,7 +3,10 @@ import BlockIO
 /// Opens a disk image file of any supported format by sniffing its content.
 public enum DiskImage {
     /// Ordered: the first format whose `matches` is true opens the file; raw is the fallback.
+    /// Formats recognised by a magic at offset 0 come before those recognised by their tail.
     static let formats: [any DiskFormat.Type] = [
+        QCOW2Format.self,
+        VHDFormat.self,
     ]
 
     static let sniffWindow = 64 << 10
@@ -20,9 +23,46 @@ public enum DiskImage {
     public static func open(path: String, context: OpenContext) throws -> OpenedDisk {
         let path = path.hasPrefix("/") ? path : OpenContext.absolute(path)
         let file = CountingDevice(try FileDevice(path: path), counter: context.counter)
+        return try open(file, path: path, context: context)
+    }
+
+    /// Decodes an already opened file by sniffing its content; unknown content is a raw disk.
+    public static func open(_ file: any BlockDevice, path: String, context: OpenContext) throws -> OpenedDisk {
         if let format = try sniff(file) {
             return try format.open(file, path: path, context: context)
         }
         return OpenedDisk(device: file, format: "raw", files: [path])
+    }
+
+    /// Opens a file that an image names (a qcow2 backing file, a VHD or VHDX parent) one level
+    /// deeper in the chain.
+    ///
+    /// The name goes through `OpenContext.resolveReferencedFile` (the external-file policy); a file
+    /// already in the chain above `path` is a `.loop`, and so is a chain deeper than
+    /// `OpenContext.maximumChainDepth`. The file is opened read-only and counted, then handed to
+    /// `decode` with the context for its own references.
+    ///
+    /// - Parameters: `name` as stored in the image; `path` the image that names it; `layer` and
+    ///   `offset` where the name was read, for errors.
+    public static func openReferenced<T>(
+        _ name: String, from path: String, layer: String, at offset: UInt64?, context: OpenContext,
+        decode: (_ path: String, _ file: any BlockDevice, _ context: OpenContext) throws -> T
+    ) throws -> T {
+        let resolved = try context.resolveReferencedFile(name, layer: layer, at: offset)
+        let here = OpenContext.realPath(path) ?? path
+        let target = OpenContext.realPath(resolved) ?? resolved
+        let chain = context.chain + [here]
+        if chain.contains(target) {
+            throw ImageError(layer, .loop, "chain of backing or parent files loops back to '\(name)'", at: offset)
+        }
+        guard context.depth + 1 < OpenContext.maximumChainDepth else {
+            throw ImageError(
+                layer, .loop, "chain of backing or parent files deeper than \(OpenContext.maximumChainDepth)",
+                at: offset)
+        }
+        var child = try context.child(directoryOf: resolved, layer: layer)
+        child.chain = chain
+        let file = CountingDevice(try FileDevice(path: resolved), counter: context.counter)
+        return try decode(resolved, file, child)
     }
 }

@@ -13,6 +13,7 @@ public protocol BlockFileSystem: FileSystem {
 /// The ordered table of block file systems; the first whose `matches` is true opens the device.
 public enum FileSystemProbe {
     public static let formats: [any BlockFileSystem.Type] = [
+        Ext4FileSystem.self,
         XFSFileSystem.self,
     ]
 

@@ -62,12 +62,16 @@ public struct Volume: Sendable {
     /// Device paths a guest would use for it (`/dev/mapper/rhel-root`, `/dev/rhel/root`).
     public var devicePaths: [String]
     public var content: VolumeContent
+    /// Index (0-based) of the disk in `VolumeScanner.scan`'s input that holds the volume (for an
+    /// LV, the disk of its first PV).
+    public var disk: Int
 
-    public init(name: String, origin: VolumeOrigin, device: any BlockDevice, devicePaths: [String] = [], content: VolumeContent = VolumeContent()) {
+    public init(name: String, origin: VolumeOrigin, device: any BlockDevice, devicePaths: [String] = [], content: VolumeContent = VolumeContent(), disk: Int = 0) {
         self.name = name
         self.origin = origin
         self.device = device
         self.devicePaths = devicePaths
         self.content = content
+        self.disk = disk
     }
 }

@@ -1,0 +1,135 @@
+import BlockIO
+
+/// One name in an ext4 directory.
+struct Ext4DirectoryEntry: Sendable {
+    let name: String
+    let inode: UInt32
+    let type: FileType
+}
+
+/// The parsed entries of one directory (without `.` and `..`), with a name index for lookup.
+struct Ext4Directory: Sendable {
+    var entries: [Ext4DirectoryEntry] = []
+    var byName: [String: Ext4DirectoryEntry] = [:]
+
+    mutating func append(_ e: Ext4DirectoryEntry) {
+        guard byName[e.name] == nil else { return }  // a duplicate name is unreachable anyway
+        entries.append(e)
+        byName[e.name] = e
+    }
+}
+
+extension Ext4FileSystem {
+    /// Entries kept per directory; a bigger one is refused rather than held in memory.
+    static let maxDirectoryEntries = 1 << 21
+    /// Directory bytes read per request.
+    static let directoryChunk = 1 << 20
+
+    /// The entries of a directory inode, parsed on first use then cached. Linear and htree
+    /// directories are read the same way: every block is scanned (htree index blocks look like
+    /// one empty record); inline directories are read from `i_block` and `system.data`.
+    func directory(_ node: Ext4Inode) throws -> Ext4Directory {
+        if let hit = cache.withLock({ $0.directories[node.number] }) { return hit }
+        var dir = Ext4Directory()
+        if node.flags.contains(.inlineData) {
+            // i_block: the parent's inode number (4 bytes), then records; more in system.data.
+            try parseDirectoryRecords(
+                Array(node.blockArea[4...]), at: node.blockAreaOffset(4), node: node, into: &dir)
+            if let more = try inodeXattr(node, index: 7, name: Array("data".utf8)), !more.isEmpty {
+                try parseDirectoryRecords(more, at: node.extraAreaOffset, node: node, into: &dir)
+            }
+        } else {
+            let bs = UInt64(blockSize)
+            guard node.size % bs == 0 else {
+                throw ImageError(
+                    Self.layer, .corrupt, "directory inode \(node.number) has size \(node.size), not whole blocks",
+                    at: node.offset + 0x04)
+            }
+            var position: UInt64 = 0
+            while position < node.size {
+                let count = Int(min(UInt64(Self.directoryChunk), node.size - position))
+                let bytes = try readFile(node, at: position, count: count)
+                let runs = try blockRuns(node, first: position / bs, last: (position + UInt64(count) - 1) / bs)
+                for k in stride(from: 0, to: bytes.count, by: blockSize) {
+                    let logical = (position + UInt64(k)) / bs
+                    // A hole in a directory is skipped, as the kernel's readdir does.
+                    guard let run = runs.first(where: { logical >= $0.logical && logical < $0.logical + $0.length }),
+                        let physical = run.physical
+                    else { continue }
+                    let deviceOffset = (physical + logical - run.logical) * bs
+                    try parseDirectoryRecords(
+                        Array(bytes[k..<k + blockSize]), at: deviceOffset, node: node, into: &dir)
+                }
+                position += UInt64(count)
+            }
+        }
+        cache.withLock { $0.insert(dir, inode: node.number) }
+        return dir
+    }
+
+    /// Parses `ext4_dir_entry_2` records filling `bytes` exactly (one block, or an inline area).
+    /// `rec_len` must be a multiple of 4, hold the name, and stay inside the area.
+    func parseDirectoryRecords(_ bytes: [UInt8], at base: UInt64, node: Ext4Inode, into dir: inout Ext4Directory)
+        throws
+    {
+        let hasFileType = superblock.incompat.contains(.fileType)
+        var r = ByteReader(bytes, layer: Self.layer, base: base)
+        while !r.isAtEnd {
+            let at = r.offset
+            let start = r.position
+            guard r.remaining >= 8 else {
+                throw ImageError(Self.layer, .corrupt, "directory record of \(r.remaining) bytes", at: at)
+            }
+            let inode = try r.u32le()  // 0x00 inode
+            let rawRecordLength = try r.u16le()  // 0x04 rec_len
+            let nameLengthLo = try r.u8()  // 0x06 name_len
+            let typeOrNameHi = try r.u8()  // 0x07 file_type (or name_len high byte without filetype)
+            let nameLength = hasFileType ? Int(nameLengthLo) : Int(typeOrNameHi) << 8 | Int(nameLengthLo)
+            // With 64 KiB blocks a record spanning the whole block is stored as 0 or 65535.
+            var recordLength = Int(rawRecordLength)
+            if blockSize == 65536, rawRecordLength == 0 || rawRecordLength == 65535 { recordLength = 65536 }
+            guard recordLength >= 8, recordLength % 4 == 0, recordLength <= bytes.count - start,
+                8 + nameLength <= recordLength
+            else {
+                throw ImageError(
+                    Self.layer, .corrupt,
+                    "directory inode \(node.number): record length \(rawRecordLength) (name \(nameLength), \(bytes.count - start) bytes left)",
+                    at: at + 4)
+            }
+            if inode != 0, nameLength > 0 {
+                let nameBytes = try r.bytes(nameLength)
+                let isDot = nameBytes == [0x2E] || nameBytes == [0x2E, 0x2E]
+                if !isDot {
+                    guard inode <= superblock.inodesCount else {
+                        throw ImageError(
+                            Self.layer, .corrupt,
+                            "directory entry names inode \(inode), past the \(superblock.inodesCount) inodes", at: at)
+                    }
+                    guard dir.entries.count < Self.maxDirectoryEntries else {
+                        throw ImageError(
+                            Self.layer, .limitExceeded, "directory inode \(node.number) has more than \(dir.entries.count) entries",
+                            at: at)
+                    }
+                    let type = hasFileType ? Self.fileType(typeOrNameHi) : nil
+                    let name = String(decoding: nameBytes, as: UTF8.self)
+                    dir.append(Ext4DirectoryEntry(name: name, inode: inode, type: try type ?? self.inode(inode).type))
+                }
+            }
+            try r.seek(to: start + recordLength)
+        }
+    }
+
+    /// `file_type` of a directory record; nil when unknown (the inode then decides).
+    static func fileType(_ code: UInt8) -> FileType? {
+        switch code {
+        case 1: .regular
+        case 2: .directory
+        case 3: .characterDevice
+        case 4: .blockDevice
+        case 5: .fifo
+        case 6: .socket
+        case 7: .symlink
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import BlockIO
+import DiskFormats
+import FileSystems
+import Volumes
+
+/// How to open an image.
+public struct OpenOptions: Sendable {
+    /// Allow backing files, parents and extents outside the image's folder.
+    public var allowExternalFiles = false
+    /// Which root to check when there are several: a volume name (`partition 2`, `lv rhel/root`),
+    /// a device path (`/dev/mapper/rhel-root`) or a file system UUID or label.
+    public var root: String?
+    public init(allowExternalFiles: Bool = false, root: String? = nil) {
+        self.allowExternalFiles = allowExternalFiles
+        self.root = root
+    }
+}
+
+/// A volume and what was found on it.
+public struct FoundVolume: Sendable {
+    public var volume: Volume
+    /// The file system we can read there, when there is one.
+    public var fileSystem: (any FileSystem)?
+    /// Superblock identity (ours when we read it, else libblkid's).
+    public var identity: FileSystemIdentity?
+    /// Why it is not readable, when it is not (`swap`, `crypto_LUKS (LUKS2): encrypted`, …).
+    public var reason: String?
+}
+
+/// An image opened down to its guest tree: container, volumes, file systems, root and mounts.
+///
+/// The data flows one way (DESIGN.md): file → `DiskImage` → `VolumeScanner` → `FileSystemProbe`
+/// → root assembly from `/etc/fstab` → `GuestTree`.
+public final class GuestImage: Sendable {
+    public let path: String
+    /// `directory`, `raw`, `qcow2`, `vhd-fixed`, … as reported in JSON.
+    public let format: String
+    public let virtualSize: UInt64?
+    /// Host files opened (image, backing files, extents).
+    public let files: [String]
+    /// Bytes and reads from the image files, all layers included.
+    public let counter: ReadCounter
+    public let notes: [String]
+    public let scan: VolumeScan?
+    public let volumes: [FoundVolume]
+    public let assembly: RootAssembly
+    public var tree: GuestTree { assembly.tree }
+
+    init(
+        path: String, format: String, virtualSize: UInt64?, files: [String], counter: ReadCounter, notes: [String],
+        scan: VolumeScan?, volumes: [FoundVolume], assembly: RootAssembly
+    ) {
+        self.path = path
+        self.format = format
+        self.virtualSize = virtualSize
+        self.files = files
+        self.counter = counter
+        self.notes = notes
+        self.scan = scan
+        self.volumes = volumes
+        self.assembly = assembly
+    }
+
+    /// Opens a disk image, or a folder holding an unpacked root file system.
+    /// Throws `ImageError` when the image cannot be read or has no readable root.
+    public static func open(_ path: String, options: OpenOptions = OpenOptions()) throws -> GuestImage {
+        let counter = ReadCounter()
+        if isDirectory(path) {
+            let fs = try DirectoryFileSystem(path: path)
+            let found = FoundVolume(
+                volume: Volume(name: "folder", origin: .wholeDisk, device: ZeroDevice(size: 0)), fileSystem: fs,
+                identity: FileSystemIdentity(type: "directory"))
+            let assembly = try RootAssembly.assemble([found], options: options, applyFstab: false)
+            return GuestImage(
+                path: path, format: "directory", virtualSize: nil, files: [path], counter: counter, notes: [],
+                scan: nil, volumes: [found], assembly: assembly)
+        }
+        let absolute = OpenContext.absolute(path)
+        let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
+        let context = OpenContext(
+            directory: directory.isEmpty ? "/" : directory, allowExternalFiles: options.allowExternalFiles,
+            counter: counter)
+        let disk = try DiskImage.open(path: absolute, context: context)
+        // Decoded formats re-read their tables and small metadata often: a modest cache in front.
+        let device: any BlockDevice =
+            disk.format == "raw" || disk.format == "vhd-fixed"
+            ? disk.device : CachedDevice(disk.device, blockSize: 64 << 10, capacity: 512)
+        let scan = try VolumeScanner.scan([device])
+        var found: [FoundVolume] = []
+        for v in scan.volumes {
+            found.append(try probe(v))
+        }
+        let assembly = try RootAssembly.assemble(found, options: options, applyFstab: true)
+        return GuestImage(
+            path: path, format: disk.format, virtualSize: disk.virtualSize, files: disk.files, counter: counter,
+            notes: disk.notes + scan.notes, scan: scan, volumes: found, assembly: assembly)
+    }
+
+    /// Opens the file system of one volume, or says why it cannot be read.
+    static func probe(_ v: Volume) throws -> FoundVolume {
+        let blkid = v.content.type.map {
+            FileSystemIdentity(type: $0, uuid: v.content.uuid, label: v.content.label)
+        }
+        if let fs = try FileSystemProbe.open(v.device) {
+            return FoundVolume(volume: v, fileSystem: fs, identity: fs.identity, reason: nil)
+        }
+        let reason: String
+        switch v.content.type {
+        case nil: reason = "no recognised file system"
+        case "crypto_LUKS"?: reason = "encrypted (\(v.content.version.map { "LUKS\($0)" } ?? "LUKS")): cannot be inspected offline"
+        case "swap"?: reason = "swap space"
+        case "LVM2_member"?: reason = "LVM2 physical volume"
+        case let t?: reason = "\(t): no reader for this content"
+        }
+        return FoundVolume(volume: v, fileSystem: nil, identity: blkid, reason: reason)
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        (try? DirectoryFileSystem(path: path)) != nil
+    }
+}

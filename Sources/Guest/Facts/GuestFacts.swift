@@ -1,0 +1,60 @@
+/// Everything the requirement checks read, produced by `GuestInspector.inspect(_:)`.
+///
+/// Every fact carries its `Evidence`; every list is sorted, so the JSON (printed under `"facts"`
+/// by `check --format json` and by `imagegate inspect`) is deterministic. A fact that could not be
+/// read holds the reason (an `unreadable` field, or an entry in `problems`), never a silent empty value.
+public struct GuestFacts: Sendable, Codable {
+    /// Identity from os-release.
+    public var os: OSFacts
+    /// The package database found and whether it could be read.
+    public var packageDatabase: PackageDatabaseFacts
+    /// Installed packages of interest (see `PackageDatabaseInspector.namesOfInterest`), sorted by name.
+    public var packages: [PackageFact]
+    /// Kernels, sorted by release.
+    public var kernels: [KernelFacts]
+    /// The bootloader's default entry.
+    public var boot: BootFacts
+    public var cloudInit: CloudInitFacts
+    public var azureVMUtils: AzureVMUtilsFacts
+    /// The SR-IOV udev rule's copies.
+    public var udevRule: UdevRuleFacts
+    /// Older Mellanox-only drop-ins (NetworkManager conf, networkd file).
+    public var legacyDropIns: [LegacyDropInFacts]
+    /// Initramfs hooks (each image is under its kernel).
+    public var initramfs: InitramfsFacts
+    public var network: NetworkFacts
+    /// Inspectors that failed outright, with the reason; sorted.
+    public var problems: [InspectionProblem]
+
+    /// The package database opened by `PackageDatabaseInspector`, for later inspectors' `owners(of:)`;
+    /// not encoded.
+    public var database: (any PackageDatabase)?
+
+    public init() {
+        os = OSFacts()
+        packageDatabase = PackageDatabaseFacts()
+        packages = []
+        kernels = []
+        boot = BootFacts()
+        cloudInit = CloudInitFacts()
+        azureVMUtils = AzureVMUtilsFacts()
+        udevRule = UdevRuleFacts()
+        legacyDropIns = []
+        initramfs = InitramfsFacts()
+        network = NetworkFacts()
+        problems = []
+        database = nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case os, packageDatabase, packages, kernels, boot, cloudInit, azureVMUtils, udevRule, legacyDropIns
+        case initramfs, network, problems
+    }
+
+    /// Installed packages with this name.
+    public func packages(named name: String) -> [PackageFact] { packages.filter { $0.name == name } }
+    /// The first installed package with this name.
+    public func package(named name: String) -> PackageFact? { packages.first { $0.name == name } }
+    /// The kernel the bootloader defaults to, when it can be told.
+    public var defaultKernel: KernelFacts? { kernels.first { $0.isDefault == true } }
+}

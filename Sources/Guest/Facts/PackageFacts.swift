@@ -1,0 +1,68 @@
+/// Which package database the guest has and whether it could be read.
+public struct PackageDatabaseFacts: Sendable, Hashable, Codable {
+    /// `dpkg`, `rpm-sqlite`, `rpm-bdb`, `rpm-ndb`; nil when no database was found.
+    public var kind: String?
+    /// The database file (or the path that was looked for).
+    public var evidence: [Evidence]
+    /// Why the package list is unknown (`"too large: 2147483648 bytes"`, `"not readable: rpm support missing"`,
+    /// `"no package database"`); nil when read. A reason is never an empty list: checks must `skip`.
+    public var unreadable: String?
+    /// How many installed packages it lists (0 when unreadable).
+    public var packageCount: Int
+
+    public init(kind: String? = nil, evidence: [Evidence] = [], unreadable: String? = nil, packageCount: Int = 0) {
+        self.kind = kind
+        self.evidence = evidence
+        self.unreadable = unreadable
+        self.packageCount = packageCount
+    }
+
+    /// True when the package list can be trusted (absence of a package means it is not installed).
+    public var isReadable: Bool { kind != nil && unreadable == nil }
+}
+
+/// An installed package of interest (cloud-init, azure-vm-utils, kernels, systemd, network managers).
+public struct PackageFact: Sendable, Hashable, Codable, Comparable {
+    public var manager: InstalledPackage.Manager
+    public var name: String
+    /// `[epoch:]version[-release]` as the package manager prints it.
+    public var fullVersion: String
+    /// The upstream part (dpkg) or VERSION (rpm): what "cloud-init 23.2 or later" compares.
+    public var upstreamVersion: String
+    public var architecture: String?
+    /// Seconds since the epoch when the package was installed, when it can be told (dpkg: the
+    /// modification time of `/var/lib/dpkg/info/<name>.list`).
+    public var installTime: Int64?
+    /// The database record (`/var/lib/dpkg/status`).
+    public var evidence: [Evidence]
+
+    public init(_ p: InstalledPackage, evidence: [Evidence], installTime: Int64? = nil) {
+        manager = p.manager
+        name = p.name
+        fullVersion = p.fullVersion
+        upstreamVersion = p.version
+        architecture = p.architecture
+        self.installTime = installTime
+        self.evidence = evidence
+    }
+
+    /// Orders two full versions by this package's manager rules (dpkg or rpm).
+    public func compareVersion(to other: String) -> Int {
+        switch manager {
+        case .dpkg: DpkgVersion.compare(fullVersion, other)
+        case .rpm: RPMVersion.compare(fullVersion, other)
+        }
+    }
+
+    /// Orders the upstream version with `minimum` (`"23.2"`), by this package's manager rules.
+    public func compareUpstream(to minimum: String) -> Int {
+        switch manager {
+        case .dpkg: DpkgVersion.compare(upstreamVersion, minimum)
+        case .rpm: RPMVersion.vercmp(upstreamVersion, minimum)
+        }
+    }
+
+    public static func < (a: PackageFact, b: PackageFact) -> Bool {
+        (a.name, a.fullVersion, a.architecture ?? "") < (b.name, b.fullVersion, b.architecture ?? "")
+    }
+}

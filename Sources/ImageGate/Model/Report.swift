@@ -1,0 +1,71 @@
+/// The result of checking one image against a profile: the JSON object of DESIGN.md.
+public struct Report: Sendable, Equatable, Codable {
+    public struct Tool: Sendable, Equatable, Codable {
+        public var name = "imagegate"
+        public var version = ImageGate.version
+    }
+
+    public struct Image: Sendable, Equatable, Codable {
+        public var path: String
+        public var format: String?
+        public var virtualSize: UInt64?
+        public init(path: String, format: String? = nil, virtualSize: UInt64? = nil) {
+            self.path = path
+            self.format = format
+            self.virtualSize = virtualSize
+        }
+    }
+
+    /// The image could not be read (verdict `error`, exit 2).
+    public struct Failure: Sendable, Equatable, Codable {
+        public var layer: String
+        public var message: String
+        public init(layer: String, message: String) {
+            self.layer = layer
+            self.message = message
+        }
+    }
+
+    /// `pass`, `fail` or `error`.
+    public enum Verdict: String, Sendable, Codable { case pass, fail, error }
+
+    public var schemaVersion = 1
+    public var tool = Tool()
+    public var image: Image
+    public var profile: String?
+    public var verdict: Verdict
+    public var requirements: [Finding]?
+    public var facts: JSONValue?
+    public var error: Failure?
+
+    /// A report of findings; the verdict is `fail` when a finding failed, or warned under `strict`.
+    public init(image: Image, profile: String, findings: [Finding], facts: JSONValue, strict: Bool) {
+        self.image = image
+        self.profile = profile
+        self.requirements = findings
+        self.facts = facts
+        let failed = findings.contains { $0.status == .fail || (strict && $0.status == .warn) }
+        verdict = failed ? .fail : .pass
+    }
+
+    /// The report of an image that could not be read.
+    public init(image: Image, error: Failure) {
+        self.image = image
+        self.verdict = .error
+        self.error = error
+    }
+
+    /// The process exit code this report asks for: 0 pass, 1 fail, 2 error.
+    public var exitCode: Int32 {
+        switch verdict {
+        case .pass: 0
+        case .fail: 1
+        case .error: 2
+        }
+    }
+
+    /// Counts per status, in a fixed order, for summaries.
+    public var counts: [(Status, Int)] {
+        Status.allCases.map { s in (s, requirements?.filter { $0.status == s }.count ?? 0) }
+    }
+}

@@ -1,0 +1,62 @@
+/// A table a person reads in a terminal: status, id, found vs expected, and the fix.
+/// Colour only when asked (the CLI asks on a TTY without `NO_COLOR`).
+public struct TextReporter: Sendable {
+    public var color: Bool
+    public init(color: Bool) { self.color = color }
+
+    func paint(_ s: String, _ status: Status) -> String {
+        guard color else { return s }
+        let code =
+            switch status {
+            case .pass: "32"
+            case .fail: "31"
+            case .warn: "33"
+            case .skip: "90"
+            }
+        return "\u{1B}[\(code)m\(s)\u{1B}[0m"
+    }
+
+    public func render(_ reports: [Report]) -> String {
+        var out = ""
+        for r in reports {
+            var head = r.image.path
+            if let f = r.image.format { head += " (\(f)" + (r.image.virtualSize.map { ", \(Self.size($0))" } ?? "") + ")" }
+            out += head + "\n"
+            if let e = r.error {
+                out += "  error: \(e.layer): \(e.message)\n\n"
+                continue
+            }
+            let findings = r.requirements ?? []
+            let idWidth = findings.map(\.id.count).max() ?? 0
+            for f in findings {
+                let tag = paint(f.status.rawValue.uppercased().padding(toLength: 4, withPad: " ", startingAt: 0), f.status)
+                let id = f.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+                out += "  \(tag)  \(id)  \(f.summary)\n"
+                if f.status != .pass {
+                    out += "          \(String(repeating: " ", count: idWidth))found: \(f.found.isEmpty ? "nothing" : f.found)\n"
+                    out += "          \(String(repeating: " ", count: idWidth))expected: \(f.expected)\n"
+                    if !f.evidence.isEmpty {
+                        out += "          \(String(repeating: " ", count: idWidth))evidence: \(f.evidence.joined(separator: ", "))\n"
+                    }
+                    if let fix = f.remediation, f.status != .skip {
+                        out += "          \(String(repeating: " ", count: idWidth))fix: \(fix)\n"
+                    }
+                }
+            }
+            let counts = r.counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")
+            out += "  verdict: \(paint(r.verdict.rawValue.uppercased(), r.verdict == .pass ? .pass : .fail)) (\(counts))\n\n"
+        }
+        return out
+    }
+
+    static func size(_ bytes: UInt64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
+        var v = Double(bytes)
+        var i = 0
+        while v >= 1024, i < units.count - 1 {
+            v /= 1024
+            i += 1
+        }
+        return v == v.rounded() ? "\(Int(v)) \(units[i])" : "\((v * 10).rounded() / 10) \(units[i])"
+    }
+}

@@ -1,0 +1,89 @@
+import Guest
+
+extension Requirement {
+    static let cloudInit = Requirement(
+        id: "cloud-init", title: "cloud-init 23.2 or later", severity: .must, expected: ">= 23.2",
+        reference: source("Configure drivers to be unmanaged"),
+        remediation: "Install cloud-init 23.2 or later (it ignores every VF sharing a MAC with an hv_netvsc interface, MANA included)."
+    ) { ctx in
+        let c = ctx.facts.cloudInit
+        let db = ctx.facts.packageDatabase
+        let python = c.pythonVersions.first { $0.variable == "UPSTREAM_VERSION" }
+            ?? c.pythonVersions.first { $0.variable == "__VERSION__" } ?? c.pythonVersions.first
+        let version: String
+        let fromPackage: Bool
+        var evidence: [Evidence] = db.evidence
+        var notes: [String] = []
+        if let p = c.package {
+            version = p.upstreamVersion
+            fromPackage = true
+            evidence = p.evidence
+            if let py = python, DpkgVersion.compare(py.version, p.upstreamVersion) != 0,
+                !p.fullVersion.hasPrefix(py.version), !py.version.hasPrefix(p.upstreamVersion)
+            {
+                notes.append("the installed Python package says \(py.version) (\(py.evidence.value))")
+            }
+        } else if let py = python {
+            version = py.version
+            fromPackage = false
+            evidence = [py.evidence]
+            notes.append("no cloud-init package: version from the Python sources (installed from source)")
+        } else if !db.isReadable {
+            return Outcome(
+                .skip, found: "unknown", evidence: db.evidence,
+                summary: "The package database could not be read (\(db.unreadable ?? "unknown reason")) and no cloud-init Python sources were found.")
+        } else {
+            return Outcome(.fail, found: "not installed", evidence: db.evidence, summary: "cloud-init is not installed.")
+        }
+        let found = (c.package?.fullVersion ?? version) + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
+        evidence += c.vfFilterEvidence
+        let cmp = c.package?.compareUpstream(to: "23.2") ?? DpkgVersion.compare(version, "23.2")
+        if cmp >= 0 {
+            return Outcome(.pass, found: found, evidence: evidence, summary: "cloud-init \(version) is 23.2 or later" + (fromPackage ? "." : " (from its Python sources)."))
+        }
+        if c.vfFilterPresent == true {
+            return Outcome(
+                .warn, found: found, evidence: evidence,
+                summary: "cloud-init \(version) is older than 23.2 but has filter_hyperv_vf_with_synthetic_interface (a distribution backport).")
+        }
+        return Outcome(
+            .fail, found: found, evidence: evidence,
+            summary: "cloud-init \(version) is older than 23.2 and lacks the VF filter; its driver deny-list misses MANA.")
+    }
+
+    static let azureVMUtils = Requirement(
+        id: "azure-vm-utils", title: "azure-vm-utils 0.6.0 or later", severity: .must, expected: ">= 0.6.0",
+        reference: source("Configure drivers to be unmanaged"),
+        remediation: "Install azure-vm-utils 0.6.0 or later (Debian: bookworm-backports; Ubuntu: the updates pocket; RHEL/Fedora/Azure Linux: the distribution package)."
+    ) { ctx in
+        let a = ctx.facts.azureVMUtils
+        let db = ctx.facts.packageDatabase
+        let rule = ctx.facts.udevRule.effective
+        let ruleNote = rule.map { "the rule file \($0.path.value) is present (\($0.state.rawValue))" } ?? "the rule file is absent"
+        if let p = a.package {
+            if p.compareUpstream(to: "0.6.0") >= 0 {
+                return Outcome(.pass, found: p.fullVersion, evidence: p.evidence, summary: "azure-vm-utils \(p.upstreamVersion) is 0.6.0 or later.")
+            }
+            return Outcome(
+                .fail, found: p.fullVersion, evidence: p.evidence,
+                summary: "azure-vm-utils \(p.upstreamVersion) is older than 0.6.0, which added the udev rule, the networkd file and the initramfs hooks; \(ruleNote).")
+        }
+        if let b = a.binaryVersion {
+            let ok = DpkgVersion.compare(b.version, "0.6.0") >= 0
+            return Outcome(
+                ok ? .pass : .fail, found: "\(b.version) (no package; version compiled into \(b.evidence.value))",
+                evidence: [b.evidence] + a.binaries,
+                summary: ok
+                    ? "azure-vm-utils \(b.version) was installed from source (no package), 0.6.0 or later."
+                    : "azure-vm-utils \(b.version) was installed from source and is older than 0.6.0; \(ruleNote).")
+        }
+        if !db.isReadable {
+            return Outcome(
+                .skip, found: "unknown", evidence: db.evidence + a.binaries,
+                summary: "The package database could not be read (\(db.unreadable ?? "unknown reason")) and no azure-nvme-id version was found.")
+        }
+        return Outcome(
+            .fail, found: "not installed", evidence: db.evidence + a.binaries,
+            summary: "azure-vm-utils is not installed; \(ruleNote) (udev-rule judges it).")
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import BlockIO
+import Foundation
+import Guest
+
+/// The exit codes of DESIGN.md.
+enum ExitStatus {
+    static let passed: Int32 = 0
+    static let failed: Int32 = 1
+    static let unreadable: Int32 = 2
+    static let usage: Int32 = 64
+}
+
+/// Writes to standard error.
+func printError(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}
+
+/// Runs `body` on an opened image, printing `imagegate: error: …` and exiting 2 when the image
+/// cannot be read, and the `--stats` line when asked.
+func withImage<T>(_ path: String, _ options: ImageOptions, _ body: (GuestImage) throws -> T) throws -> T {
+    let start = ContinuousClock.now
+    var image: GuestImage?
+    defer {
+        if options.stats {
+            let d = ContinuousClock.now - start
+            let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+            let bytes = image?.counter.bytes ?? 0
+            let reads = image?.counter.reads ?? 0
+            printError("stats: \(bytes) bytes in \(reads) reads, \(String(format: "%.3f", seconds)) s")
+        }
+    }
+    do {
+        let g = try GuestImage.open(path, options: options.openOptions)
+        image = g
+        return try body(g)
+    } catch let e as ImageError {
+        printError("imagegate: error: \(e.description)")
+        throw ExitCode(ExitStatus.unreadable)
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import Guest
+
+/// Options every command that opens an image shares.
+struct ImageOptions: ParsableArguments {
+    @Flag(help: "Allow backing files, parent disks and extents outside the image's folder (refused by default, so a hostile image cannot make imagegate read host files).")
+    var allowExternalFiles = false
+
+    @Option(help: ArgumentHelp("Which root to check when the image has several: a volume name ('partition 2', 'lv rhel/root'), a device path or a file system UUID or label.", valueName: "ROOT"))
+    var root: String?
+
+    @Flag(help: "Print 'stats: <bytes> bytes in <reads> reads, <seconds> s' to stderr: what was read from the image files, all layers included.")
+    var stats = false
+
+    var openOptions: OpenOptions { OpenOptions(allowExternalFiles: allowExternalFiles, root: root) }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import FileSystems
+import Foundation
+import Guest
+
+struct LsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "List a directory of the guest, offline (one name a line, sorted).")
+
+    @Argument(help: "The image or folder.")
+    var image: String
+
+    @Argument(help: "A path in the guest; symlinks are followed inside the guest.")
+    var path: String = "/"
+
+    @Flag(name: .short, help: "Long format: type and mode, size, name and link target.")
+    var long = false
+
+    @OptionGroup var options: ImageOptions
+
+    func run() throws {
+        let text = try withImage(image, options) { g in
+            let dir = g.tree
+            let entries = try dir.contents(ofDirectory: path).sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+            guard long else { return entries.map { $0.name + "\n" }.joined() }
+            let base = path.hasSuffix("/") ? path : path + "/"
+            return try entries.map { e in
+                let p = base + e.name
+                guard let a = try dir.attributes(p, followFinal: false) else { return "? \(e.name)\n" }
+                var line = "\(a.type.letter)\(modeString(a.permissions)) \(a.size) \(e.name)"
+                if a.type == .symlink { line += " -> " + (try dir.destination(ofSymbolicLink: p)) }
+                return line + "\n"
+            }.joined()
+        }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// `rwxr-xr-x` from permission bits, with setuid/setgid/sticky as `ls` shows them.
+func modeString(_ p: UInt16) -> String {
+    var s = ""
+    let bits: [(UInt16, Character)] = [(0o400, "r"), (0o200, "w"), (0o100, "x"), (0o40, "r"), (0o20, "w"), (0o10, "x"), (0o4, "r"), (0o2, "w"), (0o1, "x")]
+    for (bit, c) in bits { s.append(p & bit != 0 ? c : "-") }
+    var chars = Array(s)
+    if p & 0o4000 != 0 { chars[2] = chars[2] == "x" ? "s" : "S" }
+    if p & 0o2000 != 0 { chars[5] = chars[5] == "x" ? "s" : "S" }
+    if p & 0o1000 != 0 { chars[8] = chars[8] == "x" ? "t" : "T" }
+    return String(chars)
+}

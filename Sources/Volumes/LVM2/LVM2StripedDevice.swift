@@ -1,0 +1,36 @@
+import BlockIO
+
+/// A striped LVM2 segment: `stripeBytes`-sized chunks dealt round-robin over the stripes'
+/// areas (device-mapper's `striped` target): chunk `c` lives on stripe `c % n`, at chunk
+/// `c / n` of that stripe's area.
+struct LVM2StripedDevice: BlockDevice {
+    let stripes: [any BlockDevice]
+    let stripeBytes: UInt64
+    let size: UInt64
+
+    /// - Parameters: `stripes` equal-sized areas (one per PV); `stripeBytes` > 0.
+    init(stripes: [any BlockDevice], stripeBytes: UInt64) throws {
+        guard let first = stripes.first, stripeBytes > 0, stripes.allSatisfy({ $0.size == first.size }) else {
+            throw ImageError("lvm2", .corrupt, "striped segment with unequal areas or a zero stripe size")
+        }
+        self.stripes = stripes
+        self.stripeBytes = stripeBytes
+        self.size = try Checked.mul(first.size, UInt64(stripes.count), "lvm2")
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
+        try checkRange(offset, UInt64(buffer.count), layer: "lvm2")
+        let n = UInt64(stripes.count)
+        var done = 0
+        while done < buffer.count {
+            let pos = offset + UInt64(done)
+            let chunk = pos / stripeBytes
+            let within = pos % stripeBytes
+            let count = Int(min(UInt64(buffer.count - done), stripeBytes - within))
+            let target = (chunk / n) * stripeBytes + within
+            try stripes[Int(chunk % n)].read(
+                into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<done + count]), at: target)
+            done += count
+        }
+    }
+}
