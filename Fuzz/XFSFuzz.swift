@@ -85,7 +85,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         inode[0xA0..<0xB0] = uuid[...]
         putCRC(&inode, 0x64)
         // Inode 128 lives in block 16 of AG 0.
-        let device = OverlayDevice(bytes: superblockBytes + [UInt8](repeating: 0, count: 16 * 4096 - 512) + inode, start: 0, size: deviceSize)
+        let device = OverlayDevice(
+            bytes: superblockBytes + [UInt8](repeating: 0, count: 16 * 4096 - 512) + inode, start: 0, size: deviceSize)
         guard let fs = try? XFSFileSystem(device: device) else { return 0 }
         _ = try? fs.contents(ofDirectory: .root)
         _ = try? fs.read(.root, at: 0, count: 1 << 16)
@@ -96,7 +97,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         }
     case 2:
         // A directory data block of inode 128 at block 32.
-        guard let fs = try? XFSFileSystem(device: OverlayDevice(bytes: superblockBytes, start: 0, size: deviceSize)) else {
+        guard let fs = try? XFSFileSystem(device: OverlayDevice(bytes: superblockBytes, start: 0, size: deviceSize))
+        else {
             return 0
         }
         var block = padded(body, to: 4096)
@@ -118,7 +120,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             putCRC(&sb, 0xE0)
             image[0..<512] = sb[...]
         }
-        guard let fs = try? XFSFileSystem(device: OverlayDevice(bytes: image, start: 0, size: deviceSize)) else { return 0 }
+        guard let fs = try? XFSFileSystem(device: OverlayDevice(bytes: image, start: 0, size: deviceSize)) else {
+            return 0
+        }
         var stack: [FSPath] = [.root]
         var visited = 0
         while let dir = stack.popLast(), visited < 200 {

@@ -1,7 +1,8 @@
 import BlockIO
-@testable import FileSystems
-import Testing
 import TestSupport
+import Testing
+
+@testable import FileSystems
 
 /// Corruptions of exact structures, built by patching a fixture image as it is read.
 @Suite struct XFSCorruptionTests {
@@ -113,7 +114,9 @@ import TestSupport
         d.patch(nodeOffset + UInt64(72 + nodeMax * 8), be64: node)
         try d.fixChecksum(block: nodeOffset, length: 1024, field: 0x40)
         let patched = try XFSFileSystem(device: d)
-        expectError(.loop, at: nodeOffset + UInt64(72 + nodeMax * 8)) { _ = try patched.contents(of: FSPath("/frag"), limit: 1 << 30) }
+        expectError(.loop, at: nodeOffset + UInt64(72 + nodeMax * 8)) {
+            _ = try patched.contents(of: FSPath("/frag"), limit: 1 << 30)
+        }
     }
 
     /// Two root pointers to the same leaf (depth 1).
@@ -146,7 +149,9 @@ import TestSupport
         d.patch(inode.dataForkOffset + 8, be64: (start & ((1 << 43) - 1)) << 21 | 17)
         try fixInodeChecksum(&d, offset)
         let patched = try XFSFileSystem(device: d)
-        expectError(.corrupt, at: inode.dataForkOffset) { _ = try patched.contents(of: FSPath("/files/size-65537"), limit: 1 << 20) }
+        expectError(.corrupt, at: inode.dataForkOffset) {
+            _ = try patched.contents(of: FSPath("/files/size-65537"), limit: 1 << 20)
+        }
     }
 
     @Test(arguments: ["v5", "v4"])

@@ -1,8 +1,9 @@
 import BlockIO
-@testable import FileSystems
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
+@testable import FileSystems
 
 @Suite struct XFSFileSystemTests {
     /// Names, types, permissions, sizes, link targets and the bytes of every file equal the
@@ -21,7 +22,8 @@ import TestSupport
     func identityMatchesBlkid(variant: String) throws {
         let fs = try XFSFixture.open(variant)
         let blkid = try XFSFixture.blkid(variant)
-        #expect(fs.identity == FileSystemIdentity(type: blkid["TYPE"] ?? "", uuid: blkid["UUID"], label: blkid["LABEL"]))
+        #expect(
+            fs.identity == FileSystemIdentity(type: blkid["TYPE"] ?? "", uuid: blkid["UUID"], label: blkid["LABEL"]))
     }
 
     /// Every inode xfs_db described has the inode number and data fork format it printed, and a
@@ -79,8 +81,12 @@ import TestSupport
         let reference = [UInt8](try Data(contentsOf: URL(fileURLWithPath: XFSFixture.path("v5", "sparse"))))
         let path = try FSPath("/files/sparse")
         var rng = SystemRandomNumberGenerator()
-        var cases: [(UInt64, Int)] = [(0, 5000), (4999, 2), (4 << 20, 70000), ((4 << 20) - 10, 20), ((8 << 20) - 150, 4096)]
-        for _ in 0..<50 { cases.append((UInt64.random(in: 0..<(8 << 20), using: &rng), Int.random(in: 0..<300_000, using: &rng))) }
+        var cases: [(UInt64, Int)] = [
+            (0, 5000), (4999, 2), (4 << 20, 70000), ((4 << 20) - 10, 20), ((8 << 20) - 150, 4096),
+        ]
+        for _ in 0..<50 {
+            cases.append((UInt64.random(in: 0..<(8 << 20), using: &rng), Int.random(in: 0..<300_000, using: &rng)))
+        }
         for (offset, count) in cases {
             let got = try fs.read(path, at: offset, count: count)
             let end = min(reference.count, Int(offset) + count)
@@ -89,11 +95,14 @@ import TestSupport
         // Unwritten extents and punched holes read as zeros.
         let unwritten = try fs.contents(of: FSPath("/unwritten"), limit: 1 << 20)
         #expect(unwritten.count == 256 << 10)
-        #expect(unwritten[0..<(64 << 10)].allSatisfy { $0 == 0 } && unwritten[(64 << 10)..<(68 << 10)].allSatisfy { $0 == 0x55 })
+        #expect(
+            unwritten[0..<(64 << 10)].allSatisfy { $0 == 0 }
+                && unwritten[(64 << 10)..<(68 << 10)].allSatisfy { $0 == 0x55 })
         #expect(unwritten[(68 << 10)...].allSatisfy { $0 == 0 })
         let punched = try fs.contents(of: FSPath("/punched"), limit: 1 << 20)
         #expect(punched.count == 192 << 10)
-        #expect(punched[(32 << 10)..<(96 << 10)].allSatisfy { $0 == 0 } && punched[(96 << 10)...].allSatisfy { $0 == 0x66 })
+        #expect(
+            punched[(32 << 10)..<(96 << 10)].allSatisfy { $0 == 0 } && punched[(96 << 10)...].allSatisfy { $0 == 0x66 })
     }
 
     @Test func probeTableOpensXFS() throws {
@@ -120,7 +129,8 @@ import TestSupport
         let fs = try XFSFileSystem(device: device)
         _ = try fs.contents(ofDirectory: FSPath("/big-dir"))
         let listing = counter.bytes
-        let fs2 = try XFSFileSystem(device: CountingDevice(try FileDevice(path: XFSFixture.path(variant, "img")), counter: counter))
+        let fs2 = try XFSFileSystem(
+            device: CountingDevice(try FileDevice(path: XFSFixture.path(variant, "img")), counter: counter))
         let before = counter.bytes
         let osRelease = try fs2.contents(of: FSPath("/etc/os-release"), limit: 4096)
         let read = counter.bytes - before

@@ -1,7 +1,8 @@
 import BlockIO
-@testable import FileSystems
 import Foundation
 import TestSupport
+
+@testable import FileSystems
 
 /// The variants built by images/fixtures/xfs-common.sh.
 enum XFSFixture {

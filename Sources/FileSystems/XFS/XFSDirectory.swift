@@ -27,7 +27,9 @@ struct XFSDirectory: Sendable {
 
     mutating func add(_ name: [UInt8], inode: UInt64, type: FileType?, at offset: UInt64) throws(ImageError) {
         guard entries.count < XFS.maximumDirectoryEntries else {
-            throw ImageError(XFS.layer, .limitExceeded, "directory with more than \(XFS.maximumDirectoryEntries) entries", at: offset)
+            throw ImageError(
+                XFS.layer, .limitExceeded, "directory with more than \(XFS.maximumDirectoryEntries) entries", at: offset
+            )
         }
         if name == [0x2E] || name == [0x2E, 0x2E] { return }
         guard !name.contains(0), !name.contains(0x2F) else {
@@ -77,7 +79,8 @@ extension XFSFileSystem {
         case .local: dir = try XFSDirectory(shortform: inode, hasFileType: superblock.hasFileType)
         case .extents, .btree: dir = try blockDirectory(inode)
         case .device:
-            throw ImageError(XFS.layer, .corrupt, "inode \(inode.number): directory with a device fork", at: inode.dataForkOffset)
+            throw ImageError(
+                XFS.layer, .corrupt, "inode \(inode.number): directory with a device fork", at: inode.dataForkOffset)
         }
         directoryCache.insert(dir, for: inode.number, cost: dir.entries.count + 1)
         return dir
@@ -102,7 +105,9 @@ extension XFSFileSystem {
             for d in first...last {
                 blocksRead += 1
                 guard blocksRead <= 1 << 20 else {
-                    throw ImageError(XFS.layer, .limitExceeded, "inode \(inode.number): too many directory blocks", at: inode.dataForkOffset)
+                    throw ImageError(
+                        XFS.layer, .limitExceeded, "inode \(inode.number): too many directory blocks",
+                        at: inode.dataForkOffset)
                 }
                 let (bytes, offset) = try directoryBlock(d, of: inode, extents: extents)
                 try parseDirectoryBlock(bytes, offset: offset, index: d, inode: inode, into: &dir)
@@ -166,11 +171,13 @@ extension XFSFileSystem {
         let dataMagic: UInt32 = v5 ? 0x5844_4433 : 0x5844_3244  // "XDD3" / "XD2D"
         guard magic == dataMagic || (magic == blockMagic && index == 0) else {
             throw ImageError(
-                XFS.layer, .badMagic, "inode \(inode.number): bad directory data block magic (block \(index))", at: offset)
+                XFS.layer, .badMagic, "inode \(inode.number): bad directory data block magic (block \(index))",
+                at: offset)
         }
         if v5 {
-            try checkV5Header(bytes, offset: offset, crcAt: 0x04, blknoAt: 0x08, uuidAt: 0x18, ownerAt: 0x28,
-                              owner: inode.number, what: "directory block")
+            try checkV5Header(
+                bytes, offset: offset, crcAt: 0x04, blknoAt: 0x08, uuidAt: 0x18, ownerAt: 0x28,
+                owner: inode.number, what: "directory block")
         }
         let header = v5 ? 64 : 16
         var end = bytes.count
@@ -192,7 +199,8 @@ extension XFSFileSystem {
                 // Unused space: freetag, length, …, tag.
                 let length = Int(try u16be(r, at: pos + 2))
                 guard length >= 8, length % 8 == 0, pos + length <= end else {
-                    throw ImageError(XFS.layer, .corrupt, "inode \(inode.number): free space of \(length) bytes", at: at)
+                    throw ImageError(
+                        XFS.layer, .corrupt, "inode \(inode.number): free space of \(length) bytes", at: at)
                 }
                 pos += length
                 continue
@@ -202,7 +210,8 @@ extension XFSFileSystem {
             let length = Int(try r.u8())  // namelen
             let entrySize = (8 + 1 + length + (hasFileType ? 1 : 0) + 2 + 7) & ~7
             guard length > 0, pos + entrySize <= end else {
-                throw ImageError(XFS.layer, .corrupt, "inode \(inode.number): directory entry of \(length) bytes", at: at)
+                throw ImageError(
+                    XFS.layer, .corrupt, "inode \(inode.number): directory entry of \(length) bytes", at: at)
             }
             let name = try r.bytes(length)
             let type = hasFileType ? XFSDirectory.fileType(try r.u8()) : nil

@@ -52,7 +52,8 @@ extension XFSSuperblock {
         let ag = fsBlock >> agBlockLog
         let agBlock = fsBlock & ((UInt64(1) << agBlockLog) - 1)
         guard ag < UInt64(agCount), agBlock < UInt64(agBlocks) else {
-            throw ImageError(XFS.layer, .corrupt, "block \(fsBlock) (AG \(ag) block \(agBlock)) out of range", at: offset)
+            throw ImageError(
+                XFS.layer, .corrupt, "block \(fsBlock) (AG \(ag) block \(agBlock)) out of range", at: offset)
         }
         let linear = ag * UInt64(agBlocks) + agBlock
         guard linear < dataBlocks else {

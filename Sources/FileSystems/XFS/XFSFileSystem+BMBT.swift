@@ -31,7 +31,8 @@ extension XFSFileSystem {
         for e in extents {
             guard e.logicalBlock >= end else {
                 throw ImageError(
-                    XFS.layer, .corrupt, "inode \(inode.number): extents overlap or are out of order at block \(e.logicalBlock)",
+                    XFS.layer, .corrupt,
+                    "inode \(inode.number): extents overlap or are out of order at block \(e.logicalBlock)",
                     at: inode.dataForkOffset)
             }
             end = e.logicalEnd
@@ -83,7 +84,8 @@ extension XFSFileSystem {
         let (fsBlock, at) = pointer
         let block = try superblock.deviceBlock(ofFSBlock: fsBlock, at: at)
         guard state.visited.insert(block).inserted else {
-            throw ImageError(XFS.layer, .loop, "inode \(state.inode.number): bmbt block \(fsBlock) reached twice", at: at)
+            throw ImageError(
+                XFS.layer, .loop, "inode \(state.inode.number): bmbt block \(fsBlock) reached twice", at: at)
         }
         guard state.visited.count <= XFS.maximumExtents / 8 else {
             throw ImageError(XFS.layer, .limitExceeded, "inode \(state.inode.number): bmbt too large", at: at)
@@ -101,17 +103,20 @@ extension XFSFileSystem {
         _ = try r.u64be()  // 0x08 bb_leftsib
         _ = try r.u64be()  // 0x10 bb_rightsib
         if superblock.isV5 {
-            try checkV5Header(bytes, offset: offset, crcAt: 0x40, blknoAt: 0x18, uuidAt: 0x28, ownerAt: 0x38,
-                              owner: state.inode.number, what: "bmbt block")
+            try checkV5Header(
+                bytes, offset: offset, crcAt: 0x40, blknoAt: 0x18, uuidAt: 0x28, ownerAt: 0x38,
+                owner: state.inode.number, what: "bmbt block")
         }
         guard Int(blockLevel) == level else {
             throw ImageError(
-                XFS.layer, .corrupt, "inode \(state.inode.number): bmbt block at level \(blockLevel), expected \(level)",
+                XFS.layer, .corrupt,
+                "inode \(state.inode.number): bmbt block at level \(blockLevel), expected \(level)",
                 at: offset + 4)
         }
         let maxRecords = (bytes.count - bmbtHeaderSize) / 16
         guard count >= 1, count <= maxRecords else {
-            throw ImageError(XFS.layer, .corrupt, "inode \(state.inode.number): bmbt block with \(count) records", at: offset + 6)
+            throw ImageError(
+                XFS.layer, .corrupt, "inode \(state.inode.number): bmbt block with \(count) records", at: offset + 6)
         }
         if level == 0 {
             guard UInt64(state.extents.count + count) <= state.expected else {
@@ -140,18 +145,21 @@ extension XFSFileSystem {
         }
         let blkno = try r.u64be(at: blknoAt)
         guard blkno == offset >> 9 else {
-            throw ImageError(XFS.layer, .corrupt, "\(what) claims to be at sector \(blkno)", at: offset + UInt64(blknoAt))
+            throw ImageError(
+                XFS.layer, .corrupt, "\(what) claims to be at sector \(blkno)", at: offset + UInt64(blknoAt))
         }
         var u = r
         try u.seek(to: uuidAt)
         guard try u.bytes(16) == superblock.metadataUUID else {
-            throw ImageError(XFS.layer, .corrupt, "\(what) belongs to another file system (uuid)", at: offset + UInt64(uuidAt))
+            throw ImageError(
+                XFS.layer, .corrupt, "\(what) belongs to another file system (uuid)", at: offset + UInt64(uuidAt))
         }
         if let ownerAt {
             let stamped = try r.u64be(at: ownerAt)
             guard stamped == owner else {
                 throw ImageError(
-                    XFS.layer, .corrupt, "\(what) owned by inode \(stamped), not \(owner)", at: offset + UInt64(ownerAt))
+                    XFS.layer, .corrupt, "\(what) owned by inode \(stamped), not \(owner)", at: offset + UInt64(ownerAt)
+                )
             }
         }
     }

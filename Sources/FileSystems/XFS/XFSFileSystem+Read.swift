@@ -71,10 +71,13 @@ extension XFSFileSystem {
                 try r.expect(Array("XSLM".utf8), "remote symlink block")  // 0x00 sl_magic
                 let at = try r.u32be()  // 0x04 sl_offset
                 let n = try r.u32be()  // 0x08 sl_bytes
-                try checkV5Header(bytes, offset: offset, crcAt: 0x0C, blknoAt: 0x28, uuidAt: 0x10, ownerAt: 0x20,
-                                  owner: inode.number, what: "remote symlink block")
-                guard at == UInt32(target.count), n > 0, Int(n) <= blockSize - header, target.count + Int(n) <= size else {
-                    throw ImageError(XFS.layer, .corrupt, "remote symlink block holds \(n) bytes at \(at)", at: offset + 4)
+                try checkV5Header(
+                    bytes, offset: offset, crcAt: 0x0C, blknoAt: 0x28, uuidAt: 0x10, ownerAt: 0x20,
+                    owner: inode.number, what: "remote symlink block")
+                guard at == UInt32(target.count), n > 0, Int(n) <= blockSize - header, target.count + Int(n) <= size
+                else {
+                    throw ImageError(
+                        XFS.layer, .corrupt, "remote symlink block holds \(n) bytes at \(at)", at: offset + 4)
                 }
                 try r.seek(to: header)
                 target += try r.bytes(Int(n))

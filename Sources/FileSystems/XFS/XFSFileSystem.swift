@@ -38,7 +38,8 @@ public final class XFSFileSystem: BlockFileSystem {
         let (deviceBytes, overflow) = sb.dataBlocks.multipliedReportingOverflow(by: UInt64(sb.blockSize))
         guard !overflow, deviceBytes <= device.size else {
             throw ImageError(
-                XFS.layer, .truncated, "\(sb.dataBlocks) blocks of \(sb.blockSize) bytes do not fit a device of \(device.size) bytes",
+                XFS.layer, .truncated,
+                "\(sb.dataBlocks) blocks of \(sb.blockSize) bytes do not fit a device of \(device.size) bytes",
                 at: 0x08)
         }
         superblock = sb
@@ -47,7 +48,9 @@ public final class XFSFileSystem: BlockFileSystem {
 
     /// Type `xfs`, `sb_uuid` (what blkid prints, also when metadata carries `sb_meta_uuid`) and the label.
     public var identity: FileSystemIdentity {
-        FileSystemIdentity(type: "xfs", uuid: Self.format(uuid: superblock.uuid), label: superblock.label.isEmpty ? nil : superblock.label)
+        FileSystemIdentity(
+            type: "xfs", uuid: Self.format(uuid: superblock.uuid),
+            label: superblock.label.isEmpty ? nil : superblock.label)
     }
 
     static func format(uuid: [UInt8]) -> String {
