@@ -17,12 +17,13 @@ enum XFSChecksum {
     /// block's checksum over a block that holds it).
     static func checksum(_ bytes: [UInt8], skipping field: Int) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
+        let cut = min(max(field, 0), bytes.count)
+        let resume = min(cut + 4, bytes.count)
         table.withUnsafeBufferPointer { t in
             bytes.withUnsafeBufferPointer { b in
-                for i in 0..<b.count {
-                    let byte: UInt8 = (i >= field && i < field + 4) ? 0 : b[i]
-                    crc = t[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
-                }
+                for i in 0..<cut { crc = t[Int((crc ^ UInt32(b[i])) & 0xFF)] ^ (crc >> 8) }
+                for _ in cut..<resume { crc = t[Int(crc & 0xFF)] ^ (crc >> 8) }
+                for i in resume..<b.count { crc = t[Int((crc ^ UInt32(b[i])) & 0xFF)] ^ (crc >> 8) }
             }
         }
         return ~crc

@@ -131,7 +131,7 @@ extension XFSFileSystem {
 
     /// The bytes of directory block `index` (`1 << dirblklog` file system blocks, possibly in
     /// several extents) and the device offset of its first byte.
-    private func directoryBlock(_ index: UInt64, of inode: XFSInode, extents: [XFSExtent]) throws -> ([UInt8], UInt64) {
+    func directoryBlock(_ index: UInt64, of inode: XFSInode, extents: [XFSExtent]) throws -> ([UInt8], UInt64) {
         let perDirBlock = UInt64(1) << superblock.directoryBlockLog
         let blockSize = Int(superblock.blockSize)
         var out: [UInt8] = []

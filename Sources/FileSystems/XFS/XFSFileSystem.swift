@@ -79,7 +79,7 @@ public final class XFSFileSystem: BlockFileSystem {
         var current = try inode(superblock.rootInode, referencedAt: 0x38)
         for name in path.components {
             guard current.type == .directory else { return nil }
-            guard let entry = try directory(current).entries[name] else { return nil }
+            guard let entry = try lookup(name, in: current) else { return nil }
             current = try inode(entry.inode, referencedAt: entry.offset)
         }
         return current
