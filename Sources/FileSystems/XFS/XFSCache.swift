@@ -16,9 +16,14 @@ final class XFSCache<Value: Sendable>: Sendable {
     }
     private let state = Mutex(State())
     let capacity: Int
+    let maximumCount: Int
 
-    /// - Parameter capacity: the largest total cost kept; one value above it is not kept at all.
-    init(capacity: Int) { self.capacity = capacity }
+    /// - Parameters: `capacity` the largest total cost kept (one value above it is not kept at
+    ///   all); `maximumCount` the most values kept, which also bounds the eviction scan.
+    init(capacity: Int, maximumCount: Int = 1024) {
+        self.capacity = capacity
+        self.maximumCount = maximumCount
+    }
 
     func value(for key: UInt64) -> Value? {
         state.withLock { s in
@@ -34,7 +39,7 @@ final class XFSCache<Value: Sendable>: Sendable {
         guard cost <= capacity else { return }
         state.withLock { s in
             if let old = s.slots.removeValue(forKey: key) { s.totalCost -= old.cost }
-            while s.totalCost + cost > capacity, let victim = s.slots.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            while s.totalCost + cost > capacity || s.slots.count >= maximumCount, let victim = s.slots.min(by: { $0.value.lastUse < $1.value.lastUse }) {
                 s.totalCost -= victim.value.cost
                 s.slots[victim.key] = nil
             }
