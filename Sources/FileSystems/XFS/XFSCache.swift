@@ -39,7 +39,9 @@ final class XFSCache<Value: Sendable>: Sendable {
         guard cost <= capacity else { return }
         state.withLock { s in
             if let old = s.slots.removeValue(forKey: key) { s.totalCost -= old.cost }
-            while s.totalCost + cost > capacity || s.slots.count >= maximumCount, let victim = s.slots.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            while s.totalCost + cost > capacity || s.slots.count >= maximumCount,
+                let victim = s.slots.min(by: { $0.value.lastUse < $1.value.lastUse })
+            {
                 s.totalCost -= victim.value.cost
                 s.slots[victim.key] = nil
             }
