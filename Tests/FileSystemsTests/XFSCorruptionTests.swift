@@ -187,6 +187,16 @@ import Testing
         if let at = e?.offset { #expect(at >= inode.dataForkOffset && at <= inode.dataForkOffset + inode.size) }
     }
 
+    @Test func remoteSymlinkBlockWithBadMagic() throws {
+        let (inode, _) = try locate("/links/remote", in: "v5-1k")
+        let fs = try XFSFixture.open("v5-1k")
+        let first = try #require(try fs.extents(of: inode).first).deviceOffset
+        var d = try image("v5-1k")
+        d.patch(first, Array("XSLN".utf8))
+        let patched = try XFSFileSystem(device: d)
+        expectError(.badMagic, at: first) { _ = try patched.destination(ofSymbolicLink: FSPath("/links/remote")) }
+    }
+
     @Test func directoryEntryNamingAFreeOrMissingInode() throws {
         let (inode, offset) = try locate("/links")
         var d = try image()

@@ -75,6 +75,18 @@ import Testing
         #expect(frag1k == [UInt8](repeating: UInt8(0x41 + 2999 % 26), count: 1024))
     }
 
+    /// A 1000-byte symlink target lives in blocks with "XSLM" headers: one 4 KiB block, or two
+    /// 1 KiB blocks.
+    @Test(arguments: ["v5", "v5-1k", "v5-meta"])
+    func remoteSymlinksOnV5(variant: String) throws {
+        #expect(try XFSFixture.formats(variant)["/links/remote"]?.format == "extents")
+        let fs = try XFSFixture.open(variant)
+        #expect(try fs.destination(ofSymbolicLink: FSPath("/links/remote")) == String(repeating: "r/", count: 500))
+        let inode = try fs.inode(try #require(try fs.attributes(of: FSPath("/links/remote"))).inode)
+        let blocks = try fs.extents(of: inode).reduce(0) { $0 + $1.blockCount }
+        #expect(blocks == (variant == "v5-1k" ? 2 : 1))
+    }
+
     /// A reflinked copy shares its blocks with the original and reads the same; every inode has
     /// an attr fork (a label, as SELinux sets), so the data forks are the 192 bytes before it.
     @Test func reflinkedCopiesAndAttrForks() throws {

@@ -10,6 +10,11 @@ extension XFSFileSystem {
     /// Every extent of `inode`'s data fork, sorted and checked to not overlap (cached).
     func extents(of inode: XFSInode) throws -> [XFSExtent] {
         if let hit = extentCache.value(for: inode.number) { return hit }
+        guard inode.dataExtentCount <= UInt64(XFS.maximumExtents) else {
+            throw ImageError(
+                XFS.layer, .limitExceeded, "inode \(inode.number): \(inode.dataExtentCount) extents",
+                at: inode.dataForkOffset)
+        }
         var out: [XFSExtent] = []
         switch inode.format {
         case .extents:

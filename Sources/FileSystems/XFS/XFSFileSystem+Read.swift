@@ -60,28 +60,31 @@ extension XFSFileSystem {
         guard superblock.isV5 else {
             return String(decoding: try read(inode, at: 0, count: size), as: UTF8.self)
         }
-        let blockSize = Int(superblock.blockSize)
+        // v5: one "XSLM" header per extent (the kernel reads each mapping as one buffer), its
+        // checksum over the whole extent. A 1024-byte target needs at most 3 blocks.
         let header = 56
         var target: [UInt8] = []
         for e in try extents(of: inode) where target.count < size {
-            for b in 0..<e.blockCount where target.count < size {
-                let offset = e.deviceOffset + b << UInt64(superblock.blockLog)
-                let bytes = try metadata.read(at: offset, count: blockSize, layer: XFS.layer)
-                var r = ByteReader(bytes, layer: XFS.layer, base: offset)
-                try r.expect(Array("XSLM".utf8), "remote symlink block")  // 0x00 sl_magic
-                let at = try r.u32be()  // 0x04 sl_offset
-                let n = try r.u32be()  // 0x08 sl_bytes
-                try checkV5Header(
-                    bytes, offset: offset, crcAt: 0x0C, blknoAt: 0x28, uuidAt: 0x10, ownerAt: 0x20,
-                    owner: inode.number, what: "remote symlink block")
-                guard at == UInt32(target.count), n > 0, Int(n) <= blockSize - header, target.count + Int(n) <= size
-                else {
-                    throw ImageError(
-                        XFS.layer, .corrupt, "remote symlink block holds \(n) bytes at \(at)", at: offset + 4)
-                }
-                try r.seek(to: header)
-                target += try r.bytes(Int(n))
+            guard e.blockCount <= 3, !e.isUnwritten else {
+                throw ImageError(
+                    XFS.layer, .corrupt, "inode \(inode.number): symlink extent of \(e.blockCount) blocks",
+                    at: inode.dataForkOffset)
             }
+            let length = Int(e.blockCount) << Int(superblock.blockLog)
+            let bytes = try metadata.read(at: e.deviceOffset, count: length, layer: XFS.layer)
+            var r = ByteReader(bytes, layer: XFS.layer, base: e.deviceOffset)
+            try r.expect(Array("XSLM".utf8), "remote symlink block")  // 0x00 sl_magic
+            let at = try r.u32be()  // 0x04 sl_offset
+            let n = try r.u32be()  // 0x08 sl_bytes
+            try checkV5Header(
+                bytes, offset: e.deviceOffset, crcAt: 0x0C, blknoAt: 0x28, uuidAt: 0x10, ownerAt: 0x20,
+                owner: inode.number, what: "remote symlink block")
+            guard at == UInt32(target.count), n > 0, Int(n) <= length - header, target.count + Int(n) <= size else {
+                throw ImageError(
+                    XFS.layer, .corrupt, "remote symlink block holds \(n) bytes at \(at)", at: e.deviceOffset + 4)
+            }
+            try r.seek(to: header)
+            target += try r.bytes(Int(n))
         }
         guard target.count == size else {
             throw ImageError(
