@@ -20,14 +20,17 @@ enum ReferenceComparison {
         var offset: UInt64 = 0
         while offset < reference.size {
             let n = Int(min(UInt64(chunk), reference.size - offset))
-            try ours.withUnsafeMutableBytes { try device.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<n]), at: offset) }
+            try ours.withUnsafeMutableBytes {
+                try device.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<n]), at: offset)
+            }
             try theirs.withUnsafeMutableBytes {
                 try reference.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<n]), at: offset)
             }
             if memcmp(ours, theirs, n) != 0 {
                 let first = (0..<n).first { ours[$0] != theirs[$0] } ?? 0
                 Issue.record(
-                    "first difference at virtual byte \(offset + UInt64(first)) of \(path)", sourceLocation: sourceLocation)
+                    "first difference at virtual byte \(offset + UInt64(first)) of \(path)",
+                    sourceLocation: sourceLocation)
                 return
             }
             offset += UInt64(n)

@@ -19,7 +19,8 @@ extension QCOW2Device {
         let l2Offset = l1Entry & Self.offsetMask
         if l2Offset == 0 { return (unallocated, rest) }
         guard l2Offset & (clusterSize - 1) == 0 else {
-            throw ImageError("qcow2", .corrupt, "L1 entry \(l1Index) points to an unaligned L2 table", at: l1EntryOffset)
+            throw ImageError(
+                "qcow2", .corrupt, "L1 entry \(l1Index) points to an unaligned L2 table", at: l1EntryOffset)
         }
         let (entry, bitmap, entryOffset) = try l2Entry(table: l2Offset, index: l2Index, l1EntryOffset: l1EntryOffset)
 
@@ -115,7 +116,8 @@ extension QCOW2Device {
         } else {
             guard pageStart < metadata.fileSize, pageBytes <= metadata.fileSize - pageStart else {
                 throw ImageError(
-                    "qcow2", .corrupt, "L2 table at \(table) lies past the end of the file (\(metadata.fileSize) bytes)",
+                    "qcow2", .corrupt,
+                    "L2 table at \(table) lies past the end of the file (\(metadata.fileSize) bytes)",
                     at: l1EntryOffset)
             }
             page = try file.read(at: pageStart, count: Int(pageBytes), layer: "qcow2")

@@ -97,9 +97,12 @@ public final class QCOW2Device: BlockDevice {
             // A backing file shorter than the image reads as zeros past its end.
             let at = virtual + UInt64(start)
             let inside = at < backing.size ? Int(min(UInt64(count), backing.size - at)) : 0
-            if inside > 0 { try backing.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<inside]), at: at) }
+            if inside > 0 {
+                try backing.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<inside]), at: at)
+            }
             if inside < count {
-                UnsafeMutableRawBufferPointer(rebasing: target[inside...]).initializeMemory(as: UInt8.self, repeating: 0)
+                UnsafeMutableRawBufferPointer(rebasing: target[inside...]).initializeMemory(
+                    as: UInt8.self, repeating: 0)
             }
         case .data(let host):
             // The last cluster of a file may end early (qemu writes only what it must): the rest
@@ -107,7 +110,8 @@ public final class QCOW2Device: BlockDevice {
             let inside = host < file.size ? Int(min(UInt64(count), file.size - host)) : 0
             if inside > 0 { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<inside]), at: host) }
             if inside < count {
-                UnsafeMutableRawBufferPointer(rebasing: target[inside...]).initializeMemory(as: UInt8.self, repeating: 0)
+                UnsafeMutableRawBufferPointer(rebasing: target[inside...]).initializeMemory(
+                    as: UInt8.self, repeating: 0)
             }
         case .compressed(let offset, let compressedCount, let within):
             let cluster = try decompressedCluster(at: offset, count: compressedCount)

@@ -92,6 +92,10 @@ struct QCOW2Header: Sendable {
             var type: UInt8 = 0
             if headerLength > 104 {
                 type = try r.u8()  // 0x68 compression_type
+            } else if incompatible.contains(.compressionType) {
+                throw ImageError(
+                    "qcow2", .corrupt, "compression type feature bit set but the header has no compression_type",
+                    at: r.base + 0x64)
             }
             if !incompatible.contains(.compressionType) && type != 0 {
                 throw ImageError(
@@ -125,7 +129,8 @@ struct QCOW2Header: Sendable {
                 at: at + 0x24)
         }
         guard l1TableOffset % cluster == 0 else {
-            throw ImageError("qcow2", .corrupt, "L1 table offset \(l1TableOffset) is not cluster aligned", at: at + 0x28)
+            throw ImageError(
+                "qcow2", .corrupt, "L1 table offset \(l1TableOffset) is not cluster aligned", at: at + 0x28)
         }
         let (l1End, overflow) = l1TableOffset.addingReportingOverflow(UInt64(l1Size) * 8)
         guard l1Size == 0 || (!overflow && l1End <= fileSize) else {

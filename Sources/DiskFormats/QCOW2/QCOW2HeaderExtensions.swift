@@ -52,7 +52,8 @@ struct QCOW2HeaderExtensions: Sendable {
             let padded = (UInt64(length) + 7) & ~7
             guard padded <= UInt64(r.remaining) else {
                 throw ImageError(
-                    "qcow2", .corrupt, "header extension 0x\(String(type, radix: 16)) of \(length) bytes overruns the header",
+                    "qcow2", .corrupt,
+                    "header extension 0x\(String(type, radix: 16)) of \(length) bytes overruns the header",
                     at: at)
             }
             var data = try r.sub(Int(length))  // +8 data

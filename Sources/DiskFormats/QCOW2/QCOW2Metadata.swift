@@ -45,7 +45,8 @@ struct QCOW2Metadata: Sendable {
                 at: header.backingFileOffset, count: Int(header.backingFileSize), layer: "qcow2")
             let bytes = try name.bytes(Int(header.backingFileSize))
             guard !bytes.contains(0) else {
-                throw ImageError("qcow2", .corrupt, "backing file name contains a NUL byte", at: header.backingFileOffset)
+                throw ImageError(
+                    "qcow2", .corrupt, "backing file name contains a NUL byte", at: header.backingFileOffset)
             }
             backingFileName = String(decoding: bytes, as: UTF8.self)
         } else {

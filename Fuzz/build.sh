@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Builds every libFuzzer harness Fuzz/<Name>Fuzz.swift into Fuzz/bin/<Name>Fuzz (git-ignored),
+# and optionally runs each for a while.
+#
+#   Fuzz/build.sh [--run SECONDS] [NAME...]     NAME: QCOW2Fuzz, VHDFuzz, … (default: all)
+#
+# A SwiftPM executable cannot link libFuzzer's main, so each module a harness names in its first
+# line (`// fuzz-modules: BlockIO DiskFormats`, in dependency order) is compiled by swiftc as a
+# static library with fuzzer and address sanitizer instrumentation (and -enable-testing, so a
+# harness may `@testable import` it), then the harness is linked against them. The C shims under
+# Sources/C* are found by their module maps (-I); their libraries are linked by name.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="$ROOT/Fuzz/bin"
+BUILD="$BIN/modules"
+SWIFTC="${SWIFTC:-swiftc}"
+
+run_seconds=""
+names=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --run) run_seconds="${2:?--run needs a number of seconds}"; shift 2 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        *) names+=("${1%.swift}"); shift ;;
+    esac
+done
+if [ ${#names[@]} -eq 0 ]; then
+    for f in "$ROOT"/Fuzz/*Fuzz.swift; do [ -e "$f" ] && names+=("$(basename "$f" .swift)"); done
+fi
+if [ ${#names[@]} -eq 0 ]; then echo "no harnesses in Fuzz/" >&2; exit 0; fi
+
+FLAGS=(-sanitize=fuzzer,address -parse-as-library -swift-version 6 -O -g -enable-testing)
+# gold warns about every ASan helper symbol; lld (shipped with the toolchain) does not.
+LINKER=()
+if command -v ld.lld >/dev/null 2>&1; then LINKER=(-use-ld=lld); fi
+SHIMS=()
+LIBS=()
+for shim in "$ROOT"/Sources/C*/; do
+    [ -f "$shim/module.modulemap" ] || continue
+    SHIMS+=(-I "$shim")
+    for lib in $(sed -n 's/.*link "\([^"]*\)".*/\1/p' "$shim/module.modulemap"); do LIBS+=(-l"$lib"); done
+done
+mkdir -p "$BUILD"
+declare -A built=()
+
+build_module() {
+    local m=$1
+    [ -n "${built[$m]:-}" ] && return 0
+    local sources
+    mapfile -t sources < <(find "$ROOT/Sources/$m" -name '*.swift' | LC_ALL=C sort)
+    if [ ${#sources[@]} -eq 0 ]; then echo "fuzz: no sources for module $m" >&2; exit 1; fi
+    echo "fuzz: module $m (${#sources[@]} files)" >&2
+    (cd "$BUILD" && "$SWIFTC" "${FLAGS[@]}" -emit-module -emit-library -static -module-name "$m" \
+        -emit-module-path "$BUILD/$m.swiftmodule" -o "$BUILD/lib$m.a" -I "$BUILD" "${SHIMS[@]}" "${sources[@]}")
+    built[$m]=1
+}
+
+for name in "${names[@]}"; do
+    harness="$ROOT/Fuzz/$name.swift"
+    [ -f "$harness" ] || { echo "fuzz: no harness $harness" >&2; exit 1; }
+    read -r -a modules <<<"$(sed -n '1s#^// fuzz-modules:##p' "$harness")"
+    if [ ${#modules[@]} -eq 0 ]; then echo "fuzz: $harness has no '// fuzz-modules:' first line" >&2; exit 1; fi
+    link=()
+    for m in "${modules[@]}"; do
+        build_module "$m"
+        link=(-l"$m" "${link[@]}")  # dependents before their dependencies for the static linker
+    done
+    echo "fuzz: harness $name" >&2
+    "$SWIFTC" "${FLAGS[@]}" "${LINKER[@]}" -module-name "${name}Harness" -I "$BUILD" -L "$BUILD" "${SHIMS[@]}" \
+        "$harness" "${link[@]}" "${LIBS[@]}" -o "$BIN/$name"
+done
+
+if [ -n "$run_seconds" ]; then
+    for name in "${names[@]}"; do
+        corpus="$BIN/corpus/$name"
+        mkdir -p "$corpus"
+        echo "fuzz: running $name for $run_seconds s" >&2
+        (cd "$BIN" && "$BIN/$name" -max_total_time="$run_seconds" -timeout=10 -rss_limit_mb=2048 \
+            -print_final_stats=1 "$corpus")
+    done
+fi
