@@ -16,6 +16,8 @@ public struct OpenContext: Sendable {
     public var counter: ReadCounter
     /// How many images deep we are in a backing chain (bounded by `maximumChainDepth`).
     public var depth: Int
+    /// Which disk of a multi-disk package (OVA) to open, from 0 (the CLI's `--disk N` is N - 1).
+    public var diskIndex: Int = 0
     /// Real paths of the images above this one in a backing or parent chain (for loop detection).
     public var chain: [String] = []
 

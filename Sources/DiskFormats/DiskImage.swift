@@ -6,6 +6,7 @@ public enum DiskImage {
     /// Formats recognised by a magic at offset 0 come before those recognised by their tail.
     static let formats: [any DiskFormat.Type] = [
         QCOW2Format.self,
+        VHDXFormat.self, VMDKFormat.self, OVAFormat.self,
         VHDFormat.self,
     ]
 

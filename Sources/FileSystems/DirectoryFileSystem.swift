@@ -140,6 +140,34 @@ public final class DirectoryFileSystem: FileSystem {
         return Array(out.prefix(done))
     }
 
+    /// Random access with `pread` (the protocol's default re-reads the file's prefix every time).
+    public func read(_ path: FSPath, at offset: UInt64, count: Int) throws -> [UInt8] {
+        guard count >= 0, count <= maximumSingleRead, let start = off_t(exactly: offset) else {
+            throw ImageError("directory", .limitExceeded, "read of \(count) bytes at \(offset) in \(path)")
+        }
+        guard let a = try attributes(of: path) else { throw ImageError("directory", .notFound, "no such file: \(path)") }
+        guard a.type == .regular else { throw ImageError("directory", .unsupported, "\(path) is not a regular file") }
+        guard offset < a.size else { return [] }
+        let fd = try openNoFollow(path, flags: O_RDONLY)
+        defer { close(fd) }
+        let want = Int(min(UInt64(count), a.size - offset))
+        var out = [UInt8](repeating: 0, count: want)
+        var done = 0
+        while done < want {
+            let n = out.withUnsafeMutableBytes { buf in
+                // Safe: writes stay inside `buf`, whose count is `want`.
+                pread(fd, buf.baseAddress! + done, want - done, start + off_t(done))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ImageError("directory", .io(errno: errno), "read error in \(path)")
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return Array(out.prefix(done))
+    }
+
     public func destination(ofSymbolicLink path: FSPath) throws -> String {
         guard let dir = try openParent(path) else { throw ImageError("directory", .notFound, "no such file: \(path)") }
         defer { close(dir) }

@@ -14,6 +14,8 @@ public protocol BlockFileSystem: FileSystem {
 public enum FileSystemProbe {
     public static let formats: [any BlockFileSystem.Type] = [
         Ext4FileSystem.self,
+        XFSFileSystem.self,
+        BtrfsFileSystem.self,
         FATFileSystem.self,
     ]
 

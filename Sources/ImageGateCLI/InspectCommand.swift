@@ -14,7 +14,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let data = try withImage(image, options) { g in
-            try JSONOutput.encode(InspectOutput(layout: LayoutReport(g), osRelease: try OSRelease.read(g.tree)))
+            try JSONOutput.encode(InspectOutput(layout: LayoutReport(g), facts: GuestInspector.inspect(g.tree)))
         }
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
@@ -22,24 +22,7 @@ struct InspectCommand: ParsableCommand {
 
 struct InspectOutput: Encodable {
     var layout: LayoutReport
-    var osRelease: [String: String]?
-}
-
-/// The key/value pairs of the guest's os-release (`/etc/os-release`, else `/usr/lib/os-release`).
-enum OSRelease {
-    static func read(_ tree: GuestTree) throws -> [String: String]? {
-        for p in ["/etc/os-release", "/usr/lib/os-release"] where try tree.attributes(p)?.type == .regular {
-            var out: [String: String] = [:]
-            for line in String(decoding: try tree.contents(of: p, limit: 64 << 10), as: UTF8.self).split(separator: "\n") {
-                guard let eq = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
-                var v = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-                if v.count >= 2, v.first == "\"" || v.first == "'", v.last == v.first { v = String(v.dropFirst().dropLast()) }
-                out[String(line[..<eq])] = v
-            }
-            return out
-        }
-        return nil
-    }
+    var facts: GuestFacts
 }
 
 enum JSONOutput {

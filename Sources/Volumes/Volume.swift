@@ -11,8 +11,9 @@ public enum VolumeOrigin: Sendable, Equatable {
 }
 
 /// A partition table entry.
-public struct Partition: Sendable, Equatable {
-    public enum Scheme: String, Sendable { case mbr, gpt }
+public struct Partition: Sendable, Equatable, Codable {
+    /// The partition table kind.
+    public enum Scheme: String, Sendable, Codable { case mbr, gpt }
     public var scheme: Scheme
     /// 1-based number as Linux names it (`sda1`; MBR logical partitions start at 5).
     public var number: Int
@@ -38,7 +39,7 @@ public struct Partition: Sendable, Equatable {
 }
 
 /// Content of a volume as identified from its signature.
-public struct VolumeContent: Sendable, Equatable {
+public struct VolumeContent: Sendable, Equatable, Codable {
     /// blkid's TYPE (`ext4`, `xfs`, `btrfs`, `vfat`, `LVM2_member`, `crypto_LUKS`, `swap`, …), nil when unknown.
     public var type: String?
     public var uuid: String?

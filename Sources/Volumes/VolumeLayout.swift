@@ -1,5 +1,5 @@
 /// The partition table of one disk, as `imagegate inspect` shows it.
-public struct PartitionTable: Sendable, Equatable {
+public struct PartitionTable: Sendable, Equatable, Codable {
     /// Index (0-based) of the disk in the scan's input.
     public var disk: Int
     public var scheme: Partition.Scheme
@@ -12,8 +12,10 @@ public struct PartitionTable: Sendable, Equatable {
     /// True when the GPT's primary header or entries were damaged and the backup copy was used.
     public var usedBackupHeader: Bool
 
-    public init(disk: Int, scheme: Partition.Scheme, identifier: String, sectorSize: UInt64, partitions: [Partition],
-                usedBackupHeader: Bool = false) {
+    public init(
+        disk: Int, scheme: Partition.Scheme, identifier: String, sectorSize: UInt64, partitions: [Partition],
+        usedBackupHeader: Bool = false
+    ) {
         self.disk = disk
         self.scheme = scheme
         self.identifier = identifier
@@ -24,7 +26,7 @@ public struct PartitionTable: Sendable, Equatable {
 }
 
 /// An LVM2 volume group found on the scanned disks.
-public struct VolumeGroup: Sendable, Equatable {
+public struct VolumeGroup: Sendable, Equatable, Codable {
     public var name: String
     public var uuid: String
     /// Sequence number of the metadata copy used (the newest found).
@@ -36,7 +38,7 @@ public struct VolumeGroup: Sendable, Equatable {
 }
 
 /// A PV of a volume group.
-public struct PhysicalVolume: Sendable, Equatable {
+public struct PhysicalVolume: Sendable, Equatable, Codable {
     /// Its key in the metadata (`pv0`).
     public var key: String
     public var uuid: String
@@ -48,7 +50,7 @@ public struct PhysicalVolume: Sendable, Equatable {
 }
 
 /// An LV of a volume group.
-public struct LogicalVolume: Sendable, Equatable {
+public struct LogicalVolume: Sendable, Equatable, Codable {
     public var name: String
     public var uuid: String
     /// Size in bytes.
@@ -61,7 +63,7 @@ public struct LogicalVolume: Sendable, Equatable {
 }
 
 /// One segment of an LV.
-public struct LogicalVolumeSegment: Sendable, Equatable {
+public struct LogicalVolumeSegment: Sendable, Equatable, Codable {
     /// `striped` (a linear segment is striped over one PV), `thin-pool`, `thin`, `raid1`, …
     public var type: String
     public var startExtent: UInt64

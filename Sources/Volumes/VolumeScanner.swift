@@ -16,21 +16,31 @@ public enum VolumeScanner {
         for (index, disk) in disks.enumerated() {
             let prefix = disks.count > 1 ? "disk \(index + 1) " : ""
             guard let table = try partitionTable(disk, index: index, notes: &scan.notes) else {
-                candidates.append(Volume(name: disks.count > 1 ? "disk \(index + 1)" : "whole disk", origin: .wholeDisk,
-                                         device: disk, disk: index))
+                candidates.append(
+                    Volume(
+                        name: disks.count > 1 ? "disk \(index + 1)" : "whole disk", origin: .wholeDisk,
+                        device: disk, disk: index))
                 continue
             }
             scan.tables.append(table)
             for p in table.partitions where !isContainer(p) && p.size > 0 {
-                candidates.append(Volume(name: "\(prefix)partition \(p.number)", origin: .partition(p),
-                                         device: try SliceDevice(disk, start: p.start, size: p.size, layer: "partition"),
-                                         disk: index))
+                candidates.append(
+                    Volume(
+                        name: "\(prefix)partition \(p.number)", origin: .partition(p),
+                        device: try SliceDevice(disk, start: p.start, size: p.size, layer: "partition"),
+                        disk: index))
             }
         }
         var pvs: [LVM2VolumeGroup.FoundPV] = []
         for v in candidates {
-            if let label = try LVM2Label.find(in: v.device) {
-                pvs.append(LVM2VolumeGroup.FoundPV(label: label, device: v.device, volumeName: v.name, disk: v.disk))
+            do {
+                if let label = try LVM2Label.find(in: v.device) {
+                    pvs.append(
+                        LVM2VolumeGroup.FoundPV(label: label, device: v.device, volumeName: v.name, disk: v.disk))
+                }
+            } catch var e as ImageError {
+                e.detail = "PV on \(v.name): " + e.detail
+                throw e
             }
         }
         let lvm = try LVM2VolumeGroup.assemble(pvs)
@@ -40,7 +50,8 @@ public enum VolumeScanner {
             switch try BlkidProbe.identify(v.device) {
             case .identified(let content): v.content = content
             case .nothing: break
-            case .ambivalent: scan.notes.append("\(v.name): libblkid found conflicting signatures; content left unnamed")
+            case .ambivalent:
+                scan.notes.append("\(v.name): libblkid found conflicting signatures; content left unnamed")
             }
             scan.volumes.append(v)
         }
@@ -60,15 +71,18 @@ public enum VolumeScanner {
         if mbr?.isProtective == true || (mbr == nil && GPTPartitionTable.matches(head)) {
             let gpt = try GPTPartitionTable(device: disk)
             if let damage = gpt.primaryDamage {
-                notes.append("\(name): GPT primary copy damaged (\(damage)); using the backup header at LBA \(gpt.headerLBA)")
+                notes.append(
+                    "\(name): GPT primary copy damaged (\(damage)); using the backup header at LBA \(gpt.headerLBA)")
             }
             if mbr == nil { notes.append("\(name): GPT found without a protective MBR") }
-            return PartitionTable(disk: index, scheme: .gpt, identifier: gpt.diskGUID, sectorSize: gpt.sectorSize,
-                                  partitions: gpt.partitions, usedBackupHeader: gpt.primaryDamage != nil)
+            return PartitionTable(
+                disk: index, scheme: .gpt, identifier: gpt.diskGUID, sectorSize: gpt.sectorSize,
+                partitions: gpt.partitions, usedBackupHeader: gpt.primaryDamage != nil)
         }
         guard let mbr else { return nil }
-        return PartitionTable(disk: index, scheme: .mbr, identifier: hex8(mbr.diskSignature),
-                              sectorSize: MBRPartitionTable.sectorSize, partitions: mbr.partitions)
+        return PartitionTable(
+            disk: index, scheme: .mbr, identifier: hex8(mbr.diskSignature),
+            sectorSize: MBRPartitionTable.sectorSize, partitions: mbr.partitions)
     }
 }
 

@@ -20,18 +20,8 @@ enum CLI {
     }
 
     static func run(_ args: [String]) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: o, stderr: String(decoding: e, as: UTF8.self))
+        let r = try Tools.runProcess(URL(fileURLWithPath: binary), args)
+        return Result(status: r.status, stdout: r.data, stderr: r.stderr)
     }
 }
 

@@ -21,6 +21,7 @@ public struct CloudInitFacts: Sendable, Hashable, Codable {
     /// Config files that could not be parsed (file and reason).
     public var problems: [String]
 
+    /// An empty value, filled by the inspectors.
     public init() {
         package = nil
         pythonVersions = []
@@ -39,17 +40,21 @@ public struct CloudInitFacts: Sendable, Hashable, Codable {
 
 /// A version declared in Python sources (`cloudinit/version.py`, `meson_versions.py`, or azure-nvme-id's binary).
 public struct PythonVersionFact: Sendable, Hashable, Codable, Comparable {
+    /// The version as written.
     public var version: String
     /// `UPSTREAM_VERSION`, `__VERSION__` or `_PACKAGED_VERSION`.
     public var variable: String
+    /// The file it was read from.
     public var evidence: Evidence
 
+    /// Creates a value from its fields.
     public init(version: String, variable: String, evidence: Evidence) {
         self.version = version
         self.variable = variable
         self.evidence = evidence
     }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: PythonVersionFact, b: PythonVersionFact) -> Bool {
         (a.evidence.value, a.variable) < (b.evidence.value, b.variable)
     }
@@ -59,18 +64,22 @@ public struct PythonVersionFact: Sendable, Hashable, Codable, Comparable {
 public struct DisableMarker: Sendable, Hashable, Codable, Comparable {
     /// `"/etc/cloud/cloud-init.disabled exists"`, `"cloud-init.service is masked"`, `"cloud-init.target is not enabled"`.
     public var reason: String
+    /// The paths or structures that show it.
     public var evidence: [Evidence]
 
+    /// Creates a value from its fields.
     public init(reason: String, evidence: [Evidence]) {
         self.reason = reason
         self.evidence = evidence
     }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: DisableMarker, b: DisableMarker) -> Bool { a.reason < b.reason }
 }
 
 /// azure-vm-utils: its package, or the version compiled into `azure-nvme-id`.
 public struct AzureVMUtilsFacts: Sendable, Hashable, Codable {
+    /// The package, when the database lists it.
     public var package: PackageFact?
     /// The version found in `/usr/sbin/azure-nvme-id` or `/usr/bin/azure-nvme-id` (a source install).
     public var binaryVersion: PythonVersionFact?
@@ -79,6 +88,7 @@ public struct AzureVMUtilsFacts: Sendable, Hashable, Codable {
     /// Why a binary's version could not be told.
     public var problems: [String]
 
+    /// An empty value, filled by the inspectors.
     public init() {
         package = nil
         binaryVersion = nil

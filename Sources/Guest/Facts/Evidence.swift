@@ -11,7 +11,9 @@ public struct Evidence: Sendable, Hashable, Comparable, Codable, CustomStringCon
         case structure
     }
 
+    /// Whether `value` is a guest path.
     public let kind: Kind
+    /// The path or structure name.
     public let value: String
 
     /// A guest path.
@@ -19,11 +21,13 @@ public struct Evidence: Sendable, Hashable, Comparable, Codable, CustomStringCon
     /// An image structure, or a non-path source of a fact.
     public static func structure(_ s: String) -> Evidence { Evidence(kind: .structure, value: s) }
 
+    /// Creates a value from its fields.
     public init(kind: Kind, value: String) {
         self.kind = kind
         self.value = value
     }
 
+    /// The value as written.
     public var description: String { value }
 
     public init(from decoder: any Decoder) throws {
@@ -36,6 +40,7 @@ public struct Evidence: Sendable, Hashable, Comparable, Codable, CustomStringCon
         try c.encode(value)
     }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: Evidence, b: Evidence) -> Bool { a.value < b.value }
 }
 
@@ -45,14 +50,17 @@ public struct InspectionProblem: Sendable, Hashable, Codable, Comparable {
     public var inspector: String
     /// What was wrong, in words (`"/etc/os-release: binary content (NUL byte at 12)"`).
     public var reason: String
+    /// The paths or structures that show it.
     public var evidence: [Evidence]
 
+    /// Creates a value from its fields.
     public init(inspector: String, reason: String, evidence: [Evidence] = []) {
         self.inspector = inspector
         self.reason = reason
         self.evidence = evidence
     }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: InspectionProblem, b: InspectionProblem) -> Bool {
         (a.inspector, a.reason) < (b.inspector, b.reason)
     }

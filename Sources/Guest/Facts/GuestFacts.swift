@@ -14,7 +14,9 @@ public struct GuestFacts: Sendable, Codable {
     public var kernels: [KernelFacts]
     /// The bootloader's default entry.
     public var boot: BootFacts
+    /// cloud-init's package, sources, datasource config and disable markers.
     public var cloudInit: CloudInitFacts
+    /// azure-vm-utils' package or compiled-in version.
     public var azureVMUtils: AzureVMUtilsFacts
     /// The SR-IOV udev rule's copies.
     public var udevRule: UdevRuleFacts
@@ -22,6 +24,7 @@ public struct GuestFacts: Sendable, Codable {
     public var legacyDropIns: [LegacyDropInFacts]
     /// Initramfs hooks (each image is under its kernel).
     public var initramfs: InitramfsFacts
+    /// Network managers, their configuration, dhclient calls and MAC-only matches.
     public var network: NetworkFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
@@ -30,6 +33,7 @@ public struct GuestFacts: Sendable, Codable {
     /// not encoded.
     public var database: (any PackageDatabase)?
 
+    /// An empty value, filled by the inspectors.
     public init() {
         os = OSFacts()
         packageDatabase = PackageDatabaseFacts()

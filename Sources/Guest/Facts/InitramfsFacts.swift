@@ -6,6 +6,7 @@ public struct InitramfsFacts: Sendable, Hashable, Codable {
     /// Why images were not opened (`"no hook installed: images not read"`), nil when they were.
     public var imagesNotRead: String?
 
+    /// Creates a value from its fields.
     public init(hooks: [Evidence] = [], imagesNotRead: String? = nil) {
         self.hooks = hooks
         self.imagesNotRead = imagesNotRead
@@ -14,6 +15,7 @@ public struct InitramfsFacts: Sendable, Hashable, Codable {
 
 /// One kernel's initramfs image and whether the rule is inside.
 public struct InitramfsImageFacts: Sendable, Hashable, Codable {
+    /// The file.
     public var path: Evidence
     /// Modification time, seconds since the epoch (compare with the azure-vm-utils package's install time).
     public var modificationTime: Int64
@@ -28,6 +30,7 @@ public struct InitramfsImageFacts: Sendable, Hashable, Codable {
     /// Why the content is unknown.
     public var unreadable: String?
 
+    /// Creates a value from its fields.
     public init(path: Evidence, modificationTime: Int64) {
         self.path = path
         self.modificationTime = modificationTime

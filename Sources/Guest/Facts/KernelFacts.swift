@@ -25,6 +25,7 @@ public struct KernelFacts: Sendable, Hashable, Codable, Comparable {
     /// Problems met while inspecting this kernel (a modules walk cut at its bound, an unreadable config).
     public var problems: [String]
 
+    /// Creates a value from its fields.
     public init(release: String, modulesDirectory: Evidence) {
         self.release = release
         self.modulesDirectory = modulesDirectory
@@ -45,11 +46,13 @@ public struct KernelFacts: Sendable, Hashable, Codable, Comparable {
     /// The release compared numerically (`6.12.0` ≥ `6.12`), nil when it does not start with a number.
     public var numericRelease: KernelRelease? { KernelRelease(release) }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: KernelFacts, b: KernelFacts) -> Bool { a.release < b.release }
 }
 
 /// A kernel image file and the version string its bzImage header carries.
 public struct KernelImageFacts: Sendable, Hashable, Codable {
+    /// The file.
     public var path: Evidence
     /// The string the x86 boot protocol points to (header field `kernel_version` at 0x20E, string
     /// at that value + 0x200): `6.1.0-28-cloud-amd64 (debian-kernel@lists.debian.org) #1 SMP …`.
@@ -61,6 +64,7 @@ public struct KernelImageFacts: Sendable, Hashable, Codable {
     /// Modification time, seconds since the epoch.
     public var modificationTime: Int64
 
+    /// Creates a value from its fields.
     public init(path: Evidence, modificationTime: Int64) {
         self.path = path
         self.modificationTime = modificationTime
@@ -91,6 +95,7 @@ public struct DriverFacts: Sendable, Hashable, Codable {
 
     /// The module name with `_` (`pci_hyperv`).
     public var name: String
+    /// How the driver is provided.
     public var presence: Presence
     /// The module file (`/lib/modules/<r>/kernel/drivers/pci/controller/pci-hyperv.ko.xz`),
     /// `modules.builtin`, or the config file that decided.
@@ -101,6 +106,7 @@ public struct DriverFacts: Sendable, Hashable, Codable {
     /// Why it counts as missing or built in, in words (`"CONFIG_MANA=m but no mana.ko* file: stripped modules package?"`).
     public var note: String?
 
+    /// Creates a value from its fields.
     public init(name: String, presence: Presence, evidence: [Evidence], config: [String] = [], note: String? = nil) {
         self.name = name
         self.presence = presence
@@ -130,7 +136,10 @@ public struct BootFacts: Sendable, Hashable, Codable {
     /// Why the default cannot be told; nil when `defaultRelease` is set.
     public var unknownReason: String?
 
-    public init(defaultRelease: String? = nil, how: String? = nil, evidence: [Evidence] = [], unknownReason: String? = nil) {
+    /// Creates a value from its fields.
+    public init(
+        defaultRelease: String? = nil, how: String? = nil, evidence: [Evidence] = [], unknownReason: String? = nil
+    ) {
         self.defaultRelease = defaultRelease
         self.how = how
         self.evidence = evidence

@@ -4,6 +4,7 @@ public struct NetworkFacts: Sendable, Hashable, Codable {
     public var managers: [NetworkManagerFacts]
     /// The systemd version (`252`), from the package or `libsystemd-shared-NNN.so`.
     public var systemdVersion: Int?
+    /// The package or library the systemd version comes from.
     public var systemdVersionEvidence: [Evidence]
     /// ifupdown's interfaces files (`/etc/network/interfaces` and what it sources).
     public var ifupdown: IfupdownFacts
@@ -22,6 +23,7 @@ public struct NetworkFacts: Sendable, Hashable, Codable {
     /// Files that could not be read or parsed, with the reason.
     public var problems: [String]
 
+    /// An empty value, filled by the inspectors.
     public init() {
         managers = []
         systemdVersion = nil
@@ -35,6 +37,10 @@ public struct NetworkFacts: Sendable, Hashable, Codable {
         units = []
         problems = []
     }
+
+    /// The managers that count for `network-managers`: active ones except netplan, which counts
+    /// as its renderer (whose entry already includes netplan's interfaces).
+    public var activeManagers: [NetworkManagerFacts] { managers.filter { $0.isActive && $0.name != .netplan } }
 
     /// The facts of one manager.
     public func manager(_ name: NetworkManagerFacts.Name) -> NetworkManagerFacts? { managers.first { $0.name == name } }
@@ -54,6 +60,7 @@ public struct NetworkManagerFacts: Sendable, Hashable, Codable {
         case netplan
     }
 
+    /// Which manager.
     public var name: Name
     /// A package of it is installed, or its program exists.
     public var installed: Bool
@@ -62,6 +69,7 @@ public struct NetworkManagerFacts: Sendable, Hashable, Codable {
     /// Enabled at boot: a wants/requires link or SysV start link (or, for netplan, a YAML file; for
     /// systemd-networkd, also netplan with the networkd renderer, which enables it at boot).
     public var enabled: Bool
+    /// The links (or netplan files) that enable it.
     public var enabledEvidence: [Evidence]
     /// Its unit is masked (a link to `/dev/null`).
     public var masked: Bool
@@ -73,6 +81,7 @@ public struct NetworkManagerFacts: Sendable, Hashable, Codable {
     /// Its version when known (systemd-networkd: systemd's).
     public var version: String?
 
+    /// Creates a value from its fields.
     public init(name: Name) {
         self.name = name
         installed = false
@@ -91,6 +100,7 @@ public struct NetworkManagerFacts: Sendable, Hashable, Codable {
 
 /// A systemd unit's boot state.
 public struct UnitFacts: Sendable, Hashable, Codable, Comparable {
+    /// The name.
     public var name: String
     /// Enabled by a link in a `*.wants/` or `*.requires/` folder, or a SysV `rc?.d/S*` link.
     public var enabled: Bool
@@ -101,7 +111,10 @@ public struct UnitFacts: Sendable, Hashable, Codable, Comparable {
     /// A problem reading its links (a symlink loop).
     public var problem: String?
 
-    public init(name: String, enabled: Bool = false, masked: Bool = false, evidence: [Evidence] = [], problem: String? = nil) {
+    /// Creates a value from its fields.
+    public init(
+        name: String, enabled: Bool = false, masked: Bool = false, evidence: [Evidence] = [], problem: String? = nil
+    ) {
         self.name = name
         self.enabled = enabled
         self.masked = masked
@@ -109,6 +122,7 @@ public struct UnitFacts: Sendable, Hashable, Codable, Comparable {
         self.problem = problem
     }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: UnitFacts, b: UnitFacts) -> Bool { a.name < b.name }
 }
 
@@ -119,6 +133,7 @@ public struct IfupdownFacts: Sendable, Hashable, Codable {
     /// `/etc/network/interfaces` and every file it sources, in reading order.
     public var files: [Evidence]
 
+    /// Creates a value from its fields.
     public init(interfaces: [String] = [], files: [Evidence] = []) {
         self.interfaces = interfaces
         self.files = files
@@ -134,6 +149,7 @@ public struct NetplanFacts: Sendable, Hashable, Codable {
     /// Interfaces defined under `ethernets`, `bonds`, `bridges`, `vlans`, `wifis`.
     public var interfaces: [String]
 
+    /// Creates a value from its fields.
     public init(files: [Evidence] = [], renderer: String? = nil, interfaces: [String] = []) {
         self.files = files
         self.renderer = renderer
@@ -145,12 +161,14 @@ public struct NetplanFacts: Sendable, Hashable, Codable {
 public struct NetworkdFileFacts: Sendable, Hashable, Codable {
     /// The file name (`99-azure-unmanaged-devices.network`): networkd orders files by it.
     public var name: String
+    /// The file.
     public var path: Evidence
     /// `[Match]` settings as `Key=value`, in file order (`Name=eth*`, `Driver=hv_netvsc`).
     public var match: [String]
     /// `[Link] Unmanaged=` is true.
     public var unmanaged: Bool
 
+    /// Creates a value from its fields.
     public init(name: String, path: Evidence, match: [String], unmanaged: Bool) {
         self.name = name
         self.path = path
@@ -160,7 +178,9 @@ public struct NetworkdFileFacts: Sendable, Hashable, Codable {
 
     /// The values of one `[Match]` key (`Property`, `MACAddress`), split on spaces.
     public func matchValues(_ key: String) -> [String] {
-        match.filter { $0.hasPrefix(key + "=") }.flatMap { $0.dropFirst(key.count + 1).split(separator: " ").map(String.init) }
+        match.filter { $0.hasPrefix(key + "=") }.flatMap {
+            $0.dropFirst(key.count + 1).split(separator: " ").map(String.init)
+        }
     }
 }
 
@@ -173,12 +193,14 @@ public struct DhclientCallFacts: Sendable, Hashable, Codable, Comparable {
     /// The interfaces named; empty means every interface.
     public var interfaces: [String]
 
+    /// Creates a value from its fields.
     public init(evidence: [Evidence], command: String, interfaces: [String]) {
         self.evidence = evidence
         self.command = command
         self.interfaces = interfaces
     }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: DhclientCallFacts, b: DhclientCallFacts) -> Bool {
         (a.evidence.first?.value ?? "", a.command) < (b.evidence.first?.value ?? "", b.command)
     }
@@ -188,12 +210,14 @@ public struct DhclientCallFacts: Sendable, Hashable, Codable, Comparable {
 public struct MACMatchFacts: Sendable, Hashable, Codable, Comparable {
     /// `netplan`, `systemd-networkd`, `NetworkManager`, `ifcfg`.
     public var kind: String
+    /// The file.
     public var path: Evidence
     /// The MAC address matched.
     public var macAddress: String
     /// Where in the file (`ethernets.eth0`, `[Match]`, `[ethernet]`).
     public var location: String
 
+    /// Creates a value from its fields.
     public init(kind: String, path: Evidence, macAddress: String, location: String) {
         self.kind = kind
         self.path = path
@@ -201,5 +225,6 @@ public struct MACMatchFacts: Sendable, Hashable, Codable, Comparable {
         self.location = location
     }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: MACMatchFacts, b: MACMatchFacts) -> Bool { (a.path, a.location) < (b.path, b.location) }
 }

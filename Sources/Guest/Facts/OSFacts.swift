@@ -14,6 +14,7 @@ public struct OSFacts: Sendable, Hashable, Codable {
     /// Why the identity is unknown (`"no /etc/os-release or /usr/lib/os-release"`, `"binary content"`); nil when read.
     public var unreadable: String?
 
+    /// Creates a value from its fields.
     public init(
         id: String? = nil, idLike: [String] = [], versionID: String? = nil, prettyName: String? = nil,
         evidence: [Evidence] = [], unreadable: String? = nil

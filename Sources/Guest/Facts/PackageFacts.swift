@@ -9,8 +9,13 @@ public struct PackageDatabaseFacts: Sendable, Hashable, Codable {
     public var unreadable: String?
     /// How many installed packages it lists (0 when unreadable).
     public var packageCount: Int
+    /// Damaged records skipped while reading (`"paragraph at line 40: cloud-init: installed without a
+    /// Version field (truncated?)"`): the list is usable but may miss those packages.
+    public var problems: [String]
 
+    /// Creates a value from its fields.
     public init(kind: String? = nil, evidence: [Evidence] = [], unreadable: String? = nil, packageCount: Int = 0) {
+        problems = []
         self.kind = kind
         self.evidence = evidence
         self.unreadable = unreadable
@@ -23,12 +28,15 @@ public struct PackageDatabaseFacts: Sendable, Hashable, Codable {
 
 /// An installed package of interest (cloud-init, azure-vm-utils, kernels, systemd, network managers).
 public struct PackageFact: Sendable, Hashable, Codable, Comparable {
+    /// dpkg or rpm: decides how versions compare.
     public var manager: InstalledPackage.Manager
+    /// The name.
     public var name: String
     /// `[epoch:]version[-release]` as the package manager prints it.
     public var fullVersion: String
     /// The upstream part (dpkg) or VERSION (rpm): what "cloud-init 23.2 or later" compares.
     public var upstreamVersion: String
+    /// `amd64`, `x86_64`, `all`, `noarch`.
     public var architecture: String?
     /// Seconds since the epoch when the package was installed, when it can be told (dpkg: the
     /// modification time of `/var/lib/dpkg/info/<name>.list`).
@@ -36,6 +44,7 @@ public struct PackageFact: Sendable, Hashable, Codable, Comparable {
     /// The database record (`/var/lib/dpkg/status`).
     public var evidence: [Evidence]
 
+    /// Creates a value from its fields.
     public init(_ p: InstalledPackage, evidence: [Evidence], installTime: Int64? = nil) {
         manager = p.manager
         name = p.name
@@ -62,6 +71,7 @@ public struct PackageFact: Sendable, Hashable, Codable, Comparable {
         }
     }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: PackageFact, b: PackageFact) -> Bool {
         (a.name, a.fullVersion, a.architecture ?? "") < (b.name, b.fullVersion, b.architecture ?? "")
     }

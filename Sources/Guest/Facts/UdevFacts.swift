@@ -13,6 +13,7 @@ public struct UdevRuleFacts: Sendable, Hashable, Codable {
     /// The directories searched.
     public var searched: [Evidence]
 
+    /// Creates a value from its fields.
     public init(files: [UdevRuleFile] = [], searched: [Evidence] = []) {
         self.files = files
         self.searched = searched
@@ -37,6 +38,7 @@ public struct UdevRuleFile: Sendable, Hashable, Codable {
     public var resolvedPath: String?
     /// True for the `/etc` copy, which overrides the vendor copies by name.
     public var isOverride: Bool
+    /// Present, masked or unreadable.
     public var state: State
     /// Active lines: comments and blank lines dropped, `\` continuations joined, whitespace collapsed.
     public var activeLines: [String]
@@ -45,6 +47,7 @@ public struct UdevRuleFile: Sendable, Hashable, Codable {
     /// Why the state is `unreadable`, or what masks it.
     public var note: String?
 
+    /// Creates a value from its fields.
     public init(path: Evidence, isOverride: Bool, state: State) {
         self.path = path
         self.isOverride = isOverride
@@ -65,8 +68,10 @@ public struct UdevRuleToken: Sendable, Hashable, Codable {
     public var key: String
     /// `==`, `!=`, `=`, `+=`, `-=`, `:=`.
     public var op: String
+    /// The value, unquoted.
     public var value: String
 
+    /// Creates a value from its fields.
     public init(key: String, op: String, value: String) {
         self.key = key
         self.op = op
@@ -132,12 +137,14 @@ public struct UdevRuleToken: Sendable, Hashable, Codable {
 public struct LegacyDropInFacts: Sendable, Hashable, Codable, Comparable {
     /// `NetworkManager` (`99-azure-unmanaged-devices.conf`) or `systemd-networkd` (`99-azure-unmanaged-devices.network`).
     public var manager: String
+    /// The file.
     public var path: Evidence
     /// The line that names the drivers (`unmanaged-devices=driver:mlx4_core;driver:mlx5_core`, `Driver=mlx4_en …`).
     public var driversLine: String?
     /// Whether that line names `mana`.
     public var coversMANA: Bool
 
+    /// Creates a value from its fields.
     public init(manager: String, path: Evidence, driversLine: String?, coversMANA: Bool) {
         self.manager = manager
         self.path = path
@@ -145,5 +152,6 @@ public struct LegacyDropInFacts: Sendable, Hashable, Codable, Comparable {
         self.coversMANA = coversMANA
     }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: LegacyDropInFacts, b: LegacyDropInFacts) -> Bool { a.path < b.path }
 }

@@ -7,7 +7,9 @@
 /// the epoch is what precedes the first `:` when it is all digits, the revision what follows the
 /// last `-`.
 public struct DpkgVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The epoch, 0 when absent.
     public let epoch: UInt64
+    /// The upstream version.
     public let upstream: String
     /// Empty when the version has no `-`.
     public let revision: String
@@ -33,6 +35,7 @@ public struct DpkgVersion: Sendable, Hashable, Comparable, CustomStringConvertib
         self.epoch = epoch
     }
 
+    /// The value as written.
     public var description: String {
         (epoch != 0 ? "\(epoch):" : "") + upstream + (revision.isEmpty ? "" : "-\(revision)")
     }
@@ -48,9 +51,12 @@ public struct DpkgVersion: Sendable, Hashable, Comparable, CustomStringConvertib
     /// Compares two version strings.
     public static func compare(_ a: String, _ b: String) -> Int { compare(DpkgVersion(a), DpkgVersion(b)) }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: DpkgVersion, b: DpkgVersion) -> Bool { compare(a, b) < 0 }
+    /// Equal when `compare` says so.
     public static func == (a: DpkgVersion, b: DpkgVersion) -> Bool { compare(a, b) == 0 }
-    public func hash(into h: inout Hasher) { h.combine(description) }
+    /// Hashes the epoch only: versions equal by `compare` may be spelled differently (`1.0`, `1.00`).
+    public func hash(into h: inout Hasher) { h.combine(epoch) }
 
     /// The weight of one byte of a non-digit run: `~` lowest (below the end of the string, 0),
     /// letters by code, everything else after all letters.

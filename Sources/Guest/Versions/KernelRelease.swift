@@ -4,7 +4,9 @@
 /// `6.12` is `[6, 12]`; missing trailing components count as 0, so `6.12.0` equals `6.12` and
 /// anything after the first non-digit, non-dot character (the distribution's suffix) is ignored.
 public struct KernelRelease: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The leading numbers (`[6, 1, 0]`).
     public let components: [Int]
+    /// The release as written.
     public let string: String
 
     /// nil when the release does not start with a number.
@@ -28,6 +30,7 @@ public struct KernelRelease: Sendable, Hashable, Comparable, CustomStringConvert
         self.string = string
     }
 
+    /// The value as written.
     public var description: String { string }
 
     /// -1, 0 or 1 on the numeric components only.
@@ -40,8 +43,11 @@ public struct KernelRelease: Sendable, Hashable, Comparable, CustomStringConvert
         return 0
     }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: KernelRelease, b: KernelRelease) -> Bool { compare(a, b) < 0 }
+    /// Equal when `compare` says so.
     public static func == (a: KernelRelease, b: KernelRelease) -> Bool { compare(a, b) == 0 }
+    /// Hashes the components without trailing zeros.
     public func hash(into h: inout Hasher) {
         // Equal releases may differ by trailing zeros (`6.12` == `6.12.0`): hash without them.
         var c = components

@@ -6,8 +6,11 @@
 /// anything, even the end) and `^` (sorts after the end but before anything else). Digits compare
 /// numerically and beat letters.
 public struct RPMVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The epoch as written, nil when absent (compares as 0).
     public let epoch: String?
+    /// VERSION.
     public let version: String
+    /// RELEASE, nil when absent.
     public let release: String?
 
     /// Parses `[epoch:]version[-release]` as `rpmverParse` does (epoch before the first `:` when
@@ -32,12 +35,14 @@ public struct RPMVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
         self.epoch = epoch
     }
 
+    /// Creates a value from its fields.
     public init(epoch: Int?, version: String, release: String?) {
         self.epoch = epoch.map(String.init)
         self.version = version
         self.release = release
     }
 
+    /// The value as written.
     public var description: String {
         (epoch.map { "\($0):" } ?? "") + version + (release.map { "-\($0)" } ?? "")
     }
@@ -64,9 +69,12 @@ public struct RPMVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// Compares two EVR strings.
     public static func compare(_ a: String, _ b: String) -> Int { compare(RPMVersion(a), RPMVersion(b)) }
 
+    /// A stable order for sorted, deterministic output.
     public static func < (a: RPMVersion, b: RPMVersion) -> Bool { compare(a, b) < 0 }
+    /// Equal when `compare` says so.
     public static func == (a: RPMVersion, b: RPMVersion) -> Bool { compare(a, b) == 0 }
-    public func hash(into h: inout Hasher) { h.combine(description) }
+    /// Hashes the numeric epoch only: versions equal by `compare` may be spelled differently (`1.0`, `1_0`).
+    public func hash(into h: inout Hasher) { h.combine(UInt64(epoch ?? "0") ?? 0) }
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
     private static func isAlpha(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) }

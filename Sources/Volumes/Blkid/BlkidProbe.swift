@@ -11,8 +11,11 @@ import CBlkid
 /// superblock probes: TYPE, UUID, LABEL and VERSION, as `blkid -p` prints them.
 ///
 /// libblkid reads from a file descriptor, so:
-/// - a raw image (`FileDevice`, or slices of one) is probed **in place**, with the volume's offset
-///   and size (`blkid_probe_set_device`), reading only what libblkid asks for;
+/// - a raw image (`FileDevice`, or slices of one, possibly behind `CountingDevice`s) is probed
+///   **in place**, with the volume's offset and size (`blkid_probe_set_device`), reading only what
+///   libblkid asks for; the bytes it reads are measured (`ThreadReadMeter`) and recorded in each
+///   `ReadCounter` on the way, so `--stats` stays exact (when they cannot be measured, a counted
+///   device takes the memfd path below instead);
 /// - any other device (a qcow2/VHD/VMDK volume, an LV over several PVs) is probed through a sparse
 ///   `memfd` file of the device's size into which only two windows are copied: the first and the
 ///   last `windowBytes` (1 MiB each). Every superblock libblkid knows for Linux volumes lies there:
@@ -38,8 +41,13 @@ public enum BlkidProbe {
     /// Probes `device`. Throws `ImageError` (layer `blkid`) when the device cannot be read or
     /// libblkid fails for another reason than "nothing found".
     public static func identify(_ device: any BlockDevice) throws -> Outcome {
-        if let (file, offset) = fileWindow(of: device) {
-            return try probe(fd: file.fileDescriptor, offset: offset, size: device.size)
+        guard device.size > 0 else { return .nothing }
+        if let window = fileWindow(of: device), window.counters.isEmpty || ThreadReadMeter.isAvailable {
+            let (outcome, bytes) = try ThreadReadMeter.measure {
+                try probe(fd: window.file.fileDescriptor, offset: window.offset, size: device.size)
+            }
+            for counter in window.counters { counter.record(Int(clamping: bytes ?? 0)) }
+            return outcome
         }
         let fd = imagegate_memfd_create("imagegate-blkid")
         guard fd >= 0 else { throw ImageError("blkid", .io(errno: errno), "memfd_create failed") }
@@ -61,15 +69,25 @@ public enum BlkidProbe {
         return [(UInt64(0), head), (tailStart, size - tailStart)]
     }
 
-    /// The host file and offset behind `device` when it is a `FileDevice` or slices of one.
-    private static func fileWindow(of device: any BlockDevice) -> (FileDevice, UInt64)? {
+    /// The host file and offset behind `device` when it is a `FileDevice` seen through slices and
+    /// counting wrappers only, with the counters met on the way.
+    private static func fileWindow(of device: any BlockDevice) -> (
+        file: FileDevice, offset: UInt64, counters: [ReadCounter]
+    )? {
         var current: any BlockDevice = device
         var offset: UInt64 = 0
+        var counters: [ReadCounter] = []
         for _ in 0..<16 {
-            if let f = current as? FileDevice { return (f, offset) }
-            guard let s = current as? SliceDevice else { return nil }
-            offset += s.start
-            current = s.base
+            if let f = current as? FileDevice { return (f, offset, counters) }
+            if let s = current as? SliceDevice {
+                offset += s.start
+                current = s.base
+            } else if let c = current as? CountingDevice {
+                counters.append(c.counter)
+                current = c.base
+            } else {
+                return nil
+            }
         }
         return nil
     }
@@ -125,7 +143,9 @@ public enum BlkidProbe {
             guard blkid_probe_lookup_value(pr, name, &data, &length) == 0, let data else { return nil }
             return String(cString: data)
         }
-        return .identified(VolumeContent(type: value("TYPE"), uuid: value("UUID"), label: value("LABEL"),
-                                         version: value("VERSION")))
+        return .identified(
+            VolumeContent(
+                type: value("TYPE"), uuid: value("UUID"), label: value("LABEL"),
+                version: value("VERSION")))
     }
 }

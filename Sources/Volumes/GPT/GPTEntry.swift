@@ -28,7 +28,8 @@ struct GPTEntry: Sendable {
         name = String(decoding: units, as: UTF16.self)
         if typeGUID.allSatisfy({ $0 == 0 }) { return nil }
         guard firstLBA <= lastLBA else {
-            throw ImageError("gpt", .corrupt, "entry ends (LBA \(lastLBA)) before it starts (LBA \(firstLBA))", at: at + 0x20)
+            throw ImageError(
+                "gpt", .corrupt, "entry ends (LBA \(lastLBA)) before it starts (LBA \(firstLBA))", at: at + 0x20)
         }
     }
 }

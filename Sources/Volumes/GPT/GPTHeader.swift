@@ -43,22 +43,29 @@ struct GPTHeader: Sendable {
         zeroed.replaceSubrange(0x10..<0x14, with: [0, 0, 0, 0])
         let computed = CRC32.ieee(zeroed)
         guard computed == crc else {
-            throw ImageError("gpt", .corrupt,
-                             "header CRC32 0x\(hex8(crc)) does not match the computed 0x\(hex8(computed))", at: base + 0x10)
+            throw ImageError(
+                "gpt", .corrupt,
+                "header CRC32 0x\(hex8(crc)) does not match the computed 0x\(hex8(computed))", at: base + 0x10)
         }
         guard myLBA == expectedLBA else {
-            throw ImageError("gpt", .corrupt, "header at LBA \(expectedLBA) says it is at LBA \(myLBA)", at: base + 0x18)
+            throw ImageError(
+                "gpt", .corrupt, "header at LBA \(expectedLBA) says it is at LBA \(myLBA)", at: base + 0x18)
         }
         guard entrySize >= 128, entrySize % 128 == 0 else {
-            throw ImageError("gpt", .corrupt, "partition entry size \(entrySize) is not a multiple of 128", at: base + 0x54)
+            throw ImageError(
+                "gpt", .corrupt, "partition entry size \(entrySize) is not a multiple of 128", at: base + 0x54)
         }
         let bytes = UInt64(entryCount) * UInt64(entrySize)
         guard bytes <= UInt64(Self.maximumEntryArrayBytes) else {
-            throw ImageError("gpt", .limitExceeded,
-                             "\(entryCount) entries of \(entrySize) bytes exceed \(Self.maximumEntryArrayBytes) bytes", at: base + 0x50)
+            throw ImageError(
+                "gpt", .limitExceeded,
+                "\(entryCount) entries of \(entrySize) bytes exceed \(Self.maximumEntryArrayBytes) bytes",
+                at: base + 0x50)
         }
         guard firstUsableLBA <= lastUsableLBA + 1 else {
-            throw ImageError("gpt", .corrupt, "first usable LBA \(firstUsableLBA) after last usable \(lastUsableLBA)", at: base + 0x28)
+            throw ImageError(
+                "gpt", .corrupt, "first usable LBA \(firstUsableLBA) after last usable \(lastUsableLBA)",
+                at: base + 0x28)
         }
     }
 

@@ -54,9 +54,10 @@ public struct GPTPartitionTable: Sendable {
             do {
                 primary = try Self.readCopy(device, lba: lastLBA, sectorSize: sectorSize)
             } catch let backup as ImageError {
-                throw ImageError("gpt", e.kind,
-                                 "primary header invalid (\(e.detail)) and backup header invalid (\(backup.detail))",
-                                 at: e.offset)
+                throw ImageError(
+                    "gpt", e.kind,
+                    "primary header invalid (\(e.detail)) and backup header invalid (\(backup.detail))",
+                    at: e.offset)
             }
         }
         let (header, entries) = primary
@@ -65,14 +66,16 @@ public struct GPTPartitionTable: Sendable {
             guard let entry else { continue }
             let at = header.entryArrayLBA * sectorSize + UInt64(slot) * UInt64(header.entrySize)
             guard entry.lastLBA <= lastLBA, entry.firstLBA >= 1 else {
-                throw ImageError("gpt", .truncated,
-                                 "entry \(slot + 1) (LBA \(entry.firstLBA)–\(entry.lastLBA)) lies outside the disk of \(lastLBA + 1) sectors",
-                                 at: at + 0x20)
+                throw ImageError(
+                    "gpt", .truncated,
+                    "entry \(slot + 1) (LBA \(entry.firstLBA)–\(entry.lastLBA)) lies outside the disk of \(lastLBA + 1) sectors",
+                    at: at + 0x20)
             }
-            parts.append(Partition(
-                scheme: .gpt, number: slot + 1, start: entry.firstLBA * sectorSize,
-                size: (entry.lastLBA - entry.firstLBA + 1) * sectorSize,
-                type: guidString(entry.typeGUID), uuid: guidString(entry.uniqueGUID), name: entry.name))
+            parts.append(
+                Partition(
+                    scheme: .gpt, number: slot + 1, start: entry.firstLBA * sectorSize,
+                    size: (entry.lastLBA - entry.firstLBA + 1) * sectorSize,
+                    type: guidString(entry.typeGUID), uuid: guidString(entry.uniqueGUID), name: entry.name))
         }
         self.sectorSize = sectorSize
         self.diskGUID = guidString(header.diskGUID)
@@ -101,9 +104,10 @@ public struct GPTPartitionTable: Sendable {
         let array = try device.read(at: arrayOffset, count: header.entryArrayBytes, layer: "gpt")
         let crc = CRC32.ieee(array)
         guard crc == header.entryArrayCRC else {
-            throw ImageError("gpt", .corrupt,
-                             "entry array CRC32 0x\(hex8(header.entryArrayCRC)) does not match the computed 0x\(hex8(crc))",
-                             at: offset + 0x58)
+            throw ImageError(
+                "gpt", .corrupt,
+                "entry array CRC32 0x\(hex8(header.entryArrayCRC)) does not match the computed 0x\(hex8(crc))",
+                at: offset + 0x58)
         }
         var r = ByteReader(array, layer: "gpt", base: arrayOffset)
         var entries: [GPTEntry?] = []

@@ -49,7 +49,9 @@ public struct LVM2ConfigParser {
 
     // MARK: parser
 
-    private mutating func items(into section: inout LVM2ConfigSection, depth: Int, closedBy close: UInt8?) throws(ImageError) {
+    private mutating func items(into section: inout LVM2ConfigSection, depth: Int, closedBy close: UInt8?)
+        throws(ImageError)
+    {
         while true {
             let (tok, tline, tpos) = try next()
             switch tok {
@@ -65,7 +67,7 @@ public struct LVM2ConfigParser {
                     guard section.values[name] == nil else {
                         throw fail("'\(name)' is assigned twice", line: tline, at: tpos)
                     }
-                    section.values[name] = try value()
+                    section.values[name] = try value(for: name, line: tline)
                     section.valueLines[name] = tline
                 case .punct(UInt8(ascii: "{")):
                     guard depth < Self.maximumDepth else {
@@ -83,8 +85,9 @@ public struct LVM2ConfigParser {
         }
     }
 
-    private mutating func value() throws(ImageError) -> LVM2ConfigValue {
-        let (tok, tline, tpos) = try next()
+    /// The value of `name` (assigned on `line`, which a missing value's error names).
+    private mutating func value(for name: String, line: Int) throws(ImageError) -> LVM2ConfigValue {
+        let (tok, _, tpos) = try next()
         if tok == .punct(UInt8(ascii: "[")) {
             var elements: [LVM2ConfigValue] = []
             if try peek() == .punct(UInt8(ascii: "]")) {
@@ -93,7 +96,9 @@ public struct LVM2ConfigParser {
             }
             while true {
                 let (e, eline, epos) = try next()
-                guard let v = simple(e) else { throw fail("expected an array element, found \(describe(e))", line: eline, at: epos) }
+                guard let v = simple(e) else {
+                    throw fail("expected an array element, found \(describe(e))", line: eline, at: epos)
+                }
                 elements.append(v)
                 let (sep, sline, spos) = try next()
                 if sep == .punct(UInt8(ascii: "]")) { return .array(elements) }
@@ -102,7 +107,9 @@ public struct LVM2ConfigParser {
                 }
             }
         }
-        guard let v = simple(tok) else { throw fail("expected a value, found \(describe(tok))", line: tline, at: tpos) }
+        guard let v = simple(tok) else {
+            throw fail("expected a value for '\(name)', found \(describe(tok))", line: line, at: tpos)
+        }
         return v
     }
 
@@ -170,10 +177,10 @@ public struct LVM2ConfigParser {
             pos += 1
             return (.punct(c), line, start)
         }
-        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
-            return (.string(try quoted(c)), line, start)
-        }
         let first = line
+        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
+            return (.string(try quoted(c)), first, start)
+        }
         guard Self.isIdentifierByte(c) else {
             throw fail("unexpected byte 0x\(hex2(c))", line: line, at: pos)
         }

@@ -61,20 +61,24 @@ struct LVM2Label: Sendable {
         let headerOffset = try r.u32le()  // 0x14
         try r.expect(Array("LVM2 001".utf8), "LVM2 label type")  // 0x18
         guard sectorXL == sector else {
-            throw ImageError("lvm2", .corrupt, "label in sector \(sector) says it is in sector \(sectorXL)", at: base + 0x08)
+            throw ImageError(
+                "lvm2", .corrupt, "label in sector \(sector) says it is in sector \(sectorXL)", at: base + 0x08)
         }
         let computed = CRC32.lvm(bytes[0x14..<512])
         guard computed == crc else {
-            throw ImageError("lvm2", .corrupt,
-                             "label CRC 0x\(hex8(crc)) does not match the computed 0x\(hex8(computed))", at: base + 0x10)
+            throw ImageError(
+                "lvm2", .corrupt,
+                "label CRC 0x\(hex8(crc)) does not match the computed 0x\(hex8(computed))", at: base + 0x10)
         }
         guard headerOffset >= 32, headerOffset <= 512 - 40 else {
-            throw ImageError("lvm2", .corrupt, "PV header offset \(headerOffset) outside the label sector", at: base + 0x14)
+            throw ImageError(
+                "lvm2", .corrupt, "PV header offset \(headerOffset) outside the label sector", at: base + 0x14)
         }
         try r.seek(to: Int(headerOffset))
         let rawUUID = try r.bytes(32)  // pv_header 0x00
         guard rawUUID.allSatisfy(Self.isUUIDByte) else {
-            throw ImageError("lvm2", .corrupt, "PV UUID has bytes outside LVM's alphabet", at: base + UInt64(headerOffset))
+            throw ImageError(
+                "lvm2", .corrupt, "PV UUID has bytes outside LVM's alphabet", at: base + UInt64(headerOffset))
         }
         uuid = String(decoding: rawUUID, as: UTF8.self)
         deviceSize = try r.u64le()  // pv_header 0x20

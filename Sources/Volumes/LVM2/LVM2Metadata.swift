@@ -15,6 +15,7 @@ import BlockIO
 /// Values are validated here (names, counts, contiguous segments); mapping onto devices is
 /// `LVM2VolumeGroup`'s job.
 public struct LVM2Metadata: Sendable {
+    /// A PV entry of `physical_volumes`.
     public struct PhysicalVolume: Sendable {
         /// The key in `physical_volumes` (`pv0`), which segments use.
         public let key: String
@@ -28,11 +29,13 @@ public struct LVM2Metadata: Sendable {
         let line: Int
     }
 
+    /// One stripe of a segment: the PV key and the first extent used on it.
     public struct Stripe: Sendable, Equatable {
         public let pv: String
         public let startExtent: UInt64
     }
 
+    /// One `segmentN` section of an LV, in extents of the VG.
     public struct Segment: Sendable {
         public let startExtent: UInt64
         public let extentCount: UInt64
@@ -44,9 +47,11 @@ public struct LVM2Metadata: Sendable {
         let line: Int
     }
 
+    /// An LV section of `logical_volumes`, its segments sorted and contiguous from extent 0.
     public struct LogicalVolume: Sendable {
         public let name: String
         public let uuid: String
+        /// `READ`, `WRITE`, `VISIBLE`…
         public let status: [String]
         public let segments: [Segment]
         /// Internal LVs (`pool_tdata`, `lv_rimage_0`…) lack the VISIBLE flag.
@@ -55,8 +60,10 @@ public struct LVM2Metadata: Sendable {
         let line: Int
     }
 
+    /// The VG name (the metadata's only top-level section).
     public let name: String
     public let uuid: String
+    /// Incremented by every metadata change; the highest copy wins.
     public let seqno: UInt64
     /// In 512-byte sectors.
     public let extentSize: UInt64
@@ -74,7 +81,8 @@ public struct LVM2Metadata: Sendable {
         self.textOffset = textOffset
         let candidates = root.sections.filter { $0.values["seqno"] != nil && $0.values["id"] != nil }
         guard candidates.count == 1, let vg = candidates.first else {
-            throw ImageError("lvm2", .corrupt, "metadata text holds \(candidates.count) volume groups, expected 1", at: textOffset)
+            throw ImageError(
+                "lvm2", .corrupt, "metadata text holds \(candidates.count) volume groups, expected 1", at: textOffset)
         }
         let f = Fields(section: vg, base: textOffset)
         name = vg.name
@@ -82,13 +90,20 @@ public struct LVM2Metadata: Sendable {
         seqno = try f.count("seqno")
         extentSize = try f.count("extent_size")
         guard extentSize > 0, extentSize <= 1 << 32 else {
-            throw f.fail("extent_size \(extentSize) sectors is out of range", line: vg.valueLines["extent_size"] ?? vg.line)
+            throw f.fail(
+                "extent_size \(extentSize) sectors is out of range", line: vg.valueLines["extent_size"] ?? vg.line)
         }
         var pvs: [PhysicalVolume] = []
         for s in vg.section("physical_volumes")?.sections ?? [] {
             let p = Fields(section: s, base: textOffset)
-            pvs.append(PhysicalVolume(key: s.name, uuid: try p.string("id"), peStart: try p.count("pe_start"),
-                                      peCount: try p.count("pe_count"), deviceHint: s.values["device"]?.string, line: s.line))
+            // Byte offsets (sectors × 512) must fit in 64 bits.
+            guard try p.count("pe_start") <= UInt64.max / 512 else {
+                throw p.fail("pe_start is out of range", line: s.valueLines["pe_start"] ?? s.line)
+            }
+            pvs.append(
+                PhysicalVolume(
+                    key: s.name, uuid: try p.string("id"), peStart: try p.count("pe_start"),
+                    peCount: try p.count("pe_count"), deviceHint: s.values["device"]?.string, line: s.line))
         }
         var lvs: [LogicalVolume] = []
         var totalSegments = 0
@@ -98,21 +113,29 @@ public struct LVM2Metadata: Sendable {
             for seg in s.sections where seg.name.hasPrefix("segment") {
                 totalSegments += 1
                 guard totalSegments <= Self.maximumSegments else {
-                    throw ImageError("lvm2", .limitExceeded, "more than \(Self.maximumSegments) segments", at: textOffset)
+                    throw ImageError(
+                        "lvm2", .limitExceeded, "more than \(Self.maximumSegments) segments", at: textOffset)
                 }
                 segments.append(try Self.segment(seg, base: textOffset))
+            }
+            if let declared = s.values["segment_count"]?.integer, declared != segments.count {
+                throw l.fail(
+                    "lv \(vg.name)/\(s.name) declares \(declared) segments and holds \(segments.count)",
+                    line: s.valueLines["segment_count"] ?? s.line)
             }
             segments.sort { $0.startExtent < $1.startExtent }
             var next: UInt64 = 0
             for seg in segments {
                 guard seg.startExtent == next else {
-                    throw l.fail("lv \(vg.name)/\(s.name): segment at extent \(seg.startExtent) does not follow extent \(next)",
-                                 line: seg.line)
+                    throw l.fail(
+                        "lv \(vg.name)/\(s.name): segment at extent \(seg.startExtent) does not follow extent \(next)",
+                        line: seg.line)
                 }
                 next = try Checked.add(next, seg.extentCount, "lvm2", at: textOffset)
             }
             let status = (s.values["status"]?.array ?? []).compactMap { $0.string }
-            lvs.append(LogicalVolume(name: s.name, uuid: try l.string("id"), status: status, segments: segments, line: s.line))
+            lvs.append(
+                LogicalVolume(name: s.name, uuid: try l.string("id"), status: status, segments: segments, line: s.line))
         }
         physicalVolumes = pvs
         logicalVolumes = lvs
@@ -131,25 +154,29 @@ public struct LVM2Metadata: Sendable {
             guard let list = s.values["stripes"]?.array, list.count % 2 == 0, list.count / 2 == Int(clamping: declared),
                 declared >= 1
             else {
-                throw f.fail("segment '\(s.name)': stripes do not list \(declared) (pv, extent) pairs",
-                             line: s.valueLines["stripes"] ?? s.line)
+                throw f.fail(
+                    "segment '\(s.name)': stripes do not list \(declared) (pv, extent) pairs",
+                    line: s.valueLines["stripes"] ?? s.line)
             }
             for i in stride(from: 0, to: list.count, by: 2) {
                 guard let pv = list[i].string, let pe = list[i + 1].integer, pe >= 0 else {
-                    throw f.fail("segment '\(s.name)': stripe \(i / 2) is not a (\"pv\", extent) pair",
-                                 line: s.valueLines["stripes"] ?? s.line)
+                    throw f.fail(
+                        "segment '\(s.name)': stripe \(i / 2) is not a (\"pv\", extent) pair",
+                        line: s.valueLines["stripes"] ?? s.line)
                 }
                 stripes.append(Stripe(pv: pv, startExtent: UInt64(pe)))
             }
             if declared > 1 {
                 stripeSize = try f.count("stripe_size")
-                guard stripeSize > 0, count % declared == 0 else {
-                    throw f.fail("segment '\(s.name)': \(count) extents cannot be split into \(declared) stripes of \(stripeSize) sectors",
-                                 line: s.line)
+                guard stripeSize > 0, stripeSize <= 1 << 32, count % declared == 0 else {
+                    throw f.fail(
+                        "segment '\(s.name)': \(count) extents cannot be split into \(declared) stripes of \(stripeSize) sectors",
+                        line: s.line)
                 }
             }
         }
-        return Segment(startExtent: start, extentCount: count, type: type, stripeSize: stripeSize, stripes: stripes, line: s.line)
+        return Segment(
+            startExtent: start, extentCount: count, type: type, stripeSize: stripeSize, stripes: stripes, line: s.line)
     }
 
     /// Typed access to one section's required fields, with errors naming the line.
@@ -162,14 +189,20 @@ public struct LVM2Metadata: Sendable {
         }
 
         func string(_ key: String) throws(ImageError) -> String {
-            guard let v = section.values[key] else { throw fail("'\(section.name)' lacks '\(key)'", line: section.line) }
-            guard let s = v.string else { throw fail("'\(key)' is not a string", line: section.valueLines[key] ?? section.line) }
+            guard let v = section.values[key] else {
+                throw fail("'\(section.name)' lacks '\(key)'", line: section.line)
+            }
+            guard let s = v.string else {
+                throw fail("'\(key)' is not a string", line: section.valueLines[key] ?? section.line)
+            }
             return s
         }
 
         /// A non-negative integer.
         func count(_ key: String) throws(ImageError) -> UInt64 {
-            guard let v = section.values[key] else { throw fail("'\(section.name)' lacks '\(key)'", line: section.line) }
+            guard let v = section.values[key] else {
+                throw fail("'\(section.name)' lacks '\(key)'", line: section.line)
+            }
             guard let i = v.integer, i >= 0 else {
                 throw fail("'\(key)' is not a non-negative integer", line: section.valueLines[key] ?? section.line)
             }

@@ -23,7 +23,8 @@ struct LVM2MetadataArea: Sendable {
     /// Reads the area at `area.offset` of `device` (the PV).
     init(device: any BlockDevice, area: LVM2Label.Area) throws {
         guard area.size > Self.headerSize else {
-            throw ImageError("lvm2", .corrupt, "metadata area of \(area.size) bytes is smaller than its header", at: area.offset)
+            throw ImageError(
+                "lvm2", .corrupt, "metadata area of \(area.size) bytes is smaller than its header", at: area.offset)
         }
         try device.checkRange(area.offset, area.size, layer: "lvm2")
         let header = try device.read(at: area.offset, count: Int(Self.headerSize), layer: "lvm2")
@@ -35,17 +36,19 @@ struct LVM2MetadataArea: Sendable {
         let size = try r.u64le()  // 0x20
         let computed = CRC32.lvm(header[4..<512])
         guard computed == checksum else {
-            throw ImageError("lvm2", .corrupt,
-                             "metadata area header CRC 0x\(hex8(checksum)) does not match the computed 0x\(hex8(computed))",
-                             at: area.offset)
+            throw ImageError(
+                "lvm2", .corrupt,
+                "metadata area header CRC 0x\(hex8(checksum)) does not match the computed 0x\(hex8(computed))",
+                at: area.offset)
         }
         guard version == 1 else {
             throw ImageError("lvm2", .unsupported, "metadata area version \(version)", at: area.offset + 0x14)
         }
         guard start == area.offset, size == area.size else {
-            throw ImageError("lvm2", .corrupt,
-                             "metadata area header says start \(start) size \(size), the PV header \(area.offset) \(area.size)",
-                             at: area.offset + 0x18)
+            throw ImageError(
+                "lvm2", .corrupt,
+                "metadata area header says start \(start) size \(size), the PV header \(area.offset) \(area.size)",
+                at: area.offset + 0x18)
         }
         // 0x28: raw_locn list; only the first (committed) one matters.
         let offset = try r.u64le()
@@ -58,7 +61,9 @@ struct LVM2MetadataArea: Sendable {
             return
         }
         guard offset >= Self.headerSize, offset < size else {
-            throw ImageError("lvm2", .corrupt, "metadata text offset \(offset) outside the area of \(size) bytes", at: area.offset + 0x28)
+            throw ImageError(
+                "lvm2", .corrupt, "metadata text offset \(offset) outside the area of \(size) bytes",
+                at: area.offset + 0x28)
         }
         guard length <= Self.maximumTextBytes, length <= size - Self.headerSize else {
             throw ImageError("lvm2", .limitExceeded, "metadata text of \(length) bytes", at: area.offset + 0x30)
@@ -71,9 +76,10 @@ struct LVM2MetadataArea: Sendable {
         }
         let crc = CRC32.lvm(bytes)
         guard crc == textChecksum else {
-            throw ImageError("lvm2", .corrupt,
-                             "metadata text CRC 0x\(hex8(textChecksum)) does not match the computed 0x\(hex8(crc))",
-                             at: area.offset + 0x38)
+            throw ImageError(
+                "lvm2", .corrupt,
+                "metadata text CRC 0x\(hex8(textChecksum)) does not match the computed 0x\(hex8(crc))",
+                at: area.offset + 0x38)
         }
         while bytes.last == 0 { bytes.removeLast() }
         text = bytes

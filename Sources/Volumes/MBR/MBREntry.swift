@@ -25,7 +25,8 @@ struct MBREntry: Sendable, Equatable {
         startSector = try r.u32le()  // 0x08
         sectorCount = try r.u32le()  // 0x0C
         guard status == 0 || status == 0x80 else {
-            throw ImageError("mbr", .corrupt, "boot indicator 0x\(String(status, radix: 16)) is neither 0x00 nor 0x80", at: at)
+            throw ImageError(
+                "mbr", .corrupt, "boot indicator 0x\(String(status, radix: 16)) is neither 0x00 nor 0x80", at: at)
         }
     }
 

@@ -75,40 +75,48 @@ public struct MBRPartitionTable: Sendable {
         }
         var next = 5
         for e in primaries where !e.isEmpty && e.isExtended {
-            try Self.readLogicals(device, extendedStart: UInt64(e.startSector), sectors: sectors,
-                                  signature: diskSignature, next: &next, into: &found)
+            try Self.readLogicals(
+                device, extendedStart: UInt64(e.startSector), sectors: sectors,
+                signature: diskSignature, next: &next, into: &found)
         }
         partitions = found
         isProtective = protective
     }
 
-    private static func partition(_ n: Int, _ start: UInt64, _ count: UInt64, _ type: UInt8, _ sig: UInt32) -> Partition {
-        Partition(scheme: .mbr, number: n, start: start * sectorSize, size: count * sectorSize,
-                  type: hex2(type, prefix: true), uuid: hex8(sig) + "-" + hex2(UInt8(truncatingIfNeeded: n)))
+    private static func partition(_ n: Int, _ start: UInt64, _ count: UInt64, _ type: UInt8, _ sig: UInt32) -> Partition
+    {
+        Partition(
+            scheme: .mbr, number: n, start: start * sectorSize, size: count * sectorSize,
+            type: hex2(type, prefix: true), uuid: hex8(sig) + "-" + hex2(UInt8(truncatingIfNeeded: n)))
     }
 
     private static func checkFits(_ start: UInt64, _ count: UInt64, _ sectors: UInt64, number: Int, at: UInt64) throws {
         guard start > 0, start + count <= sectors else {
-            throw ImageError("mbr", .truncated,
-                             "partition \(number) (sectors \(start)+\(count)) lies outside the disk of \(sectors) sectors", at: at)
+            throw ImageError(
+                "mbr", .truncated,
+                "partition \(number) (sectors \(start)+\(count)) lies outside the disk of \(sectors) sectors", at: at)
         }
     }
 
     /// Walks the EBR chain of one extended partition (`extendedStart` in sectors), bounded and loop-checked.
-    private static func readLogicals(_ device: any BlockDevice, extendedStart: UInt64, sectors: UInt64,
-                                     signature: UInt32, next: inout Int, into found: inout [Partition]) throws {
+    private static func readLogicals(
+        _ device: any BlockDevice, extendedStart: UInt64, sectors: UInt64,
+        signature: UInt32, next: inout Int, into found: inout [Partition]
+    ) throws {
         var ebr = extendedStart
         var visited: Set<UInt64> = []
         for hop in 0...maximumLogicalPartitions {
             guard hop < maximumLogicalPartitions else {
-                throw ImageError("mbr", .limitExceeded, "more than \(maximumLogicalPartitions) EBRs in the extended partition",
-                                 at: ebr * sectorSize)
+                throw ImageError(
+                    "mbr", .limitExceeded, "more than \(maximumLogicalPartitions) EBRs in the extended partition",
+                    at: ebr * sectorSize)
             }
             guard visited.insert(ebr).inserted else {
                 throw ImageError("mbr", .loop, "EBR chain returns to sector \(ebr)", at: ebr * sectorSize)
             }
             guard ebr < sectors else {
-                throw ImageError("mbr", .truncated, "EBR at sector \(ebr) lies past the end of the disk", at: ebr * sectorSize)
+                throw ImageError(
+                    "mbr", .truncated, "EBR at sector \(ebr) lies past the end of the disk", at: ebr * sectorSize)
             }
             let bytes = try device.read(at: ebr * sectorSize, count: 512, layer: "mbr")
             guard bytes[510] == 0x55, bytes[511] == 0xAA else {
@@ -130,14 +138,4 @@ public struct MBRPartitionTable: Sendable {
             ebr = extendedStart + UInt64(link.startSector)
         }
     }
-}
-
-func hex2(_ v: UInt8, prefix: Bool = false) -> String {
-    let s = String(v, radix: 16)
-    return (prefix ? "0x" : "") + (s.count < 2 ? "0" + s : s)
-}
-
-func hex8(_ v: UInt32) -> String {
-    let s = String(v, radix: 16)
-    return String(repeating: "0", count: 8 - s.count) + s
 }

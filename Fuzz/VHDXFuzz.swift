@@ -1,0 +1,23 @@
+// fuzz-modules: BlockIO DiskFormats
+// libFuzzer harness for the VHDX reader: headers, region table, metadata, parent locator, BAT
+// and block reads of an arbitrary file. Anything but an ImageError is a bug.
+import BlockIO
+import DiskFormats
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    // Differencing disks look for parents here: a folder that does not exist.
+    let context = OpenContext(directory: "/nonexistent-imagegate-fuzz")
+    guard
+        let disk = try? VHDXFormat.open(
+            MemoryDevice(bytes), path: "/nonexistent-imagegate-fuzz/x.vhdx", context: context)
+    else { return 0 }
+    // Read a few sectors spread over the disk (never the whole of a huge virtual size).
+    let size = disk.device.size
+    for i: UInt64 in 0..<16 where size >= 512 {
+        let offset = (size / 16 * i) & ~511
+        _ = try? disk.device.read(at: min(offset, size - 512), count: 512)
+    }
+    return 0
+}

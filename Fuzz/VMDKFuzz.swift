@@ -1,0 +1,25 @@
+// fuzz-modules: BlockIO DiskFormats
+// libFuzzer harness for the VMDK reader: the hosted sparse header (and stream-optimized footer),
+// grain directory and tables, compressed grains, the embedded descriptor, and — when the input
+// is text — the descriptor file parser with its extent lines.
+import BlockIO
+import DiskFormats
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    // Extents and parents are looked up in a folder that does not exist, so nothing is opened.
+    let context = OpenContext(directory: "/nonexistent-imagegate-fuzz")
+    let device = MemoryDevice(bytes)
+    let head = Array(bytes.prefix(64 << 10))
+    // Both paths: the sniffed one, and the opener forced on text (the descriptor parser).
+    _ = VMDKFormat.matches(head: head, tail: [], size: UInt64(bytes.count))
+    guard let disk = try? VMDKFormat.open(device, path: "/nonexistent-imagegate-fuzz/x.vmdk", context: context)
+    else { return 0 }
+    let size = disk.device.size
+    for i: UInt64 in 0..<16 where size >= 512 {
+        let offset = (size / 16 * i) & ~511
+        _ = try? disk.device.read(at: min(offset, size - 512), count: 512)
+    }
+    return 0
+}

@@ -1,0 +1,181 @@
+import BlockIO
+import CArchive
+
+/// The libarchive side: a sequential reader over a `BlockDevice` fed to libarchive through
+/// callbacks, and the walk over entries. The corresponding C functions are
+/// `archive_read_open`, `archive_read_next_header`, `archive_read_data`.
+enum ArchiveStream {
+    static let layer = ArchiveFileSystem.layer
+    static let chunk = 256 << 10
+
+    /// The state libarchive's callbacks reach through their `client_data` pointer.
+    final class Source {
+        let device: any BlockDevice
+        var offset: UInt64 = 0
+        var error: (any Error)?
+        let buffer: UnsafeMutableRawBufferPointer
+
+        init(_ device: any BlockDevice) {
+            self.device = device
+            buffer = .allocate(byteCount: ArchiveStream.chunk, alignment: 16)
+        }
+        deinit { buffer.deallocate() }
+
+        /// Next piece of the device; 0 at its end, -1 (with `error` set) on failure.
+        func next(_ out: UnsafeMutablePointer<UnsafeRawPointer?>?) -> Int {
+            let n = Int(min(UInt64(buffer.count), device.size - offset))
+            guard n > 0 else { return 0 }
+            do {
+                try device.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n]), at: offset)
+            } catch {
+                self.error = error
+                return -1
+            }
+            offset += UInt64(n)
+            out?.pointee = UnsafeRawPointer(buffer.baseAddress)
+            return n
+        }
+    }
+
+    /// A new reader for tar (ustar, pax, GNU) and cpio, behind every decompression filter.
+    static func open(_ source: Source) throws -> OpaquePointer {
+        guard let a = archive_read_new() else { throw ImageError(layer, .io(errno: 12), "libarchive: out of memory") }
+        archive_read_support_filter_all(a)
+        archive_read_support_format_tar(a)
+        archive_read_support_format_gnutar(a)
+        archive_read_support_format_cpio(a)
+        // Safe: `source` outlives the reader (callers keep it and free the reader first).
+        let client = Unmanaged.passUnretained(source).toOpaque()
+        let status = archive_read_open(
+            a, client, nil,
+            { _, client, out in
+                guard let client else { return -1 }
+                return Unmanaged<Source>.fromOpaque(client).takeUnretainedValue().next(out)
+            }, nil)
+        guard status == ARCHIVE_OK else {
+            let message = errorString(a)
+            archive_read_free(a)
+            throw source.error ?? ImageError(layer, .unsupported, "not a tar or cpio archive: \(message)", at: 0)
+        }
+        return a
+    }
+
+    static func errorString(_ a: OpaquePointer) -> String {
+        archive_error_string(a).map { String(cString: $0) } ?? "unknown libarchive error"
+    }
+
+    /// An error from libarchive at the current entry: the device's own error when reading failed,
+    /// `.truncated` for a stream that ends early, `.corrupt` otherwise.
+    static func failure(_ a: OpaquePointer, _ source: Source, _ what: String, base: UInt64) -> any Error {
+        if let e = source.error { return e }
+        let message = errorString(a)
+        let at = base + UInt64(max(0, archive_read_header_position(a)))
+        let kind: ImageError.Kind =
+            message.lowercased().contains("truncat") || message.contains("premature") ? .truncated : .corrupt
+        return ImageError(layer, kind, "\(what): \(message)", at: at)
+    }
+
+    static func recognizes(_ device: any BlockDevice) -> Bool {
+        let source = Source(device)
+        guard let a = try? open(source) else { return false }
+        defer { archive_read_free(a) }
+        var entry: OpaquePointer?
+        let status = archive_read_next_header(a, &entry)
+        return status == ARCHIVE_OK || status == ARCHIVE_WARN
+    }
+
+    /// Reads every entry of the archive on `device` into `builder`; returns bytes read.
+    /// `base` is the device offset of this archive in a concatenation (for error offsets).
+    static func read(_ device: any BlockDevice, into builder: inout ArchiveTreeBuilder, base: UInt64 = 0) throws
+        -> UInt64
+    {
+        let source = Source(device)
+        let a = try open(source)
+        defer { archive_read_free(a) }
+        var entry: OpaquePointer?
+        while true {
+            let status = archive_read_next_header(a, &entry)
+            if status == ARCHIVE_EOF { break }
+            guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
+                throw failure(a, source, "bad archive header", base: base)
+            }
+            try add(entry, a, source, into: &builder, base: base)
+        }
+        return source.offset
+    }
+
+    private static func add(
+        _ e: OpaquePointer, _ a: OpaquePointer, _ source: Source, into builder: inout ArchiveTreeBuilder, base: UInt64
+    ) throws {
+        let at = base + UInt64(max(0, archive_read_header_position(a)))
+        let name =
+            archive_entry_pathname_utf8(e).map { String(cString: $0) }
+            ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
+        let path = try ArchiveTreeBuilder.path(name, at: at)
+        let mode = UInt32(archive_entry_mode(e))
+        let size = UInt64(max(0, archive_entry_size(e)))
+        var attributes = FileAttributes(
+            type: FileType(mode: mode), permissions: UInt16(mode & 0o7777), size: size,
+            uid: UInt32(truncatingIfNeeded: archive_entry_uid(e)),
+            gid: UInt32(truncatingIfNeeded: archive_entry_gid(e)),
+            modificationTime: Int64(archive_entry_mtime(e)),
+            linkCount: UInt32(truncatingIfNeeded: archive_entry_nlink(e)),
+            inode: UInt64(truncatingIfNeeded: archive_entry_ino64(e)))
+        if let hard = archive_entry_hardlink_utf8(e) ?? archive_entry_hardlink(e) {
+            let target = try ArchiveTreeBuilder.path(String(cString: hard), at: at)
+            if size > 0, archive_entry_size_is_set(e) != 0 {
+                let data =
+                    builder.wantsBytes(path) || builder.wantsBytes(target)
+                    ? try readData(a, source, size: size, cap: builder.sizeCap, base: base) : nil
+                builder.attachData(data, size: size, to: target)
+            }
+            if target != path {
+                attributes.type = .regular
+                try builder.add(path, .init(attributes: attributes, kind: .hardlink(target: target)), at: at)
+            }
+            return
+        }
+        let kind: ArchiveFileSystem.Kind
+        switch attributes.type {
+        case .regular:
+            kind = .regular(
+                data: builder.wantsBytes(path)
+                    ? try readData(a, source, size: size, cap: builder.sizeCap, base: base) : nil)
+        case .directory:
+            kind = .directory
+            attributes.size = 0
+        case .symlink:
+            let target = archive_entry_symlink_utf8(e) ?? archive_entry_symlink(e)
+            let text = target.map { String(cString: $0) } ?? ""
+            kind = .symlink(target: text)
+            attributes.size = UInt64(text.utf8.count)
+        default:
+            kind = .other
+        }
+        try builder.add(path, .init(attributes: attributes, kind: kind), at: at)
+    }
+
+    /// The first `cap` bytes of the current entry (sparse holes come back as zeros).
+    private static func readData(_ a: OpaquePointer, _ source: Source, size: UInt64, cap: Int, base: UInt64) throws
+        -> [UInt8]
+    {
+        let want = Int(min(size, UInt64(cap)))
+        var out = [UInt8](repeating: 0, count: want)
+        var done = 0
+        while done < want {
+            let n = out.withUnsafeMutableBytes { buf in
+                // Safe: libarchive writes at most `want - done` bytes into the rest of `out`.
+                archive_read_data(a, buf.baseAddress?.advanced(by: done), want - done)
+            }
+            if n == 0 { break }
+            guard n > 0 else { throw failure(a, source, "cannot read entry data", base: base) }
+            done += n
+        }
+        guard done == want else {
+            throw ImageError(
+                layer, .truncated, "entry data ends after \(done) of \(size) bytes",
+                at: base + UInt64(max(0, archive_read_header_position(a))))
+        }
+        return out
+    }
+}

@@ -1,0 +1,61 @@
+import BlockIO
+
+/// Collects entries during the single pass and builds the node and directory maps at the end.
+struct ArchiveTreeBuilder {
+    let interest: PathInterest
+    let sizeCap: Int
+    var nodes: [FSPath: ArchiveFileSystem.Node] = [:]
+    static let maximumEntries = 2_000_000
+
+    init(interest: PathInterest, sizeCap: Int) {
+        self.interest = interest
+        self.sizeCap = max(0, sizeCap)
+    }
+
+    /// `name` as stored: `./` prefixes, leading `/` and repeated slashes are dropped; `.` is the
+    /// root; a `..` component cannot be represented and is an error.
+    static func path(_ name: String, at offset: UInt64) throws -> FSPath {
+        let parts = name.split(separator: "/").filter { $0 != "." }.map(String.init)
+        guard !parts.contains("..") else {
+            throw ImageError(
+                ArchiveFileSystem.layer, .unsupported, "entry '\(name)' climbs out of the archive root", at: offset)
+        }
+        return try FSPath(components: parts)
+    }
+
+    func wantsBytes(_ path: FSPath) -> Bool { interest.matches(path.description) }
+
+    mutating func add(_ path: FSPath, _ node: ArchiveFileSystem.Node, at offset: UInt64) throws {
+        if nodes[path] == nil, nodes.count >= Self.maximumEntries {
+            throw ImageError(
+                ArchiveFileSystem.layer, .limitExceeded, "more than \(Self.maximumEntries) entries", at: offset)
+        }
+        nodes[path] = node
+    }
+
+    /// A hard link that carries the data (cpio puts it on the last link): the data belongs to
+    /// the file it links to.
+    mutating func attachData(_ data: [UInt8]?, size: UInt64, to target: FSPath) {
+        guard var t = nodes[target], case .regular = t.kind else { return }
+        t.kind = .regular(data: data)
+        t.attributes.size = size
+        nodes[target] = t
+    }
+
+    func finish() -> ([FSPath: ArchiveFileSystem.Node], [FSPath: [String: FileType]]) {
+        var children: [FSPath: [String: FileType]] = [:]
+        for (path, node) in nodes where !path.isRoot {
+            var type = node.attributes.type
+            if case .hardlink(let target) = node.kind { type = nodes[target]?.attributes.type ?? .regular }
+            children[path.parent, default: [:]][path.name] = type
+            // Parents that have no entry of their own are directories.
+            var p = path.parent
+            while !p.isRoot {
+                if children[p.parent, default: [:]][p.name] != nil { break }
+                children[p.parent, default: [:]][p.name] = nodes[p]?.attributes.type ?? .directory
+                p = p.parent
+            }
+        }
+        return (nodes, children)
+    }
+}

@@ -1,0 +1,108 @@
+/// The dpkg status file `/var/lib/dpkg/status`: RFC 822-style paragraphs, one per package.
+///
+/// ```
+/// Package: cloud-init              ← field: "Name: value"
+/// Status: install ok installed     ← want flag state; only "ok installed" packages count
+/// Architecture: all
+/// Version: 22.4.2-1+deb12u1        ← [epoch:]upstream[-revision]
+/// Description: initialization …
+///  continuation line               ← starts with a space or tab
+///                                  ← a blank line ends the paragraph
+/// ```
+/// deb-control(5), dpkg(1) "Information about packages", Debian Policy 5.1 "Syntax of control files".
+/// Parsing never throws on content: malformed lines and incomplete paragraphs are skipped and
+/// recorded in `problems`, so a truncated file still yields the packages before the damage.
+public struct DpkgStatus: Sendable {
+    /// Installed packages, in file order.
+    public let packages: [InstalledPackage]
+    /// Lines or paragraphs that were skipped, with the reason (`"line 41: not a field"`).
+    public let problems: [String]
+
+    /// At most this many problems are kept (a binary file would otherwise give one per line).
+    public static let maximumProblems = 20
+
+    /// Parses the bytes of a status file.
+    public init(_ bytes: [UInt8]) {
+        var packages: [InstalledPackage] = []
+        var problems: [String] = []
+        var fields: [(String, String)] = []
+        var paragraphLine = 1
+        var lineNumber = 0
+        func note(_ p: String) {
+            if problems.count < DpkgStatus.maximumProblems { problems.append(p) }
+        }
+        func finish() {
+            defer { fields = [] }
+            guard !fields.isEmpty else { return }
+            switch DpkgStatus.package(from: fields) {
+            case .success(let p?): packages.append(p)
+            case .success(nil): break
+            case .failure(let why): note("paragraph at line \(paragraphLine): \(why.reason)")
+            }
+        }
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            lineNumber += 1
+            let line = String(decoding: bytes[start..<end], as: UTF8.self)
+            let atEOF = end >= bytes.count
+            start = end + 1
+            if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+                finish()
+                paragraphLine = lineNumber + 1
+                if atEOF { break }
+                continue
+            }
+            if line.contains("\0") {
+                note("line \(lineNumber): binary content")
+                fields = []
+            } else if line.first == " " || line.first == "\t" {
+                if let last = fields.popLast() {
+                    fields.append((last.0, last.1 + "\n" + line.trimmingASCIIWhitespace()))
+                } else {
+                    note("line \(lineNumber): continuation line without a field")
+                }
+            } else if let colon = line.firstIndex(of: ":") {
+                let name = String(line[..<colon]).trimmingASCIIWhitespace()
+                let value = String(line[line.index(after: colon)...]).trimmingASCIIWhitespace()
+                fields.append((name, value))
+            } else {
+                // The paragraph is damaged (truncated mid-field): drop it rather than guess.
+                if !fields.contains(where: { $0.0 == "Damaged" }) {
+                    fields = [("Damaged", "line \(lineNumber) '\(line.prefix(40))' is not a field")] + fields
+                }
+            }
+            if atEOF { break }
+        }
+        finish()
+        self.packages = packages
+        self.problems = problems
+    }
+
+    struct Reason: Error { let reason: String }
+
+    /// The installed package a paragraph describes; nil when it is not installed.
+    static func package(from fields: [(String, String)]) -> Result<InstalledPackage?, Reason> {
+        func field(_ n: String) -> String? { fields.first { $0.0.lowercased() == n.lowercased() }?.1 }
+        if let damage = field("Damaged") {
+            let who = field("Package").map { "\($0): " } ?? ""
+            return .failure(Reason(reason: "\(who)damaged: \(damage), skipped"))
+        }
+        guard let name = field("Package"), !name.isEmpty else { return .failure(Reason(reason: "no Package field")) }
+        guard let status = field("Status") else { return .failure(Reason(reason: "\(name): no Status field")) }
+        let words = status.split(separator: " ")
+        // want flag state (dpkg-query(1) "Status"): the want may be install or hold; the
+        // package is installed only in state "installed" with flag "ok".
+        guard words.count == 3, words[1] == "ok", words[2] == "installed" else { return .success(nil) }
+        guard let version = field("Version"), !version.isEmpty else {
+            return .failure(Reason(reason: "\(name): installed without a Version field (truncated?)"))
+        }
+        let v = DpkgVersion(version)
+        let epoch: Int? = version.contains(":") ? Int(exactly: v.epoch) : nil
+        return .success(
+            InstalledPackage(
+                manager: .dpkg, name: name, epoch: epoch, version: v.upstream,
+                release: v.revision.isEmpty ? nil : v.revision, architecture: field("Architecture")))
+    }
+}

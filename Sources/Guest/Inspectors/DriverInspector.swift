@@ -1,0 +1,162 @@
+import BlockIO
+import FileSystems
+
+/// For each kernel, how the six Accelerated Networking drivers are provided: a module file
+/// (`.ko`, `.ko.xz`, `.ko.zst`, `.ko.gz`) anywhere below its modules directory, a line of
+/// `modules.builtin`, or `=y` in its config (REQUIREMENTS.md `drivers`).
+///
+/// The modules directory is walked breadth-first listing directories only (module files are never
+/// opened), without following symlinks (`build` and `source` point outside), and stops after
+/// `maximumEntries` entries.
+public struct DriverInspector: Inspector {
+    /// The inspector's name in problems.
+    public let name = "drivers"
+    /// Entries listed per kernel at most (a distribution kernel has about 6 000).
+    public static let maximumEntries = 200_000
+    static let maximumDirectories = 50_000
+    static let moduleSuffixes = [".ko", ".ko.xz", ".ko.zst", ".ko.gz"]
+    static let maximumConfigSize = 4 << 20
+
+    /// The guest paths this inspector reads.
+    public var interest: GuestInterest {
+        GuestInterest([
+            "/lib/modules/*/**", "/usr/lib/modules/*/**", "/boot/config-*", "/lib/modules/*/modules.builtin",
+        ])
+    }
+
+    /// Creates the inspector (it has no settings).
+    /// Entries listed per kernel by this inspector (tests use a small bound).
+    let entryLimit: Int
+
+    /// Creates the inspector with the default bound.
+    public init() { entryLimit = Self.maximumEntries }
+
+    init(entryLimit: Int) { self.entryLimit = entryLimit }
+
+    /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
+    public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
+        for i in facts.kernels.indices {
+            facts.kernels[i] = try inspectKernel(tree, facts.kernels[i])
+        }
+    }
+
+    /// `pci-hyperv.ko.xz` → `pci_hyperv`; nil for a file that is not a module.
+    static func moduleName(_ file: String) -> String? {
+        for suffix in moduleSuffixes where file.hasSuffix(suffix) && file.count > suffix.count {
+            return String(file.dropLast(suffix.count)).replacingDashes()
+        }
+        return nil
+    }
+
+    func inspectKernel(_ tree: GuestTree, _ kernel: KernelFacts) throws -> KernelFacts {
+        var k = kernel
+        let dir = k.modulesDirectory.value
+        let wanted = Set(DriverFacts.required.map(\.name))
+        var files: [String: String] = [:]
+        // Resolved once: the walk then lists directories of that one file system by inner path
+        // (nothing mounts below a modules directory), without re-resolving each guest path.
+        guard let top = try tree.resolve(dir), top.attributes.type == .directory else {
+            k.problems.append("\(dir) is not a directory")
+            return k
+        }
+        let fs = top.mount.fileSystem
+        var queue: [(inner: FSPath, guest: String)] = [(top.path, dir)]
+        var entries = 0
+        var head = 0
+        walk: while head < queue.count {
+            let (inner, guest) = queue[head]
+            head += 1
+            let list: [DirectoryEntry]
+            do {
+                list = try fs.contents(ofDirectory: inner).sorted { $0.name < $1.name }
+            } catch let e as ImageError {
+                k.problems.append("cannot list \(guest): \(e.detail)")
+                continue
+            }
+            for e in list {
+                entries += 1
+                if entries > entryLimit {
+                    k.problems.append("modules walk stopped after \(entryLimit) entries below \(dir)")
+                    break walk
+                }
+                if e.type == .directory {
+                    if queue.count < Self.maximumDirectories, let next = try? inner.appending(e.name) {
+                        queue.append((next, guest + "/" + e.name))
+                    }
+                } else if e.type == .regular, let m = Self.moduleName(e.name), wanted.contains(m), files[m] == nil {
+                    files[m] = guest + "/" + e.name
+                }
+            }
+        }
+        var builtin = Set<String>()
+        var builtinPath: String?
+        for path in [dir + "/modules.builtin"] {
+            do {
+                guard let f = try tree.text(path, limit: Self.maximumConfigSize) else { continue }
+                builtinPath = path
+                for line in f.text.activeLines {
+                    let base = line.split(separator: "/").last.map(String.init) ?? line
+                    if let m = Self.moduleName(base) { builtin.insert(m) }
+                }
+            } catch let e as ImageError {
+                k.problems.append("\(path): \(e.detail)")
+            }
+        }
+        var config: [String: String] = [:]
+        if let path = k.config?.value {
+            do {
+                if let f = try tree.text(path, limit: Self.maximumConfigSize) { config = Self.parseConfig(f.text) }
+            } catch let e as ImageError {
+                k.problems.append("\(path): \(e.detail)")
+            }
+        }
+        k.drivers = DriverFacts.required.map { name, symbols in
+            let settings =
+                k.config == nil ? [] : symbols.map { s in config[s].map { "\(s)=\($0)" } ?? "\(s) is not set" }
+            if let f = files[name] {
+                return DriverFacts(name: name, presence: .module, evidence: [.path(f)], config: settings)
+            }
+            if builtin.contains(name), let b = builtinPath {
+                return DriverFacts(name: name, presence: .builtin, evidence: [.path(b)], config: settings)
+            }
+            if let c = k.config, !symbols.isEmpty, symbols.allSatisfy({ config[$0] == "y" }) {
+                return DriverFacts(
+                    name: name, presence: .builtin, evidence: [c], config: settings,
+                    note: symbols.map { "\($0)=y" }.joined(separator: " and "))
+            }
+            var note = "no \(name == "pci_hyperv" ? "pci-hyperv" : name).ko* below \(dir)"
+            note += builtinPath == nil ? ", no modules.builtin" : ", not in modules.builtin"
+            if let c = k.config {
+                if config[symbols[0]] == "m" {
+                    note = "\(symbols[0])=m in \(c.value) but no module file below \(dir): a stripped modules package?"
+                } else if symbols.count > 1, config[symbols[0]] == "y" {
+                    note += ", \(symbols[1]) is not y in \(c.value)"
+                } else {
+                    note += ", \(symbols[0]) is not y in \(c.value)"
+                }
+            } else {
+                note += ", no kernel config"
+            }
+            var evidence: [Evidence] = [.path(dir)]
+            if let b = builtinPath { evidence.append(.path(b)) }
+            if let c = k.config { evidence.append(c) }
+            return DriverFacts(name: name, presence: .missing, evidence: evidence, config: settings, note: note)
+        }
+        return k
+    }
+
+    /// `CONFIG_X=value` lines of a kernel config (`# CONFIG_X is not set` lines are left out).
+    static func parseConfig(_ text: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for line in text.activeLines {
+            guard line.hasPrefix("CONFIG_"), let eq = line.firstIndex(of: "=") else { continue }
+            out[String(line[..<eq])] = String(line[line.index(after: eq)...])
+        }
+        return out
+    }
+}
+
+extension String {
+    /// `-` → `_`, as the kernel compares module names.
+    func replacingDashes() -> String { String(map { $0 == "-" ? "_" : $0 }) }
+}

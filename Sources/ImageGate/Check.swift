@@ -1,0 +1,62 @@
+import BlockIO
+import Guest
+
+/// How to check images.
+public struct CheckOptions: Sendable {
+    public var profile: Profile
+    /// Warnings fail the verdict too.
+    public var strict: Bool
+    public var vmSize: String?
+    public var vmSizes: VMSizeCatalogue
+    public var open: OpenOptions
+    /// The path is a running system's `/` (`--live`).
+    public var live: Bool
+
+    public init(
+        profile: Profile = .azureAcceleratedNetworking, strict: Bool = false, vmSize: String? = nil,
+        vmSizes: VMSizeCatalogue = .shipped, open: OpenOptions = OpenOptions(), live: Bool = false
+    ) {
+        self.profile = profile
+        self.strict = strict
+        self.vmSize = vmSize
+        self.vmSizes = vmSizes
+        self.open = open
+        self.live = live
+    }
+}
+
+/// The result of checking one image, with what it cost to read.
+public struct CheckResult: Sendable {
+    public var report: Report
+    public var facts: GuestFacts?
+    /// Bytes and reads from the image files, all layers.
+    public var bytesRead: UInt64
+    public var reads: UInt64
+}
+
+extension ImageGate {
+    /// Opens `path` (an image or a folder), inspects it and runs every requirement of the profile.
+    /// Never throws: an unreadable image gives a report with verdict `error`.
+    public static func check(_ path: String, options: CheckOptions = CheckOptions()) -> CheckResult {
+        let image: GuestImage
+        do {
+            image = try GuestImage.open(path, options: options.open)
+        } catch let e as ImageError {
+            return CheckResult(
+                report: Report(image: .init(path: path), error: .init(layer: e.layer, message: e.description)), facts: nil,
+                bytesRead: 0, reads: 0)
+        } catch {
+            return CheckResult(
+                report: Report(image: .init(path: path), error: .init(layer: "io", message: "\(error)")), facts: nil,
+                bytesRead: 0, reads: 0)
+        }
+        let facts = GuestInspector.inspect(image.tree)
+        let context = CheckContext(facts: facts, vmSize: options.vmSize, vmSizes: options.vmSizes, live: options.live)
+        let findings = options.profile.requirements.map { $0.evaluate(context) }
+        let encoded = (try? JSONValue.from(facts)) ?? .object([:])
+        let report = Report(
+            image: .init(path: path, format: image.format, virtualSize: image.virtualSize), profile: options.profile.name,
+            findings: findings, facts: encoded, strict: options.strict)
+        return CheckResult(report: report, facts: facts, bytesRead: image.counter.bytes, reads: image.counter.reads)
+    }
+}

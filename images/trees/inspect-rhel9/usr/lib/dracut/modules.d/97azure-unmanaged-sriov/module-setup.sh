@@ -1,0 +1,2 @@
+#!/bin/bash
+install() { inst_rules 10-azure-unmanaged-sriov.rules; }

@@ -1,0 +1,3 @@
+def filter_hyperv_vf_with_synthetic_interface(
+    filtered_interfaces, interfaces):
+    pass

@@ -1,0 +1,2 @@
+__VERSION__ = "24.4"
+_PACKAGED_VERSION = "24.4-0ubuntu1~24.04.2"
