@@ -43,30 +43,52 @@ done
 mkdir -p "$BUILD"
 declare -A built=()
 
+# build_module MODULE KEY PATH...: compiles the Swift files under each PATH (relative to Sources/,
+# a folder or a file) as MODULE into $BUILD/KEY, once per KEY.
 build_module() {
-    local m=$1
-    [ -n "${built[$m]:-}" ] && return 0
-    local sources
-    mapfile -t sources < <(find "$ROOT/Sources/$m" -name '*.swift' | LC_ALL=C sort)
-    if [ ${#sources[@]} -eq 0 ]; then echo "fuzz: no sources for module $m" >&2; exit 1; fi
-    echo "fuzz: module $m (${#sources[@]} files)" >&2
-    (cd "$BUILD" && "$SWIFTC" "${FLAGS[@]}" -emit-module -emit-library -static -module-name "$m" \
-        -emit-module-path "$BUILD/$m.swiftmodule" -o "$BUILD/lib$m.a" -I "$BUILD" "${SHIMS[@]}" "${sources[@]}")
-    built[$m]=1
+    local m=$1 key=$2
+    shift 2
+    local out="$BUILD/$key"
+    [ -n "${built[$key]:-}" ] && return 0
+    local sources=()
+    for p in "$@"; do
+        mapfile -t -O "${#sources[@]}" sources < <(find "$ROOT/Sources/$p" -name '*.swift' | LC_ALL=C sort)
+    done
+    if [ ${#sources[@]} -eq 0 ]; then echo "fuzz: no sources for module $m ($*)" >&2; exit 1; fi
+    echo "fuzz: module $m (${#sources[@]} files from $*)" >&2
+    mkdir -p "$out"
+    (cd "$out" && "$SWIFTC" "${FLAGS[@]}" -emit-module -emit-library -static -module-name "$m" \
+        -emit-module-path "$out/$m.swiftmodule" -o "$out/lib$m.a" "${INCS[@]}" "${SHIMS[@]}" "${sources[@]}")
+    built[$key]=1
 }
 
 for name in "${names[@]}"; do
     harness="$ROOT/Fuzz/$name.swift"
     [ -f "$harness" ] || { echo "fuzz: no harness $harness" >&2; exit 1; }
-    read -r -a modules <<<"$(sed -n '1s#^// fuzz-modules:##p' "$harness")"
-    if [ ${#modules[@]} -eq 0 ]; then echo "fuzz: $harness has no '// fuzz-modules:' first line" >&2; exit 1; fi
-    link=()
-    for m in "${modules[@]}"; do
-        build_module "$m"
-        link=(-l"$m" "${link[@]}")  # dependents before their dependencies for the static linker
+    read -r -a entries <<<"$(sed -n '1s#^// fuzz-modules:##p' "$harness")"
+    if [ ${#entries[@]} -eq 0 ]; then echo "fuzz: $harness has no '// fuzz-modules:' first line" >&2; exit 1; fi
+    # An entry `Module/sub/path` builds Module from that folder or file of Sources/Module only (for
+    # a module whose other files need what a harness cannot link); entries of one module merge.
+    modules=()
+    declare -A paths=()
+    for e in "${entries[@]}"; do
+        m=${e%%/*}
+        [ -n "${paths[$m]+x}" ] || { modules+=("$m"); paths[$m]=""; }
+        paths[$m]+=" $e"
     done
+    link=()
+    INCS=()
+    for m in "${modules[@]}"; do
+        read -r -a ps <<<"${paths[$m]}"
+        key=$m
+        [ "${ps[*]}" = "$m" ] || key="$m-$(printf '%s ' "${ps[@]}" | sha256sum | cut -c1-12)"
+        build_module "$m" "$key" "${ps[@]}"
+        INCS+=(-I "$BUILD/$key")
+        link=(-L "$BUILD/$key" -l"$m" "${link[@]}")  # dependents before their dependencies for the static linker
+    done
+    unset paths
     echo "fuzz: harness $name" >&2
-    "$SWIFTC" "${FLAGS[@]}" "${LINKER[@]}" -module-name "${name}Harness" -I "$BUILD" -L "$BUILD" "${SHIMS[@]}" \
+    "$SWIFTC" "${FLAGS[@]}" "${LINKER[@]}" -module-name "${name}Harness" "${INCS[@]}" "${SHIMS[@]}" \
         "$harness" "${link[@]}" "${LIBS[@]}" -o "$BIN/$name"
 done
 

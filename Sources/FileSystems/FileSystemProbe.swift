@@ -14,6 +14,9 @@ public protocol BlockFileSystem: FileSystem {
 public enum FileSystemProbe {
     public static let formats: [any BlockFileSystem.Type] = [
         Ext4FileSystem.self,
+        XFSFileSystem.self,
+        BtrfsFileSystem.self,
+        FATFileSystem.self,
     ]
 
     /// Opens the file system on `device`, or returns nil when no reader recognises it.

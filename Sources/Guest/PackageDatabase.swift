@@ -10,14 +10,23 @@ public struct InstalledPackage: Sendable, Equatable, Hashable, Codable {
     /// dpkg: the Debian revision; rpm: RELEASE. nil when absent.
     public var release: String?
     public var architecture: String?
+    /// rpm SOURCERPM (`kernel-5.14.0-427.el9.src.rpm`); nil for dpkg and when absent.
+    public var sourceRPM: String?
+    /// rpm INSTALLTIME, seconds since the epoch; nil for dpkg and when absent.
+    public var installTime: Int64?
 
-    public init(manager: Manager, name: String, epoch: Int? = nil, version: String, release: String? = nil, architecture: String? = nil) {
+    public init(
+        manager: Manager, name: String, epoch: Int? = nil, version: String, release: String? = nil,
+        architecture: String? = nil, sourceRPM: String? = nil, installTime: Int64? = nil
+    ) {
         self.manager = manager
         self.name = name
         self.epoch = epoch
         self.version = version
         self.release = release
         self.architecture = architecture
+        self.sourceRPM = sourceRPM
+        self.installTime = installTime
     }
 
     /// `[epoch:]version[-release]`, as the package manager prints it.

@@ -12,5 +12,8 @@ struct ImageOptions: ParsableArguments {
     @Flag(help: "Print 'stats: <bytes> bytes in <reads> reads, <seconds> s' to stderr: what was read from the image files, all layers included.")
     var stats = false
 
-    var openOptions: OpenOptions { OpenOptions(allowExternalFiles: allowExternalFiles, root: root) }
+    @Option(name: .customLong("disk"), help: ArgumentHelp("Another disk of the same machine, read together with the image (an LVM volume group spanning several image files). Repeatable.", valueName: "FILE"))
+    var extraDisks: [String] = []
+
+    var openOptions: OpenOptions { OpenOptions(allowExternalFiles: allowExternalFiles, root: root, extraDisks: extraDisks) }
 }

@@ -87,9 +87,12 @@ import Testing
     @Test func bzImageHeaderErrorsAreReasons() throws {
         let root = try Trees.scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try FileManager.default.createDirectory(atPath: root + "/lib/modules/6.1.0-1/kernel", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: root + "/lib/modules/6.1.0-2/kernel", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: root + "/lib/modules/6.1.0-3/kernel", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/lib/modules/6.1.0-1/kernel", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/lib/modules/6.1.0-2/kernel", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/lib/modules/6.1.0-3/kernel", withIntermediateDirectories: true)
         try Trees.write(root, "/boot/vmlinuz-6.1.0-1", [UInt8](repeating: 0, count: 100))
         var noFlag = [UInt8](repeating: 0, count: 0x400)
         noFlag[0x202] = 0x48
@@ -114,7 +117,9 @@ import Testing
         let root = try Trees.scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         var bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
-        for i in 1..<12 { bomb += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        for i in 1..<12 {
+            bomb += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
         try Trees.write(root, "/etc/cloud/cloud.cfg", bomb + "datasource_list: [ Azure ]\n")
         try Trees.write(
             root, "/etc/netplan/50.yaml",
@@ -132,7 +137,9 @@ import Testing
         var facts = GuestFacts()
         try KernelInspector().inspect(tree, into: &facts)
         try DriverInspector(entryLimit: 5).inspect(tree, into: &facts)
-        #expect(facts.kernels[0].problems.contains("modules walk stopped after 5 entries below /lib/modules/6.1.0-28-cloud-amd64"))
+        #expect(
+            facts.kernels[0].problems.contains(
+                "modules walk stopped after 5 entries below /lib/modules/6.1.0-28-cloud-amd64"))
         #expect(facts.kernels[0].drivers.contains { $0.presence == .missing })
     }
 }

@@ -14,7 +14,8 @@ import Testing
     init() throws {
         let dir = try Fixtures.path("debian12-tree")
         root = dir + "/rootfs"
-        release = try String(contentsOfFile: dir + "/kernel-release", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        release = try String(contentsOfFile: dir + "/kernel-release", encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         facts = GuestInspector.inspect(GuestTree(root: try DirectoryFileSystem(path: root)))
     }
 
@@ -64,7 +65,8 @@ import Testing
                 .split(separator: "\n").map { String($0.dropFirst(root.count)) }
             if let path = found.first {
                 #expect(d.presence == .module, "\(d.name)")
-                #expect(d.evidence.first.map { "/usr" + $0.value } == path || d.evidence.first?.value == path, "\(d.name)")
+                #expect(
+                    d.evidence.first.map { "/usr" + $0.value } == path || d.evidence.first?.value == path, "\(d.name)")
             } else {
                 #expect(d.presence != .module, "\(d.name)")
             }

@@ -59,7 +59,9 @@ import Testing
         #expect(drivers.map(\.name) == ["hv_vmbus", "hv_netvsc", "pci_hyperv", "mlx4_core", "mlx5_core", "mana"])
         #expect(drivers.allSatisfy { $0.presence == .module })
         #expect(
-            drivers[2].evidence == [.path("/lib/modules/6.1.0-28-cloud-amd64/kernel/drivers/pci/controller/pci-hyperv.ko")])
+            drivers[2].evidence == [
+                .path("/lib/modules/6.1.0-28-cloud-amd64/kernel/drivers/pci/controller/pci-hyperv.ko")
+            ])
         #expect(drivers[4].config == ["CONFIG_MLX5_CORE=m", "CONFIG_MLX5_CORE_EN=y"])
     }
 
@@ -101,7 +103,9 @@ import Testing
         #expect(effective.isOverride)
         #expect(effective.state == .masked)
         #expect(files[1].state == .present)
-        #expect(files[1].rules.first?.contains(UdevRuleToken(key: "DRIVERS", op: "==", value: "mana|mlx4_core|mlx5_core")) == true)
+        #expect(
+            files[1].rules.first?.contains(UdevRuleToken(key: "DRIVERS", op: "==", value: "mana|mlx4_core|mlx5_core"))
+                == true)
         #expect(files[1].rules.first?.count == 7)
     }
 
@@ -119,7 +123,8 @@ import Testing
         #expect(ifupdown.isActive)
         #expect(
             facts.network.ifupdown.files.map(\.value) == [
-                "/etc/network/interfaces", "/etc/network/interfaces.d/50-cloud-init", "/etc/network/interfaces.extra/eth3",
+                "/etc/network/interfaces", "/etc/network/interfaces.d/50-cloud-init",
+                "/etc/network/interfaces.extra/eth3",
             ])
         #expect(facts.network.dhclientCalls.count == 1)
         #expect(facts.network.dhclientCalls.first?.interfaces == ["eth1", "eth2"])

@@ -46,7 +46,8 @@ import Testing
     @Test func statusThatIsADirectoryIsUnsupported() throws {
         let root = try Trees.scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try FileManager.default.createDirectory(atPath: root + "/var/lib/dpkg/status", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: root + "/var/lib/dpkg/status", withIntermediateDirectories: true)
         let tree = GuestTree(root: try DirectoryFileSystem(path: root))
         do {
             _ = try DpkgDatabase(tree: tree)

@@ -16,7 +16,8 @@ import Testing
             atPath: root + "/lib/modules/\(Self.release)/kernel", withIntermediateDirectories: true)
         try Trees.write(root, "/usr/share/initramfs-tools/hooks/azure-unmanaged-sriov", "#!/bin/sh\n")
         let image = try Fixtures.path("inspect-initramfs/\(name)")
-        try Trees.write(root, "/boot/initrd.img-\(Self.release)", Array(try Data(contentsOf: URL(fileURLWithPath: image))))
+        try Trees.write(
+            root, "/boot/initrd.img-\(Self.release)", Array(try Data(contentsOf: URL(fileURLWithPath: image))))
         return (GuestInspector.inspect(GuestTree(root: try DirectoryFileSystem(path: root))), root)
     }
 
@@ -25,13 +26,14 @@ import Testing
         return text.split(separator: "\n").count
     }
 
-    @Test(arguments: [
-        ("initrd-gzip-rule", ["cpio", "gzip cpio"], "usr/lib/udev/rules.d/10-azure-unmanaged-sriov.rules"),
-        ("initrd-zstd-norule", ["cpio", "zstd cpio"], nil),
-        ("initrd-xz-dracut-rule", ["cpio", "xz cpio"], "lib/udev/rules.d/10-azure-unmanaged-sriov.rules"),
-        ("initrd-lz4-rule", ["cpio", "lz4 cpio"], "usr/lib/udev/rules.d/10-azure-unmanaged-sriov.rules"),
-        ("initrd-early-only", ["cpio"], nil),
-    ] as [(String, [String], String?)])
+    @Test(
+        arguments: [
+            ("initrd-gzip-rule", ["cpio", "gzip cpio"], "usr/lib/udev/rules.d/10-azure-unmanaged-sriov.rules"),
+            ("initrd-zstd-norule", ["cpio", "zstd cpio"], nil),
+            ("initrd-xz-dracut-rule", ["cpio", "xz cpio"], "lib/udev/rules.d/10-azure-unmanaged-sriov.rules"),
+            ("initrd-lz4-rule", ["cpio", "lz4 cpio"], "usr/lib/udev/rules.d/10-azure-unmanaged-sriov.rules"),
+            ("initrd-early-only", ["cpio"], nil),
+        ] as [(String, [String], String?)])
     func listsEveryArchiveLikeCpio(name: String, archives: [String], rule: String?) throws {
         let (facts, root) = try inspect(name)
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -17,11 +17,16 @@ import Testing
     }
 
     @Test func dhclientArgumentsGiveInterfaces() {
-        #expect(DhclientCommand.calls(in: "/sbin/dhclient -v -pf /run/x.pid eth1 eth2", instance: nil, variables: [:]) == [["eth1", "eth2"]])
+        #expect(
+            DhclientCommand.calls(in: "/sbin/dhclient -v -pf /run/x.pid eth1 eth2", instance: nil, variables: [:]) == [
+                ["eth1", "eth2"]
+            ])
         #expect(DhclientCommand.calls(in: "dhclient -nw || true", instance: nil, variables: [:]) == [[]])
         #expect(DhclientCommand.calls(in: "dhclient -r eth0", instance: nil, variables: [:]).isEmpty)
         #expect(DhclientCommand.calls(in: "-/sbin/dhclient -d %i", instance: "eth3", variables: [:]) == [["eth3"]])
-        #expect(DhclientCommand.calls(in: "dhclient $IFACE; dhclient eth9", instance: nil, variables: ["IFACE": "eth0"]) == [["eth0"], ["eth9"]])
+        #expect(
+            DhclientCommand.calls(in: "dhclient $IFACE; dhclient eth9", instance: nil, variables: ["IFACE": "eth0"])
+                == [["eth0"], ["eth9"]])
         #expect(DhclientCommand.calls(in: "ip link set eth0 up", instance: nil, variables: [:]).isEmpty)
     }
 
@@ -50,7 +55,8 @@ import Testing
     }
 
     @Test func udevTokensKeepKeysOperatorsAndValues() {
-        let t = UdevRuleToken.parse(#"SUBSYSTEM=="net", ACTION!="remove", ATTR{flags}=="0x?[89ABCDEF]??", ENV{NM_UNMANAGED}="1""#)
+        let t = UdevRuleToken.parse(
+            #"SUBSYSTEM=="net", ACTION!="remove", ATTR{flags}=="0x?[89ABCDEF]??", ENV{NM_UNMANAGED}="1""#)
         #expect(t.map(\.key) == ["SUBSYSTEM", "ACTION", "ATTR{flags}", "ENV{NM_UNMANAGED}"])
         #expect(t.map(\.op) == ["==", "!=", "==", "="])
         #expect(t[2].value == "0x?[89ABCDEF]??")
@@ -68,7 +74,8 @@ import Testing
     }
 
     @Test func osReleaseQuotesAndEscapes() {
-        let os = OSReleaseInspector.parse("ID='sles'\nVERSION_ID=\"15.4\"\nPRETTY_NAME=\"SUSE \\\"Linux\\\"\"\nID_LIKE=\"suse opensuse\"\n# c\n")
+        let os = OSReleaseInspector.parse(
+            "ID='sles'\nVERSION_ID=\"15.4\"\nPRETTY_NAME=\"SUSE \\\"Linux\\\"\"\nID_LIKE=\"suse opensuse\"\n# c\n")
         #expect(os.id == "sles")
         #expect(os.versionID == "15.4")
         #expect(os.prettyName == "SUSE \"Linux\"")

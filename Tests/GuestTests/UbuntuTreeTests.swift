@@ -76,7 +76,8 @@ import Testing
         let calls = facts.network.dhclientCalls
         #expect(calls.count == 2)
         #expect(calls.first { $0.evidence.first == .path("/etc/rc.local") }?.interfaces == [])
-        #expect(calls.first { $0.evidence.first == .path("/lib/systemd/system/dhclient@.service") }?.interfaces == ["eth0"])
+        #expect(
+            calls.first { $0.evidence.first == .path("/lib/systemd/system/dhclient@.service") }?.interfaces == ["eth0"])
     }
 
     @Test func cloudInitPackagedVersionAndFilter() {

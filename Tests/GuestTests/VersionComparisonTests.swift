@@ -41,7 +41,8 @@ import Testing
 
     @Test(arguments: [
         ("6.12.0", "6.12", 0), ("6.1.0-28-cloud-amd64", "6.12", -1), ("6.12.6+bpo-cloud-amd64", "6.12", 1),
-        ("5.14.0-427.13.1.el9_4.x86_64", "6.12", -1), ("6.13-rc1", "6.12", 1), ("5.15.0-300.163.18.el9uek.x86_64", "5.15", 0),
+        ("5.14.0-427.13.1.el9_4.x86_64", "6.12", -1), ("6.13-rc1", "6.12", 1),
+        ("5.15.0-300.163.18.el9uek.x86_64", "5.15", 0),
     ])
     func kernelReleasesCompareNumerically(a: String, b: String, expected: Int) throws {
         let x = try #require(KernelRelease(a))

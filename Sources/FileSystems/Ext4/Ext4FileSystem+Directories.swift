@@ -22,8 +22,10 @@ struct Ext4Directory: Sendable {
 extension Ext4FileSystem {
     /// Entries kept per directory; a bigger one is refused rather than held in memory.
     static let maxDirectoryEntries = 1 << 21
-    /// Directory bytes read per request.
+    /// Directory bytes mapped per step.
     static let directoryChunk = 1 << 20
+    /// Largest directory read (far above what `maxDirectoryEntries` records need).
+    static let maxDirectoryBytes = 256 << 20
 
     /// The entries of a directory inode, parsed on first use then cached. Linear and htree
     /// directories are read the same way: every block is scanned (htree index blocks look like
@@ -35,8 +37,8 @@ extension Ext4FileSystem {
             // i_block: the parent's inode number (4 bytes), then records; more in system.data.
             try parseDirectoryRecords(
                 Array(node.blockArea[4...]), at: node.blockAreaOffset(4), node: node, into: &dir)
-            if let more = try inodeXattr(node, index: 7, name: Array("data".utf8)), !more.isEmpty {
-                try parseDirectoryRecords(more, at: node.extraAreaOffset, node: node, into: &dir)
+            if let more = try inodeXattr(node, index: 7, name: Array("data".utf8)), !more.value.isEmpty {
+                try parseDirectoryRecords(more.value, at: more.offset, node: node, into: &dir)
             }
         } else {
             let bs = UInt64(blockSize)
@@ -45,22 +47,31 @@ extension Ext4FileSystem {
                     Self.layer, .corrupt, "directory inode \(node.number) has size \(node.size), not whole blocks",
                     at: node.offset + 0x04)
             }
-            var position: UInt64 = 0
-            while position < node.size {
-                let count = Int(min(UInt64(Self.directoryChunk), node.size - position))
-                let bytes = try readFile(node, at: position, count: count)
-                let runs = try blockRuns(node, first: position / bs, last: (position + UInt64(count) - 1) / bs)
-                for k in stride(from: 0, to: bytes.count, by: blockSize) {
-                    let logical = (position + UInt64(k)) / bs
-                    // A hole in a directory is skipped, as the kernel's readdir does.
-                    guard let run = runs.first(where: { logical >= $0.logical && logical < $0.logical + $0.length }),
-                        let physical = run.physical
-                    else { continue }
-                    let deviceOffset = (physical + logical - run.logical) * bs
-                    try parseDirectoryRecords(
-                        Array(bytes[k..<k + blockSize]), at: deviceOffset, node: node, into: &dir)
+            guard node.size <= UInt64(Self.maxDirectoryBytes) else {
+                throw ImageError(
+                    Self.layer, .limitExceeded,
+                    "directory inode \(node.number) of \(node.size) bytes (at most \(Self.maxDirectoryBytes))",
+                    at: node.offset + 0x04)
+            }
+            // Only mapped blocks are read: a hole (or an unwritten extent) in a directory is
+            // skipped, as the kernel's readdir does, so a huge sparse size costs nothing.
+            let blockCount = node.size / bs
+            var first: UInt64 = 0
+            while first < blockCount {
+                let last = min(blockCount, first + UInt64(Self.directoryChunk / blockSize)) - 1
+                for run in try blockRuns(node, first: first, last: last) {
+                    guard let physical = run.physical else { continue }
+                    let from = max(run.logical, first)
+                    let to = min(run.logical + run.length - 1, last)
+                    guard from <= to else { continue }
+                    let deviceOffset = (physical + (from - run.logical)) * bs
+                    let bytes = try device.read(at: deviceOffset, count: Int((to - from + 1) * bs), layer: Self.layer)
+                    for k in stride(from: 0, to: bytes.count, by: blockSize) {
+                        try parseDirectoryRecords(
+                            Array(bytes[k..<k + blockSize]), at: deviceOffset + UInt64(k), node: node, into: &dir)
+                    }
                 }
-                position += UInt64(count)
+                first = last + 1
             }
         }
         cache.withLock { $0.insert(dir, inode: node.number) }

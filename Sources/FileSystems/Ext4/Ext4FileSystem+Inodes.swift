@@ -138,6 +138,9 @@ extension Ext4FileSystem {
         let d = try descriptor(group)
         let at = d.inodeTable * UInt64(blockSize) + UInt64(slot) * UInt64(superblock.inodeSize)
         var r = try device.reader(at: at, count: superblock.inodeSize, layer: Self.layer)
+        if let seed = superblock.checksumSeed {
+            try Ext4Checksum.verifyInode(r.bytes, number: number, seed: seed, at: at)
+        }
         let node = try Ext4Inode(
             &r, number: number, largeDirectories: superblock.incompat.contains(.largeDirectories))
         if node.flags.contains(.encrypted) {

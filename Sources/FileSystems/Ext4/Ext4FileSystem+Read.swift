@@ -66,13 +66,13 @@ extension Ext4FileSystem {
     /// `system.data` extended attribute ("Inline Data").
     func inlineData(_ node: Ext4Inode) throws -> [UInt8] {
         var data = node.blockArea
-        if let more = try inodeXattr(node, index: 7, name: Array("data".utf8)) { data += more }
+        if let more = try inodeXattr(node, index: 7, name: Array("data".utf8)) { data += more.value }
         return data
     }
 
-    /// The value of one extended attribute stored inside the inode (after `i_extra_isize`), nil
-    /// when absent. `index` is the name prefix number (7 = `system.`).
-    func inodeXattr(_ node: Ext4Inode, index: UInt8, name: [UInt8]) throws -> [UInt8]? {
+    /// The value (and its device offset) of one extended attribute stored inside the inode (after
+    /// `i_extra_isize`), nil when absent. `index` is the name prefix number (7 = `system.`).
+    func inodeXattr(_ node: Ext4Inode, index: UInt8, name: [UInt8]) throws -> (value: [UInt8], offset: UInt64)? {
         let area = node.extraArea
         var r = ByteReader(area, layer: Self.layer, base: node.extraAreaOffset)
         guard r.remaining >= 4, try r.u32le() == 0xEA02_0000 else { return nil }  // h_magic
@@ -98,7 +98,7 @@ extension Ext4FileSystem {
                     Self.layer, .corrupt, "xattr value of \(valueSize) bytes at \(valueOffset) outside the inode",
                     at: entryAt + 2)
             }
-            return Array(area[start..<start + valueSize])
+            return (Array(area[start..<start + valueSize]), node.extraAreaOffset + UInt64(start))
         }
         return nil
     }

@@ -44,12 +44,16 @@ public final class Ext4FileSystem: BlockFileSystem {
         FileSystemIdentity(type: superblock.typeName, uuid: superblock.uuidString, label: superblock.label)
     }
 
-    /// True when the device carries the ext2/3/4 magic 0xEF53 at byte 1080.
+    /// True when the device carries the ext2/3/4 magic 0xEF53 at byte 1080 and a plausible block
+    /// size and revision (so a FAT whose table happens to hold 0xEF53 there is not taken for ext4).
     public static func matches(_ device: any BlockDevice) -> Bool {
         guard device.size >= 2048 else { return false }
         // Absence is the meaning here: an unreadable head is "not ext4".
-        guard let magic = try? device.read(at: Ext4Superblock.offset + 0x38, count: 2) else { return false }
-        return magic == [0x53, 0xEF]
+        guard let sb = try? device.reader(at: Ext4Superblock.offset, count: 0x50, layer: layer),
+            let magic = try? sb.u16le(at: 0x38), let logBlockSize = try? sb.u32le(at: 0x18),
+            let revision = try? sb.u32le(at: 0x4C), let inodes = try? sb.u32le(at: 0x00)
+        else { return false }
+        return magic == 0xEF53 && logBlockSize <= 6 && revision <= 1 && inodes > 0
     }
 
     /// Reads and validates the superblock and the location of the group descriptor table.

@@ -26,6 +26,9 @@ struct Ext4Superblock: Sendable {
     let firstMetaBlockGroup: UInt32
     /// Number of block groups, derived from the block count and checked against the inode count.
     let groupCount: UInt32
+    /// With `metadata_csum` on a Linux-made file system: the seed of every metadata checksum
+    /// (`s_checksum_seed`, or the CRC32C of the UUID). nil when checksums are not verified.
+    let checksumSeed: UInt32?
 
     init(_ r: inout ByteReader) throws {
         let layer = r.layer
@@ -43,7 +46,8 @@ struct Ext4Superblock: Sendable {
         try r.skip(12)  // 0x2C s_mtime, s_wtime, s_mnt_count, s_max_mnt_count
         try r.expect([0x53, 0xEF], "ext4 superblock")  // 0x38 s_magic 0xEF53
         try r.skip(6)  // 0x3A s_state, s_errors, s_minor_rev_level
-        try r.skip(12)  // 0x40 s_lastcheck, s_checkinterval, s_creator_os
+        try r.skip(8)  // 0x40 s_lastcheck, s_checkinterval
+        let creatorOS = try r.u32le()  // 0x48 s_creator_os (0: Linux)
         revision = try r.u32le()  // 0x4C s_rev_level
         try r.skip(4)  // 0x50 s_def_resuid, s_def_resgid
         try r.skip(4)  // 0x54 s_first_ino
@@ -60,6 +64,8 @@ struct Ext4Superblock: Sendable {
         firstMetaBlockGroup = try r.u32le()  // 0x104 s_first_meta_bg
         try r.seek(to: 0x150)
         let blocksHi = try r.u32le()  // 0x150 s_blocks_count_hi
+        try r.seek(to: 0x270)
+        let storedSeed = try r.u32le()  // 0x270 s_checksum_seed
 
         // Features first: an unknown incompatible feature means the rest may not mean what we think.
         let unknown = incompat.subtracting(.understood)
@@ -107,6 +113,12 @@ struct Ext4Superblock: Sendable {
                 at: base)
         }
         groupCount = UInt32(groups)
+        // The kernel verifies metadata checksums only on file systems a Linux made.
+        if roCompat.contains(.metadataChecksum), creatorOS == 0 {
+            checksumSeed = incompat.contains(.checksumSeed) ? storedSeed : Ext4Checksum.crc32c(~0, uuid[...])
+        } else {
+            checksumSeed = nil
+        }
     }
 
     /// `ext4`, `ext3` or `ext2`, decided from the features the way libblkid does.

@@ -10,9 +10,13 @@ public struct OpenOptions: Sendable {
     /// Which root to check when there are several: a volume name (`partition 2`, `lv rhel/root`),
     /// a device path (`/dev/mapper/rhel-root`) or a file system UUID or label.
     public var root: String?
-    public init(allowExternalFiles: Bool = false, root: String? = nil) {
+    /// More disks of the same machine (a volume group spanning several image files), scanned
+    /// together with the image.
+    public var extraDisks: [String]
+    public init(allowExternalFiles: Bool = false, root: String? = nil, extraDisks: [String] = []) {
         self.allowExternalFiles = allowExternalFiles
         self.root = root
+        self.extraDisks = extraDisks
     }
 }
 
@@ -81,19 +85,29 @@ public final class GuestImage: Sendable {
             directory: directory.isEmpty ? "/" : directory, allowExternalFiles: options.allowExternalFiles,
             counter: counter)
         let disk = try DiskImage.open(path: absolute, context: context)
-        // Decoded formats re-read their tables and small metadata often: a modest cache in front.
-        let device: any BlockDevice =
-            disk.format == "raw" || disk.format == "vhd-fixed"
-            ? disk.device : CachedDevice(disk.device, blockSize: 16 << 10, capacity: 2048)
-        let scan = try VolumeScanner.scan([device])
+        var extras: [OpenedDisk] = []
+        for extra in options.extraDisks {
+            let abs = OpenContext.absolute(extra)
+            var c = context
+            c.directory = String(abs[..<(abs.lastIndex(of: "/") ?? abs.startIndex)])
+            extras.append(try DiskImage.open(path: abs, context: c))
+        }
+        let scan = try VolumeScanner.scan(([disk] + extras).map(cached))
         var found: [FoundVolume] = []
         for v in scan.volumes {
             found.append(try probe(v))
         }
         let assembly = try RootAssembly.assemble(found, options: options, applyFstab: true)
         return GuestImage(
-            path: path, format: disk.format, virtualSize: disk.virtualSize, files: disk.files, counter: counter,
+            path: path, format: disk.format, virtualSize: disk.virtualSize, files: disk.files + extras.flatMap(\.files), counter: counter,
             notes: disk.notes + scan.notes, scan: scan, volumes: found, assembly: assembly)
+    }
+
+    /// Decoded formats re-read their tables and small metadata often: a modest cache in front.
+    /// Raw and fixed VHD are plain file reads already.
+    static func cached(_ disk: OpenedDisk) -> any BlockDevice {
+        disk.format == "raw" || disk.format == "vhd-fixed"
+            ? disk.device : CachedDevice(disk.device, blockSize: 16 << 10, capacity: 2048)
     }
 
     /// Opens the file system of one volume, or says why it cannot be read.

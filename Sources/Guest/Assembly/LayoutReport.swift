@@ -25,6 +25,10 @@ public struct LayoutReport: Sendable, Codable {
     }
 
     public var image: Image
+    /// Each disk's partition table (scheme, disk GUID or signature, sector size).
+    public var partitionTables: [PartitionTable]
+    /// LVM2 volume groups with their PVs and LVs, readable or not.
+    public var volumeGroups: [VolumeGroup]
     public var volumes: [VolumeInfo]
     public var roots: [String]
     public var root: String
@@ -33,6 +37,8 @@ public struct LayoutReport: Sendable, Codable {
 
     public init(_ g: GuestImage) {
         image = Image(path: g.path, format: g.format, virtualSize: g.virtualSize, files: g.files)
+        partitionTables = g.scan?.tables ?? []
+        volumeGroups = g.scan?.volumeGroups ?? []
         volumes = g.volumes.map { v in
             var info = VolumeInfo(
                 name: v.volume.name, start: nil, size: v.volume.device.size, devicePaths: v.volume.devicePaths.isEmpty ? nil : v.volume.devicePaths,

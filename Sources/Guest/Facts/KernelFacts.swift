@@ -137,7 +137,9 @@ public struct BootFacts: Sendable, Hashable, Codable {
     public var unknownReason: String?
 
     /// Creates a value from its fields.
-    public init(defaultRelease: String? = nil, how: String? = nil, evidence: [Evidence] = [], unknownReason: String? = nil) {
+    public init(
+        defaultRelease: String? = nil, how: String? = nil, evidence: [Evidence] = [], unknownReason: String? = nil
+    ) {
         self.defaultRelease = defaultRelease
         self.how = how
         self.evidence = evidence

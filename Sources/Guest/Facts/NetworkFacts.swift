@@ -112,7 +112,9 @@ public struct UnitFacts: Sendable, Hashable, Codable, Comparable {
     public var problem: String?
 
     /// Creates a value from its fields.
-    public init(name: String, enabled: Bool = false, masked: Bool = false, evidence: [Evidence] = [], problem: String? = nil) {
+    public init(
+        name: String, enabled: Bool = false, masked: Bool = false, evidence: [Evidence] = [], problem: String? = nil
+    ) {
         self.name = name
         self.enabled = enabled
         self.masked = masked
@@ -176,7 +178,9 @@ public struct NetworkdFileFacts: Sendable, Hashable, Codable {
 
     /// The values of one `[Match]` key (`Property`, `MACAddress`), split on spaces.
     public func matchValues(_ key: String) -> [String] {
-        match.filter { $0.hasPrefix(key + "=") }.flatMap { $0.dropFirst(key.count + 1).split(separator: " ").map(String.init) }
+        match.filter { $0.hasPrefix(key + "=") }.flatMap {
+            $0.dropFirst(key.count + 1).split(separator: " ").map(String.init)
+        }
     }
 }
 

@@ -30,7 +30,8 @@ public struct AzureVMUtilsInspector: Inspector {
             do {
                 let bytes = try r.mount.fileSystem.contents(of: r.path, limit: Self.maximumBinarySize)
                 if let v = Self.versionString(in: bytes) {
-                    a.binaryVersion = PythonVersionFact(version: v, variable: "compiled-in version", evidence: .path(path))
+                    a.binaryVersion = PythonVersionFact(
+                        version: v, variable: "compiled-in version", evidence: .path(path))
                 } else {
                     a.problems.append("\(path): no version string found in the first \(bytes.count) bytes")
                 }

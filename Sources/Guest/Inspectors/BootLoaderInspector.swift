@@ -16,7 +16,8 @@ public struct BootLoaderInspector: Inspector {
     public var interest: GuestInterest {
         GuestInterest(
             Self.grubConfigs + Self.grubEnvironments + [
-                "/boot/efi/EFI/*/grub.cfg", "/boot/efi/EFI/*/grubenv", "/boot/loader/entries/*.conf", "/etc/default/grub",
+                "/boot/efi/EFI/*/grub.cfg", "/boot/efi/EFI/*/grubenv", "/boot/loader/entries/*.conf",
+                "/etc/default/grub",
             ])
     }
 
@@ -67,7 +68,8 @@ public struct BootLoaderInspector: Inspector {
                 return BootFacts(evidence: evidence, unknownReason: "\(how) names no menu entry")
             }
             guard let release = try release(tree, linux: entry.linux) else {
-                return BootFacts(evidence: evidence, unknownReason: "\(how): entry '\(entry.title)' boots no vmlinuz-<release>")
+                return BootFacts(
+                    evidence: evidence, unknownReason: "\(how): entry '\(entry.title)' boots no vmlinuz-<release>")
             }
             return BootFacts(defaultRelease: release, how: how + ": '\(entry.title)'", evidence: evidence)
         }
@@ -84,7 +86,9 @@ public struct BootLoaderInspector: Inspector {
                     defaultRelease: newest, how: "no grub.cfg; GRUB_DEFAULT=\(value ?? "0"): the newest kernel",
                     evidence: evidence, unknownReason: newest == nil ? "no kernel" : nil)
             }
-            return BootFacts(evidence: evidence, unknownReason: "no grub.cfg; GRUB_DEFAULT=\(value ?? "") cannot be resolved offline")
+            return BootFacts(
+                evidence: evidence, unknownReason: "no grub.cfg; GRUB_DEFAULT=\(value ?? "") cannot be resolved offline"
+            )
         }
         if try tree.list(Self.blsDirectory) != nil {
             return try decideBLS(tree, saved: saved ?? "", how: "BLS entries without grub.cfg", evidence: evidence)
@@ -97,14 +101,17 @@ public struct BootLoaderInspector: Inspector {
         var entries: [(id: String, path: String, linux: String?)] = []
         for path in try tree.glob(Self.blsDirectory, "*.conf") {
             guard let f = try tree.text(path, limit: 64 << 10) else { continue }
-            let linux = f.text.activeLines.first { $0.hasPrefix("linux ") || $0.hasPrefix("linux\t") }?.words.dropFirst().first
+            let linux = f.text.activeLines.first { $0.hasPrefix("linux ") || $0.hasPrefix("linux\t") }?.words
+                .dropFirst().first
             let id = String(path.split(separator: "/").last?.dropLast(5) ?? "")
             entries.append((id, path, linux))
         }
         // blscfg sorts entries by their name with rpm's version order, highest first.
         entries.sort { RPMVersion.vercmp($0.id, $1.id) > 0 }
         guard !entries.isEmpty else { return BootFacts(evidence: evidence, unknownReason: "\(how) but no BLS entries") }
-        let chosen = entries.first { $0.id == saved } ?? (Int(saved).flatMap { $0 < entries.count ? entries[$0] : nil }) ?? entries[0]
+        let chosen =
+            entries.first { $0.id == saved } ?? (Int(saved).flatMap { $0 < entries.count ? entries[$0] : nil })
+            ?? entries[0]
         evidence.append(.path(chosen.path))
         guard let release = try release(tree, linux: chosen.linux) else {
             return BootFacts(evidence: evidence, unknownReason: "BLS entry \(chosen.path) boots no vmlinuz-<release>")
@@ -162,7 +169,9 @@ struct GrubMenu {
             if first == "menuentry" || first == "submenu" {
                 let title = w.count > 1 ? w[1] : ""
                 var id: String?
-                if let k = w.firstIndex(where: { $0 == "--id" || $0.hasPrefix("$menuentry_id_option") }), k + 1 < w.count {
+                if let k = w.firstIndex(where: { $0 == "--id" || $0.hasPrefix("$menuentry_id_option") }),
+                    k + 1 < w.count
+                {
                     id = w[k + 1]
                 }
                 stack.append((first, title, id, [], nil))

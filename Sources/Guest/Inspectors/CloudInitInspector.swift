@@ -40,7 +40,8 @@ public struct CloudInitInspector: Inspector {
         var seenSites = Set<String>()
         for pattern in Self.pythonSites {
             for site in try tree.expand(pattern) {
-                guard let canonical = try tree.canonical(site + "/cloudinit"), seenSites.insert(canonical).inserted else {
+                guard let canonical = try tree.canonical(site + "/cloudinit"), seenSites.insert(canonical).inserted
+                else {
                     continue
                 }
                 try readPythonPackage(tree, site + "/cloudinit", into: &c)
@@ -55,7 +56,9 @@ public struct CloudInitInspector: Inspector {
     }
 
     func readPythonPackage(_ tree: GuestTree, _ dir: String, into c: inout CloudInitFacts) throws {
-        for (file, names) in [("meson_versions.py", ["UPSTREAM_VERSION"]), ("version.py", ["_PACKAGED_VERSION", "__VERSION__"])] {
+        for (file, names) in [
+            ("meson_versions.py", ["UPSTREAM_VERSION"]), ("version.py", ["_PACKAGED_VERSION", "__VERSION__"]),
+        ] {
             let path = dir + "/" + file
             do {
                 guard let f = try tree.text(path) else { continue }
@@ -88,9 +91,12 @@ public struct CloudInitInspector: Inspector {
         for line in text.split(separator: "\n") {
             guard let eq = line.firstIndex(of: "=") else { continue }
             let name = String(line[..<eq]).trimmingASCIIWhitespace()
-            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), line.first != " " else { continue }
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), line.first != " " else {
+                continue
+            }
             let value = String(line[line.index(after: eq)...]).trimmingASCIIWhitespace()
-            guard value.count >= 2, let q = value.first, q == "\"" || q == "'", let end = value.dropFirst().firstIndex(of: q)
+            guard value.count >= 2, let q = value.first, q == "\"" || q == "'",
+                let end = value.dropFirst().firstIndex(of: q)
             else { continue }
             out[name] = String(value[value.index(after: value.startIndex)..<end])
         }
@@ -98,7 +104,9 @@ public struct CloudInitInspector: Inspector {
     }
 
     func readDatasourceList(_ tree: GuestTree, into c: inout CloudInitFacts) throws {
-        let files = ["/etc/cloud/cloud.cfg"] + (try tree.glob("/etc/cloud/cloud.cfg.d", "*.cfg")).prefix(Self.maximumConfigFiles)
+        let files =
+            ["/etc/cloud/cloud.cfg"]
+            + (try tree.glob("/etc/cloud/cloud.cfg.d", "*.cfg")).prefix(Self.maximumConfigFiles)
         var winner: String?
         var read: [Evidence] = []
         for path in files {
@@ -128,12 +136,15 @@ public struct CloudInitInspector: Inspector {
 
     func readDisableMarkers(_ tree: GuestTree, units: [UnitFacts], into c: inout CloudInitFacts) throws {
         if try tree.resolve(Self.disabledMarker, followFinal: false) != nil {
-            c.disableMarkers.append(DisableMarker(reason: "\(Self.disabledMarker) exists", evidence: [.path(Self.disabledMarker)]))
+            c.disableMarkers.append(
+                DisableMarker(reason: "\(Self.disabledMarker) exists", evidence: [.path(Self.disabledMarker)]))
         }
         if let f = try? tree.text("/etc/default/grub") {
-            for line in f.text.activeLines where line.hasPrefix("GRUB_CMDLINE_LINUX") && line.contains("cloud-init=disabled") {
+            for line in f.text.activeLines
+            where line.hasPrefix("GRUB_CMDLINE_LINUX") && line.contains("cloud-init=disabled") {
                 c.disableMarkers.append(
-                    DisableMarker(reason: "kernel command line has cloud-init=disabled", evidence: [.path("/etc/default/grub")]))
+                    DisableMarker(
+                        reason: "kernel command line has cloud-init=disabled", evidence: [.path("/etc/default/grub")]))
             }
         }
         for name in Self.unitNames {

@@ -21,14 +21,19 @@ public struct DhclientInspector: Inspector {
         var calls = facts.network.dhclientCalls
         for unit in facts.network.units where unit.enabled && !unit.masked && unit.name.hasSuffix(".service") {
             do {
-                guard let path = try SystemdUnitsInspector.unitFile(tree, unit.name), let f = try tree.text(path) else { continue }
-                let instance = unit.name.split(separator: "@").dropFirst().first.map { String($0.split(separator: ".").first ?? "") }
+                guard let path = try SystemdUnitsInspector.unitFile(tree, unit.name), let f = try tree.text(path) else {
+                    continue
+                }
+                let instance = unit.name.split(separator: "@").dropFirst().first.map {
+                    String($0.split(separator: ".").first ?? "")
+                }
                 let ini = IniFile(f.text)
                 for s in ini.settings where s.section == "Service" && s.key.hasPrefix("Exec") {
                     for call in DhclientCommand.calls(in: s.value, instance: instance, variables: [:]) {
                         calls.append(
                             DhclientCallFacts(
-                                evidence: [.path(path), .structure("\(unit.name) \(s.key)")], command: s.value, interfaces: call))
+                                evidence: [.path(path), .structure("\(unit.name) \(s.key)")], command: s.value,
+                                interfaces: call))
                     }
                 }
             } catch let e as ImageError {
@@ -45,7 +50,9 @@ public struct DhclientInspector: Inspector {
                 for (n, line) in IfupdownReader.joinedLines(f.text).enumerated() where !line.hasPrefix("#") {
                     for call in DhclientCommand.calls(in: line, instance: nil, variables: [:]) {
                         calls.append(
-                            DhclientCallFacts(evidence: [.path(path), .structure("\(path) line \(n + 1)")], command: line, interfaces: call))
+                            DhclientCallFacts(
+                                evidence: [.path(path), .structure("\(path) line \(n + 1)")], command: line,
+                                interfaces: call))
                     }
                 }
             } catch let e as ImageError {

@@ -111,7 +111,8 @@ public struct DriverInspector: Inspector {
             }
         }
         k.drivers = DriverFacts.required.map { name, symbols in
-            let settings = k.config == nil ? [] : symbols.map { s in config[s].map { "\(s)=\($0)" } ?? "\(s) is not set" }
+            let settings =
+                k.config == nil ? [] : symbols.map { s in config[s].map { "\(s)=\($0)" } ?? "\(s) is not set" }
             if let f = files[name] {
                 return DriverFacts(name: name, presence: .module, evidence: [.path(f)], config: settings)
             }

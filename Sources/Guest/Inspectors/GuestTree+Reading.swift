@@ -39,7 +39,9 @@ extension GuestTree {
     /// Up to `count` bytes of a regular file from `offset`, following links.
     func read(_ path: String, at offset: UInt64, count: Int) throws -> [UInt8] {
         guard let r = try resolve(path) else { throw ImageError("guest", .notFound, "no such file: \(path)") }
-        guard r.attributes.type == .regular else { throw ImageError("guest", .unsupported, "\(path) is not a regular file") }
+        guard r.attributes.type == .regular else {
+            throw ImageError("guest", .unsupported, "\(path) is not a regular file")
+        }
         return try r.mount.fileSystem.read(r.path, at: offset, count: count)
     }
 
@@ -66,7 +68,9 @@ extension GuestTree {
             var next: [String] = []
             for base in current {
                 if comp.contains("*") || comp.contains("?") {
-                    next += try glob(base.isEmpty ? "/" : base, comp).map { $0.hasPrefix("//") ? String($0.dropFirst()) : $0 }
+                    next += try glob(base.isEmpty ? "/" : base, comp).map {
+                        $0.hasPrefix("//") ? String($0.dropFirst()) : $0
+                    }
                 } else {
                     next.append(base + "/" + comp)
                 }

@@ -74,7 +74,9 @@ struct IfupdownReader {
                 let command = w.dropFirst().joined(separator: " ")
                 for call in DhclientCommand.calls(in: command, instance: current, variables: ["IFACE": current ?? ""]) {
                     dhclientCalls.append(
-                        DhclientCallFacts(evidence: [.path(path), .structure("\(path) line \(lineNumber)")], command: command, interfaces: call))
+                        DhclientCallFacts(
+                            evidence: [.path(path), .structure("\(path) line \(lineNumber)")], command: command,
+                            interfaces: call))
                 }
             default:
                 break
@@ -116,7 +118,9 @@ struct IfupdownReader {
 /// Finds `dhclient` invocations in a shell or `ExecStart=` command line.
 enum DhclientCommand {
     /// dhclient(8) options that take a value.
-    static let optionsWithValue: Set<String> = ["-p", "-s", "-g", "-cf", "-lf", "-pf", "-sf", "-e", "-D", "-df", "--prefix-len-hint"]
+    static let optionsWithValue: Set<String> = [
+        "-p", "-s", "-g", "-cf", "-lf", "-pf", "-sf", "-e", "-D", "-df", "--prefix-len-hint",
+    ]
 
     /// For each dhclient started by `command`: the interfaces it names (empty: every interface).
     /// Calls that release or stop (`-r`, `-x`) are not counted.

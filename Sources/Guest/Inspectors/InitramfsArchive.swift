@@ -97,13 +97,17 @@ struct InitramfsArchive {
 
     /// Lists the rest of the file through libarchive (any compression filter, cpio format).
     mutating func listCompressed(_ fs: any FileSystem, _ path: FSPath, from offset: UInt64, size: UInt64) throws {
-        guard let a = archive_read_new() else { throw ImageError("initramfs", .io(errno: 12), "archive_read_new failed") }
+        guard let a = archive_read_new() else {
+            throw ImageError("initramfs", .io(errno: 12), "archive_read_new failed")
+        }
         defer { archive_read_free(a) }
         archive_read_support_filter_all(a)
         archive_read_support_format_cpio(a)
         let source = ArchiveSource(fs: fs, path: path, offset: offset, end: size)
         let opened = archive_read_open(a, Unmanaged.passUnretained(source).toOpaque(), nil, archiveRead, nil)
-        guard opened == ARCHIVE_OK else { throw Self.error(a, source, "cannot open the compressed archive", at: offset) }
+        guard opened == ARCHIVE_OK else {
+            throw Self.error(a, source, "cannot open the compressed archive", at: offset)
+        }
         var entry: OpaquePointer?
         var count = 0
         while true {
@@ -118,7 +122,8 @@ struct InitramfsArchive {
                 throw ImageError("initramfs", .limitExceeded, "more than \(Self.maximumEntries) entries", at: offset)
             }
             guard archive_filter_bytes(a, 0) <= Self.maximumExpandedSize else {
-                throw ImageError("initramfs", .limitExceeded, "expands past \(Self.maximumExpandedSize) bytes", at: offset)
+                throw ImageError(
+                    "initramfs", .limitExceeded, "expands past \(Self.maximumExpandedSize) bytes", at: offset)
             }
         }
         let filter = archive_filter_name(a, 0).map { String(cString: $0) } ?? "?"

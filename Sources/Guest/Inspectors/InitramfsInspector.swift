@@ -28,7 +28,8 @@ public struct InitramfsInspector: Inspector {
         for path in Self.hooks {
             if let c = try tree.canonical(path), seen.insert(c).inserted { hooks.append(.path(path)) }
         }
-        facts.initramfs = InitramfsFacts(hooks: hooks, imagesNotRead: hooks.isEmpty ? "no hook installed: images not read" : nil)
+        facts.initramfs = InitramfsFacts(
+            hooks: hooks, imagesNotRead: hooks.isEmpty ? "no hook installed: images not read" : nil)
         guard !hooks.isEmpty else { return }
         for i in facts.kernels.indices {
             guard var image = facts.kernels[i].initramfs else { continue }

@@ -45,7 +45,9 @@ public struct InterfaceMatchInspector: Inspector {
             for d in try NetplanFile(text).devices {
                 guard let mac = d.matchMAC else { continue }
                 if d.matchDriver?.contains("hv_netvsc") != true {
-                    matches.append(MACMatchFacts(kind: "netplan", path: .path(path), macAddress: mac, location: "\(d.kind).\(d.name)"))
+                    matches.append(
+                        MACMatchFacts(
+                            kind: "netplan", path: .path(path), macAddress: mac, location: "\(d.kind).\(d.name)"))
                 }
             }
         }
@@ -53,17 +55,20 @@ public struct InterfaceMatchInspector: Inspector {
             let ini = IniFile(text)
             let macs = ini.values("Match", "MACAddress") + ini.values("Match", "PermanentMACAddress")
             if let mac = macs.first, ini.values("Match", "Driver").isEmpty {
-                matches.append(MACMatchFacts(kind: "systemd-networkd", path: .path(path), macAddress: mac, location: "[Match]"))
+                matches.append(
+                    MACMatchFacts(kind: "systemd-networkd", path: .path(path), macAddress: mac, location: "[Match]"))
             }
         }
         var nmFiles: [String] = []
         for dir in Self.networkManagerDirectories { nmFiles += try tree.glob(dir, "*") }
         each(nmFiles) { path, text in
             let ini = IniFile(text)
-            if let mac = ini.values("ethernet", "mac-address").first ?? ini.values("802-3-ethernet", "mac-address").first,
+            if let mac = ini.values("ethernet", "mac-address").first
+                ?? ini.values("802-3-ethernet", "mac-address").first,
                 ini.values("connection", "interface-name").isEmpty
             {
-                matches.append(MACMatchFacts(kind: "NetworkManager", path: .path(path), macAddress: mac, location: "[ethernet]"))
+                matches.append(
+                    MACMatchFacts(kind: "NetworkManager", path: .path(path), macAddress: mac, location: "[ethernet]"))
             }
         }
         var ifcfg: [String] = []

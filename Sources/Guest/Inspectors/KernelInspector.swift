@@ -32,16 +32,20 @@ public struct KernelInspector: Inspector {
                 guard kernels[e.name] == nil else { continue }
                 guard kernels.count < Self.maximumKernels else {
                     facts.problems.append(
-                        InspectionProblem(inspector: name, reason: "more than \(Self.maximumKernels) kernels; the rest ignored"))
+                        InspectionProblem(
+                            inspector: name, reason: "more than \(Self.maximumKernels) kernels; the rest ignored"))
                     break
                 }
-                kernels[e.name] = try inspectKernel(tree, release: e.name, modulesDirectory: root + "/" + e.name, facts: facts)
+                kernels[e.name] = try inspectKernel(
+                    tree, release: e.name, modulesDirectory: root + "/" + e.name, facts: facts)
             }
         }
         facts.kernels = kernels.values.sorted()
     }
 
-    func inspectKernel(_ tree: GuestTree, release: String, modulesDirectory: String, facts: GuestFacts) throws -> KernelFacts {
+    func inspectKernel(_ tree: GuestTree, release: String, modulesDirectory: String, facts: GuestFacts) throws
+        -> KernelFacts
+    {
         var k = KernelFacts(release: release, modulesDirectory: .path(modulesDirectory))
         for path in ["/boot/vmlinuz-\(release)", modulesDirectory + "/vmlinuz"] {
             guard let r = try tree.resolve(path), r.attributes.type == .regular else { continue }
@@ -144,7 +148,9 @@ struct BzImageHeader {
     /// The NUL-terminated printable string at the start of `bytes` (read at `offset`).
     static func versionString(_ bytes: [UInt8], at offset: UInt64) throws -> String {
         guard let end = bytes.firstIndex(of: 0) else {
-            throw ImageError("bzImage", .corrupt, "kernel_version string not terminated within \(maximumVersionLength) bytes", at: offset)
+            throw ImageError(
+                "bzImage", .corrupt, "kernel_version string not terminated within \(maximumVersionLength) bytes",
+                at: offset)
         }
         let s = bytes[..<end]
         guard !s.isEmpty, s.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else {

@@ -8,7 +8,9 @@ public struct NetworkManagersInspector: Inspector {
     /// The inspector's name in problems.
     public let name = "network-managers"
     /// systemd-networkd folders, highest priority first (`/run` is never in an image).
-    public static let networkdDirectories = ["/etc/systemd/network", "/usr/lib/systemd/network", "/lib/systemd/network"]
+    public static let networkdDirectories = [
+        "/etc/systemd/network", "/usr/lib/systemd/network", "/lib/systemd/network",
+    ]
     /// netplan folders, highest priority first.
     public static let netplanDirectories = ["/etc/netplan", "/usr/lib/netplan", "/lib/netplan"]
     static let systemdLibraryDirectories = [
@@ -23,7 +25,8 @@ public struct NetworkManagersInspector: Inspector {
                 // ifupdown's `source`/`source-directory` may name other folders: /etc/network is the usual home.
                 "/etc/network/**", "/etc/netplan/*.yaml", "/usr/lib/netplan/*.yaml",
                 "/lib/netplan/*.yaml", "/etc/systemd/network/*.network", "/usr/lib/systemd/network/*.network",
-                "/lib/systemd/network/*.network", "/etc/sysconfig/network/ifcfg-*", "/etc/sysconfig/network-scripts/ifcfg-*",
+                "/lib/systemd/network/*.network", "/etc/sysconfig/network/ifcfg-*",
+                "/etc/sysconfig/network-scripts/ifcfg-*",
                 "/etc/sysconfig/network-scripts/ifup-eth", "/etc/NetworkManager/NetworkManager.conf",
                 "/usr/sbin/NetworkManager", "/usr/sbin/wicked", "/usr/sbin/netplan", "/sbin/ifup", "/usr/sbin/ifup",
                 "/lib/systemd/systemd-networkd", "/usr/lib/systemd/systemd-networkd",
@@ -62,7 +65,9 @@ public struct NetworkManagersInspector: Inspector {
         let spec: (packages: [String], programs: [String], units: [String], sysv: [String])
         switch m.name {
         case .ifupdown:
-            spec = (["ifupdown", "ifupdown2", "ifupdown-ng"], ["/sbin/ifup", "/usr/sbin/ifup"], ["networking.service"], [])
+            spec = (
+                ["ifupdown", "ifupdown2", "ifupdown-ng"], ["/sbin/ifup", "/usr/sbin/ifup"], ["networking.service"], []
+            )
         case .systemdNetworkd:
             spec = (
                 ["systemd-networkd"], ["/usr/lib/systemd/systemd-networkd", "/lib/systemd/systemd-networkd"],
@@ -76,7 +81,10 @@ public struct NetworkManagersInspector: Inspector {
         case .wicked:
             spec = (["wicked"], ["/usr/sbin/wicked"], ["wicked.service", "wickedd.service"], [])
         case .networkScripts:
-            spec = (["network-scripts"], ["/etc/sysconfig/network-scripts/ifup-eth", "/etc/rc.d/init.d/network"], ["network.service"], [])
+            spec = (
+                ["network-scripts"], ["/etc/sysconfig/network-scripts/ifup-eth", "/etc/rc.d/init.d/network"],
+                ["network.service"], []
+            )
         case .netplan:
             spec = (["netplan.io", "netplan"], ["/usr/sbin/netplan"], [], [])
         }
@@ -176,10 +184,14 @@ public struct NetworkManagersInspector: Inspector {
         {
             return []
         }
-        if let types = Optional(values("Type")), !types.isEmpty, !types.contains(where: { $0 == "ether" || $0 == "!wlan" }) {
+        if let types = Optional(values("Type")), !types.isEmpty,
+            !types.contains(where: { $0 == "ether" || $0 == "!wlan" })
+        {
             return []
         }
-        if let v = values("Virtualization").last, ["container", "docker", "lxc", "systemd-nspawn", "no", "false", "0"].contains(v) {
+        if let v = values("Virtualization").last,
+            ["container", "docker", "lxc", "systemd-nspawn", "no", "false", "0"].contains(v)
+        {
             return []
         }
         let drivers = values("Driver")
@@ -189,7 +201,9 @@ public struct NetworkManagersInspector: Inspector {
         let names = values("Name")
         if names.isEmpty { return ["*"] }
         let candidates = ["eth0", "eth1", "enP1s1", "enx000d3a123456", "ens5"]
-        let useful = names.filter { n in n != "lo" && (n.hasPrefix("!") || candidates.contains { GuestInterest.glob(n, $0) }) }
+        let useful = names.filter { n in
+            n != "lo" && (n.hasPrefix("!") || candidates.contains { GuestInterest.glob(n, $0) })
+        }
         return useful
     }
 

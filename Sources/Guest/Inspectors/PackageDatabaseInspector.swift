@@ -66,7 +66,9 @@ public struct PackageDatabaseInspector: Inspector {
     /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(
-            Self.locators.flatMap(\.paths) + Self.rpmPaths.map(\.path) + ["/var/lib/dpkg/info/*.list", "/var/lib/rpm/**"])
+            Self.locators.flatMap(\.paths) + Self.rpmPaths.map(\.path) + [
+                "/var/lib/dpkg/info/*.list", "/var/lib/rpm/**",
+            ])
     }
 
     /// Creates the inspector (it has no settings).

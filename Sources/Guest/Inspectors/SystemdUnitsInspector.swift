@@ -43,7 +43,9 @@ public struct SystemdUnitsInspector: Inspector {
                     units[e.name] = u
                     continue
                 }
-                guard e.type == .directory, e.name.hasSuffix(".wants") || e.name.hasSuffix(".requires") else { continue }
+                guard e.type == .directory, e.name.hasSuffix(".wants") || e.name.hasSuffix(".requires") else {
+                    continue
+                }
                 for link in (try tree.list(path) ?? []).prefix(Self.maximumEntries) {
                     let linkPath = path + "/" + link.name
                     var u = unit(link.name)

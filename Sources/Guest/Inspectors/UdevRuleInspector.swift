@@ -115,12 +115,16 @@ public struct UdevRuleInspector: Inspector {
                     guard let t = try tree.text(path, limit: Self.maximumRuleSize) else { continue }
                     text = t
                 } catch let e as ImageError {
-                    out.append(LegacyDropInFacts(manager: manager, path: .path(path), driversLine: e.detail, coversMANA: false))
+                    out.append(
+                        LegacyDropInFacts(manager: manager, path: .path(path), driversLine: e.detail, coversMANA: false)
+                    )
                     continue
                 }
                 let line = text.text.activeLines.first { $0.hasPrefix(key) }
                 let drivers = (line ?? "").split(whereSeparator: { " ;=:".contains($0) }).map(String.init)
-                out.append(LegacyDropInFacts(manager: manager, path: .path(path), driversLine: line, coversMANA: drivers.contains("mana")))
+                out.append(
+                    LegacyDropInFacts(
+                        manager: manager, path: .path(path), driversLine: line, coversMANA: drivers.contains("mana")))
             }
         }
         return out

@@ -1,0 +1,13 @@
+// fuzz-modules: BlockIO DiskFormats Volumes FileSystems Guest
+// The Berkeley DB hash reader (metadata, bucket chains, items, overflow chains) as rpm's
+// Packages backend, then each header blob it yields.
+import BlockIO
+import Guest
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let device = MemoryDevice(Array(UnsafeBufferPointer(start: data, count: size)))
+    guard let source = try? RPMBerkeleyDBSource(device: device) else { return 0 }
+    _ = try? source.forEachHeaderBlob { blob in _ = try? blob.header().filePaths() }
+    return 0
+}
