@@ -4,6 +4,7 @@
 #
 #   images/build.sh [NAME...]        build (if needed) and link into $CACHE/latest/NAME
 #   images/build.sh --print NAME     build if needed, print the output folder
+#   IMAGEGATE_FIXTURE_JOBS=N         how many fixtures build at once (default 3)
 #
 # Cache: ${IMAGEGATE_FIXTURE_CACHE:-/var/tmp/imagegate-fixtures}. Needs root (loop devices).
 set -euo pipefail
@@ -29,6 +30,9 @@ key() {
 build_one() {
     local name=$1 out
     out="$CACHE/$name-$(key "$name")"
+    # One builder per fixture at a time: parallel builds that share a dependency wait for it.
+    exec {lock}>"$CACHE/.lock-$name"
+    flock "$lock"
     if [ ! -e "$out/.done" ]; then
         rm -rf "$out" "$out.tmp"
         mkdir -p "$out.tmp"
@@ -45,6 +49,8 @@ build_one() {
         echo "fixture $name: built in $((SECONDS - start)) s" >&2
     fi
     ln -sfn "$out" "$CACHE/latest/$name"
+    flock -u "$lock"
+    exec {lock}>&-
     printf '%s\n' "$out"
 }
 
@@ -52,8 +58,13 @@ if [ "${1:-}" = "--print" ]; then
     build_one "$2"
     exit 0
 fi
+if [ "${1:-}" = "--one" ]; then
+    build_one "$2" >/dev/null
+    exit 0
+fi
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
     for f in "$IMAGES_DIR"/fixtures/*.sh; do names+=("$(basename "$f" .sh)"); done
 fi
-for n in "${names[@]}"; do build_one "$n" >/dev/null; done
+# Fixture builds wait mostly on I/O and package downloads: a few at once use 2 cores well.
+printf '%s\n' "${names[@]}" | xargs -P "${IMAGEGATE_FIXTURE_JOBS:-3}" -I{} bash "$0" --one {}

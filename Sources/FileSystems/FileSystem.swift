@@ -38,7 +38,7 @@ public struct FileAttributes: Sendable, Equatable {
     public var type: FileType
     /// Permission bits (`0o7777`), without the type.
     public var permissions: UInt16
-    /// Bytes for regular files and symlinks; 0 or the on-disk size for others.
+    /// Bytes for regular files and symlinks; for directories, the size the file system records (as `ls -l` shows it).
     public var size: UInt64
     public var uid: UInt32
     public var gid: UInt32

@@ -130,8 +130,12 @@ import Testing
     /// A ustar archive built here (names, one type each).
     static func tar(_ members: [(String, UInt8, [UInt8])]) -> [UInt8] {
         var out: [UInt8] = []
-        for (name, type, data) in members {
+        for (name, type, given) in members {
+            // Links ('1' hard, '2' symbolic): the bytes given are the link target, and there is no data.
+            let isLink = type == UInt8(ascii: "1") || type == UInt8(ascii: "2")
+            let data = isLink ? [] : given
             var h = [UInt8](repeating: 0, count: 512)
+            if isLink { h.replaceSubrange(157..<157 + given.count, with: given) }
             h.replaceSubrange(0..<name.utf8.count, with: Array(name.utf8))
             let octal = Array(String(data.count, radix: 8).utf8)
             h.replaceSubrange(124..<136, with: [UInt8](repeating: 0x30, count: 11 - octal.count) + octal + [0])
@@ -159,6 +163,12 @@ import Testing
         #expect(try fs.contents(ofDirectory: FSPath("/a")).map(\.name) == ["b"])
         #expect(try fs.attributes(of: FSPath("/a/b"))?.type == .directory)
         #expect(Set(try fs.contents(ofDirectory: .root).map(\.name)) == ["etc", "a"])
+    }
+
+    @Test func danglingHardLinkIsCorrupt() throws {
+        let bytes = Self.tar([("etc/link", UInt8(ascii: "1"), Array("etc/missing".utf8))])
+        let fs = try ArchiveFileSystem(bytes: bytes, interest: .everything)
+        #expect(throws: ImageError.self) { _ = try fs.attributes(of: FSPath("/etc/link")) }
     }
 
     @Test func entryClimbingOutOfTheRootIsRefused() {

@@ -50,10 +50,17 @@ import TestSupport
         expectError(.truncated, at: 0x13) { _ = try FATFileSystem(device: MemoryDevice(Array(image.bytes.prefix(1 << 20)))) }
     }
 
-    @Test func zeroSectorsPerClusterIsCorrupt() throws {
+    @Test func zeroSectorsPerClusterIsNotFAT() throws {
         var image = try Image("fat12")
         image.bytes[0x0D] = 0
         #expect(!FATFileSystem.matches(MemoryDevice(image.bytes)))
+        expectError(.badMagic, at: 0) { _ = try image.open() }
+    }
+
+    @Test func metadataLargerThanTheVolumeIsCorrupt() throws {
+        var image = try Image("fat16")
+        image.set16(0x16, 0xFFFF)  // BPB_FATSz16: two FATs of 32 MiB in a 32 MiB volume
+        expectError(.corrupt, at: 0x13) { _ = try image.open() }
     }
 
     @Test(arguments: ["fat12", "fat16", "fat32"])

@@ -90,7 +90,13 @@ public final class ArchiveFileSystem: FileSystem {
     func resolve(_ path: FSPath) throws -> (FSPath, Node)? {
         var current = path
         for _ in 0..<16 {
-            guard let node = nodes[current] else { return nil }
+            guard let node = nodes[current] else {
+                guard current == path else {
+                    throw ImageError(
+                        Self.layer, .corrupt, "hard link \(path) names \(current), which is not in the archive")
+                }
+                return nil
+            }
             guard case .hardlink(let target) = node.kind else { return (current, node) }
             current = target
         }

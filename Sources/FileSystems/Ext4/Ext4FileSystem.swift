@@ -85,7 +85,7 @@ public final class Ext4FileSystem: BlockFileSystem {
         guard let ino = try lookup(path) else { return nil }
         let node = try inode(ino)
         return FileAttributes(
-            type: node.type, permissions: node.mode & 0o7777, size: node.type == .directory ? 0 : node.size,
+            type: node.type, permissions: node.mode & 0o7777, size: node.size,
             uid: node.uid, gid: node.gid, modificationTime: node.modificationTime, linkCount: UInt32(node.linkCount),
             inode: UInt64(ino))
     }

@@ -84,6 +84,15 @@ public final class GuestImage: Sendable {
         let context = OpenContext(
             directory: directory.isEmpty ? "/" : directory, allowExternalFiles: options.allowExternalFiles,
             counter: counter)
+        if let archive = try openArchive(absolute, counter: counter) {
+            let found = FoundVolume(
+                volume: Volume(name: "archive", origin: .wholeDisk, device: ZeroDevice(size: 0)), fileSystem: archive,
+                identity: FileSystemIdentity(type: "archive"))
+            let assembly = try RootAssembly.assemble([found], options: options, applyFstab: false)
+            return GuestImage(
+                path: path, format: "archive", virtualSize: nil, files: [path], counter: counter, notes: [],
+                scan: nil, volumes: [found], assembly: assembly)
+        }
         let disk = try DiskImage.open(path: absolute, context: context)
         var extras: [OpenedDisk] = []
         for extra in options.extraDisks {
@@ -127,6 +136,14 @@ public final class GuestImage: Sendable {
         case let t?: reason = "\(t): no reader for this content"
         }
         return FoundVolume(volume: v, fileSystem: nil, identity: blkid, reason: reason)
+    }
+
+    /// A rootfs tarball (tar or cpio, compressed or not) that no disk format claims: read in one
+    /// streaming pass keeping only what the inspectors declared they read (`GuestInspector.interest`).
+    static func openArchive(_ path: String, counter: ReadCounter) throws -> ArchiveFileSystem? {
+        let file = CountingDevice(try FileDevice(path: path), counter: counter)
+        guard try DiskImage.sniff(file) == nil, ArchiveFileSystem.matches(path: path) else { return nil }
+        return try ArchiveFileSystem(device: file, interest: PathInterest(GuestInspector.interest.patterns))
     }
 
     static func isDirectory(_ path: String) -> Bool {

@@ -50,7 +50,13 @@ public struct RootAssembly: Sendable {
                 // SUSE-style: the root may live in a subvolume that is not the default one.
                 let top = try sub.topLevel()
                 for e in try top.contents(ofDirectory: .root) where e.type == .directory {
-                    let sfs = try sub.subvolume(path: e.name)
+                    // A plain directory beside the subvolumes is not one: `subvol=` refuses it too.
+                    let sfs: any FileSystem
+                    do {
+                        sfs = try sub.subvolume(path: e.name)
+                    } catch let error as ImageError where error.kind == .unsupported || error.kind == .notFound {
+                        continue
+                    }
                     if try looksLikeRoot(sfs) {
                         candidates.append(RootCandidate(volume: v.volume.name, fileSystem: sfs, subvolume: e.name))
                     }

@@ -35,7 +35,10 @@ public struct PackageDatabaseInspector: Inspector {
 
     /// The databases that can be read, in the order tried. The rpm readers plug in with one line:
     /// `PackageDatabaseLocator(name: "rpm", paths: RPMDatabaseLocator.paths) { try RPMDatabaseLocator.open($0) }`.
-    public static let locators: [PackageDatabaseLocator] = [.dpkg]
+    public static let locators: [PackageDatabaseLocator] = [
+        .dpkg,
+        PackageDatabaseLocator(name: "rpm", paths: RPMDatabaseLocator.paths) { try RPMDatabaseLocator.open($0) },
+    ]
 
     /// rpm databases recognized by path (RHEL 9/Fedora SQLite, RHEL 8 Berkeley DB, SUSE ndb). When
     /// one exists and no locator opened a database, the database is "not readable: rpm support
@@ -44,7 +47,9 @@ public struct PackageDatabaseInspector: Inspector {
         ("rpm-sqlite", "/var/lib/rpm/rpmdb.sqlite"),
         ("rpm-sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite"),
         ("rpm-bdb", "/var/lib/rpm/Packages"),
+        ("rpm-bdb", "/usr/lib/sysimage/rpm/Packages"),
         ("rpm-ndb", "/usr/lib/sysimage/rpm/Packages.db"),
+        ("rpm-ndb", "/var/lib/rpm/Packages.db"),
     ]
 
     /// Exact names of packages of interest (both dpkg and rpm spellings).

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The same Debian 12 tree in three layouts real Azure images use — ext4 partitions (Debian,
+/// Ubuntu), XFS on LVM2 with a separate /usr LV (RHEL), btrfs with @ and @home subvolumes (SUSE) —
+/// gives the same facts, and each layout's mounts are the ones its fstab names.
+@Suite struct SplitLayoutTests {
+    static let layouts = ["debian12-lvm-xfs/disk.vhd", "debian12-btrfs/disk.vhd"]
+
+    static func check(_ image: String) throws -> [String: Any] {
+        let r = try CLI.run(["check", image, "--format", "json"])
+        #expect(r.status == 1, "\(image): \(r.stderr)")
+        let line = r.stdout.split(separator: 0x0A).first.map { Data($0) } ?? Data()
+        return try JSONSerialization.jsonObject(with: line) as? [String: Any] ?? [:]
+    }
+
+    static func canonical(_ value: Any?) throws -> Data {
+        try JSONSerialization.data(withJSONObject: value ?? NSNull(), options: [.sortedKeys])
+    }
+
+    @Test(arguments: layouts)
+    func factsEqualThoseOfTheExt4Image(layout: String) throws {
+        let reference = try Self.check(try Fixtures.path("debian12-disk/disk.qcow2"))
+        let other = try Self.check(try Fixtures.path(layout))
+        let same = sameBytes(try Self.canonical(reference["facts"]), try Self.canonical(other["facts"]))
+        #expect(same, "\(layout): facts differ from the ext4 image's")
+        let statuses = { (r: [String: Any]) in (r["requirements"] as? [[String: Any]] ?? []).map { "\($0["id"] ?? "")=\($0["status"] ?? "")" } }
+        #expect(statuses(other) == statuses(reference))
+    }
+
+    @Test func lvmLayoutMountsRootAndUsrFromLogicalVolumes() throws {
+        let r = try CLI.run(["inspect", try Fixtures.path("debian12-lvm-xfs/disk.vhd")])
+        let json = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any]
+        let layout = json?["layout"] as? [String: Any]
+        let mounts = (layout?["mounts"] as? [[String: Any]] ?? []).map { "\($0["mountPoint"] ?? "") \($0["status"] ?? "") \($0["volume"] ?? "-")" }
+        #expect(mounts.contains("/ mounted lv sysvg/root"))
+        #expect(mounts.contains("/usr mounted lv sysvg/usr"))
+        #expect(mounts.contains("/boot mounted partition 2"))
+        #expect(layout?["root"] as? String == "lv sysvg/root")
+        // /lib is a merged-/usr link on the root LV; /lib/modules lives on the /usr LV.
+        let ls = try CLI.run(["ls", try Fixtures.path("debian12-lvm-xfs/disk.vhd"), "/lib/modules"])
+        #expect(ls.status == 0 && !ls.stdout.isEmpty, "\(ls.stderr)")
+    }
+
+    @Test func btrfsLayoutMountsSubvolumes() throws {
+        let image = try Fixtures.path("debian12-btrfs/disk.vhd")
+        let r = try CLI.run(["inspect", image])
+        let json = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any]
+        let mounts = ((json?["layout"] as? [String: Any])?["mounts"] as? [[String: Any]] ?? []).map {
+            "\($0["mountPoint"] ?? "") \($0["status"] ?? "") \($0["volume"] ?? "-")"
+        }
+        #expect(mounts.contains("/ mounted partition 3 subvol=@"))
+        #expect(mounts.contains("/home mounted partition 3 subvol=@home"))
+        let profile = try CLI.run(["cat", image, "/home/azureuser/.profile"])
+        #expect(String(decoding: profile.stdout, as: UTF8.self) == "# ~/.profile\n")
+    }
+}
