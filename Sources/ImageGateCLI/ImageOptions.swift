@@ -12,8 +12,17 @@ struct ImageOptions: ParsableArguments {
     @Flag(help: "Print 'stats: <bytes> bytes in <reads> reads, <seconds> s' to stderr: what was read from the image files, all layers included.")
     var stats = false
 
-    @Option(name: .customLong("disk"), help: ArgumentHelp("Another disk of the same machine, read together with the image (an LVM volume group spanning several image files). Repeatable.", valueName: "FILE"))
+    @Option(name: .customLong("with-disk"), help: ArgumentHelp("Another disk of the same machine, read together with the image (an LVM volume group spanning several image files). Repeatable.", valueName: "FILE"))
     var extraDisks: [String] = []
 
-    var openOptions: OpenOptions { OpenOptions(allowExternalFiles: allowExternalFiles, root: root, extraDisks: extraDisks) }
+    @Option(name: .customLong("disk"), help: ArgumentHelp("Which disk of an OVA to read (1 is the first the OVF lists).", valueName: "N"))
+    var diskNumber: Int = 1
+
+    func validate() throws {
+        if diskNumber < 1 { throw ValidationError("--disk counts from 1") }
+    }
+
+    var openOptions: OpenOptions {
+        OpenOptions(allowExternalFiles: allowExternalFiles, root: root, extraDisks: extraDisks, diskIndex: diskNumber - 1)
+    }
 }

@@ -56,3 +56,20 @@ import TestSupport
         #expect(String(decoding: profile.stdout, as: UTF8.self) == "# ~/.profile\n")
     }
 }
+
+@Suite struct UnreadableRootTests {
+    /// volumes-gpt has a LUKS2 partition and no readable root: the error says so, exit 2.
+    @Test func encryptedRootIsNamed() throws {
+        let r = try CLI.run(["inspect", try Fixtures.path("volumes-gpt/gpt.img")])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("cannot be inspected offline: root is encrypted (LUKS2) on partition 4"), "\(r.stderr)")
+    }
+
+    @Test func ovaDiskNumberIsValidated() throws {
+        let r = try CLI.run(["inspect", "--disk", "0", try Fixtures.path("ova-debian12/debian12.ova")])
+        #expect(r.status == 64)
+        let second = try CLI.run(["inspect", "--disk", "2", try Fixtures.path("ova-debian12/debian12.ova")])
+        #expect(second.status == 2)
+        #expect(second.stderr.contains("disk 2 requested"), "\(second.stderr)")
+    }
+}

@@ -13,10 +13,13 @@ public struct OpenOptions: Sendable {
     /// More disks of the same machine (a volume group spanning several image files), scanned
     /// together with the image.
     public var extraDisks: [String]
-    public init(allowExternalFiles: Bool = false, root: String? = nil, extraDisks: [String] = []) {
+    /// Which disk of a multi-disk package (OVA) to read, 0-based.
+    public var diskIndex: Int
+    public init(allowExternalFiles: Bool = false, root: String? = nil, extraDisks: [String] = [], diskIndex: Int = 0) {
         self.allowExternalFiles = allowExternalFiles
         self.root = root
         self.extraDisks = extraDisks
+        self.diskIndex = diskIndex
     }
 }
 
@@ -81,9 +84,10 @@ public final class GuestImage: Sendable {
         }
         let absolute = OpenContext.absolute(path)
         let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
-        let context = OpenContext(
+        var context = OpenContext(
             directory: directory.isEmpty ? "/" : directory, allowExternalFiles: options.allowExternalFiles,
             counter: counter)
+        context.diskIndex = options.diskIndex
         if let archive = try openArchive(absolute, counter: counter) {
             let found = FoundVolume(
                 volume: Volume(name: "archive", origin: .wholeDisk, device: ZeroDevice(size: 0)), fileSystem: archive,

@@ -63,6 +63,11 @@ public struct RootAssembly: Sendable {
                 }
             }
         }
+        if candidates.isEmpty, let luks = volumes.first(where: { $0.volume.content.type == "crypto_LUKS" }) {
+            let version = luks.volume.content.version.map { "LUKS\($0)" } ?? "LUKS"
+            throw ImageError(
+                "guest", .unsupported, "cannot be inspected offline: root is encrypted (\(version)) on \(luks.volume.name)")
+        }
         guard !candidates.isEmpty else {
             let why = volumes.map { "\($0.volume.name): \($0.reason ?? ($0.identity?.type ?? "?") + ", no /etc/fstab with an os-release")" }
             throw ImageError("guest", .notFound, "no root file system found (\(why.joined(separator: "; ")))")
