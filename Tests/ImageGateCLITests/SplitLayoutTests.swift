@@ -73,3 +73,34 @@ import TestSupport
         #expect(second.stderr.contains("disk 2 requested"), "\(second.stderr)")
     }
 }
+
+/// The RHEL 9.4-like roots whose packages rpm itself installed (SQLite rpmdb), on XFS in a fixed VHD.
+@Suite struct RHELImageTests {
+    static func statuses(_ image: String) throws -> (Int32, [String: String], [String: Any]) {
+        let r = try CLI.run(["check", image, "--format", "json"])
+        let line = r.stdout.split(separator: 0x0A).first.map { Data($0) } ?? Data()
+        let json = try JSONSerialization.jsonObject(with: line) as? [String: Any] ?? [:]
+        var out: [String: String] = [:]
+        for f in json["requirements"] as? [[String: Any]] ?? [] {
+            out[f["id"] as? String ?? ""] = f["status"] as? String
+        }
+        return (r.status, out, json)
+    }
+
+    @Test func rhelWithCloudInit234PassesEveryMust() throws {
+        let (status, s, json) = try Self.statuses(try Fixtures.path("rpm-rhel9-vhd/pass.vhd"))
+        #expect(status == 0)
+        for id in ["kernel", "drivers", "cloud-init", "azure-vm-utils", "udev-rule", "network-managers"] {
+            #expect(s[id] == "pass", "\(id): \(s[id] ?? "missing")")
+        }
+        let db = (json["facts"] as? [String: Any])?["packageDatabase"] as? [String: Any]
+        #expect(db?["kind"] as? String == "rpm-sqlite")
+        #expect((json["image"] as? [String: Any])?["format"] as? String == "vhd-fixed")
+    }
+
+    @Test func rhelWithCloudInit221FailsOnlyCloudInit() throws {
+        let (status, s, _) = try Self.statuses(try Fixtures.path("rpm-rhel9-vhd/oldci.vhd"))
+        #expect(status == 1)
+        #expect(s.filter { $0.value == "fail" }.keys.sorted() == ["cloud-init"])
+    }
+}
