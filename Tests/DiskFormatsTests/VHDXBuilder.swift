@@ -1,3 +1,4 @@
+import BlockIO
 @testable import DiskFormats
 
 /// Builds small VHDX files byte by byte (MS-VHDX layout): 1 MiB blocks, 512-byte sectors,

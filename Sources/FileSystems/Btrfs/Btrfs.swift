@@ -98,27 +98,10 @@ struct BtrfsKey: Comparable, Hashable, Sendable, CustomStringConvertible {
 
 /// CRC-32C (Castagnoli), table-driven; btrfs's checksum (csum_type 0) and directory name hash.
 enum BtrfsCRC32C {
-    static let table: [UInt32] = (0..<256).map { i -> UInt32 in
-        var c = UInt32(i)
-        for _ in 0..<8 { c = (c & 1) != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }
-        return c
-    }
-
     /// The raw register update (no final inversion), as the kernel's `crc32c(seed, data)`, over
     /// `bytes[from...]`.
     static func update(_ seed: UInt32, _ bytes: [UInt8], from: Int = 0) -> UInt32 {
-        var c = seed
-        table.withUnsafeBufferPointer { t in
-            bytes.withUnsafeBufferPointer { b in
-                // Safe: indices stay inside `b` (from..<count) and `t` (masked to 0...255).
-                var i = max(0, from)
-                while i < b.count {
-                    c = t[Int((c ^ UInt32(b[i])) & 0xFF)] ^ (c >> 8)
-                    i += 1
-                }
-            }
-        }
-        return c
+        CRC32C.update(seed, bytes[min(max(0, from), bytes.count)...])
     }
 
     /// The standard CRC-32C of `bytes[from...]` (what btrfs stores in a checksum field, little-endian).
