@@ -145,8 +145,12 @@ public final class GuestImage: Sendable {
     /// A rootfs tarball (tar or cpio, compressed or not) that no disk format claims: read in one
     /// streaming pass keeping only what the inspectors declared they read (`GuestInspector.interest`).
     static func openArchive(_ path: String, counter: ReadCounter) throws -> ArchiveFileSystem? {
+        // libarchive's look at the first header comes first: a disk image fails it at once, so
+        // only tarballs (an OVA is one too) pay for the container sniff, which DiskImage.open
+        // would otherwise repeat.
+        guard ArchiveFileSystem.matches(path: path) else { return nil }
         let file = CountingDevice(try FileDevice(path: path), counter: counter)
-        guard try DiskImage.sniff(file) == nil, ArchiveFileSystem.matches(path: path) else { return nil }
+        guard try DiskImage.sniff(file) == nil else { return nil }
         return try ArchiveFileSystem(device: file, interest: PathInterest(GuestInspector.interest.patterns))
     }
 
