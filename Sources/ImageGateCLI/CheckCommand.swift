@@ -91,11 +91,7 @@ struct CheckCommand: ParsableCommand {
         group.wait()
         let all = results.withLock { $0.compactMap { $0 } }
         if options.stats {
-            let d = ContinuousClock.now - start
-            let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-            let bytes = all.reduce(UInt64(0)) { $0 + $1.bytesRead }
-            let reads = all.reduce(UInt64(0)) { $0 + $1.reads }
-            printError("stats: \(bytes) bytes in \(reads) reads, \(String(format: "%.3f", seconds)) s")
+            printStats(bytes: all.reduce(0) { $0 + $1.bytesRead }, reads: all.reduce(0) { $0 + $1.reads }, since: start)
         }
         let reports = all.map(\.report)
         for r in reports where r.verdict == .error && format != .text {

@@ -16,6 +16,13 @@ func printError(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
 }
 
+/// Prints the `--stats` line, exactly `stats: <bytes> bytes in <reads> reads, <seconds> s`.
+func printStats(bytes: UInt64, reads: UInt64, since start: ContinuousClock.Instant) {
+    let d = ContinuousClock.now - start
+    let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    printError("stats: \(bytes) bytes in \(reads) reads, \(String(format: "%.3f", seconds)) s")
+}
+
 /// Runs `body` on an opened image, printing `imagegate: error: …` and exiting 2 when the image
 /// cannot be read, and the `--stats` line when asked.
 func withImage<T>(_ path: String, _ options: ImageOptions, _ body: (GuestImage) throws -> T) throws -> T {
@@ -23,11 +30,7 @@ func withImage<T>(_ path: String, _ options: ImageOptions, _ body: (GuestImage) 
     var image: GuestImage?
     defer {
         if options.stats {
-            let d = ContinuousClock.now - start
-            let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-            let bytes = image?.counter.bytes ?? 0
-            let reads = image?.counter.reads ?? 0
-            printError("stats: \(bytes) bytes in \(reads) reads, \(String(format: "%.3f", seconds)) s")
+            printStats(bytes: image?.counter.bytes ?? 0, reads: image?.counter.reads ?? 0, since: start)
         }
     }
     do {
