@@ -24,14 +24,15 @@ let package = Package(
         .target(name: "DiskFormats", dependencies: ["BlockIO", "CZlib", "CZstd", "CArchive"]),
         .target(name: "Volumes", dependencies: ["BlockIO", "CBlkid"]),
         .target(name: "FileSystems", dependencies: ["BlockIO", "CArchive", "CZlib", "CZstd", "CLzo"]),
+        .target(name: "PackageDatabases", dependencies: ["BlockIO", "FileSystems", "CSQLite"]),
         .target(
             name: "Guest",
             dependencies: [
-                "BlockIO", "DiskFormats", "Volumes", "FileSystems", "CSQLite", "CArchive",
+                "BlockIO", "DiskFormats", "Volumes", "FileSystems", "PackageDatabases", "CArchive",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "ImageGate", dependencies: ["Guest", "BlockIO"]),
+        .target(name: "ImageGate", dependencies: ["Guest", "PackageDatabases", "BlockIO"]),
         .executableTarget(
             name: "ImageGateCLI",
             dependencies: [
@@ -45,8 +46,12 @@ let package = Package(
         .testTarget(name: "DiskFormatsTests", dependencies: ["DiskFormats", "BlockIO", "TestSupport"]),
         .testTarget(name: "VolumesTests", dependencies: ["Volumes", "BlockIO", "TestSupport"]),
         .testTarget(name: "FileSystemsTests", dependencies: ["FileSystems", "BlockIO", "TestSupport"]),
-        .testTarget(name: "GuestTests", dependencies: ["Guest", "FileSystems", "BlockIO", "TestSupport"]),
-        .testTarget(name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(
+            name: "PackageDatabasesTests",
+            dependencies: ["PackageDatabases", "Guest", "FileSystems", "BlockIO", "TestSupport"]
+        ),
+        .testTarget(name: "GuestTests", dependencies: ["Guest", "PackageDatabases", "FileSystems", "BlockIO", "TestSupport"]),
+        .testTarget(name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "PackageDatabases", "TestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "ImageGateCLITests", dependencies: ["ImageGateCLI", "TestSupport"]
         ),

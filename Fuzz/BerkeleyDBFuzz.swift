@@ -1,8 +1,8 @@
-// fuzz-modules: BlockIO DiskFormats Volumes FileSystems Guest
+// fuzz-modules: BlockIO FileSystems PackageDatabases
 // The Berkeley DB hash reader (metadata, bucket chains, items, overflow chains) as rpm's
 // Packages backend, then each header blob it yields.
 import BlockIO
-import Guest
+import PackageDatabases
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

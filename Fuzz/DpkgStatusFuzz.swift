@@ -1,7 +1,6 @@
-// fuzz-modules: BlockIO Guest/Versions Guest/Dpkg/DpkgStatus.swift Guest/PackageDatabase.swift
-// The dpkg status parser on arbitrary bytes. Module `Guest` is built from the version order, the
-// status parser and `InstalledPackage` only (the parser reads no file; DpkgDatabase hands it bytes).
-import Guest
+// fuzz-modules: BlockIO FileSystems PackageDatabases
+// The dpkg status parser on arbitrary bytes (it reads no file: DpkgDatabase hands it bytes).
+import PackageDatabases
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

@@ -1,7 +1,7 @@
-// fuzz-modules: BlockIO DiskFormats Volumes FileSystems Guest
+// fuzz-modules: BlockIO FileSystems PackageDatabases
 // The rpm header blob parser and every typed accessor on arbitrary bytes.
 import BlockIO
-import Guest
+import PackageDatabases
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

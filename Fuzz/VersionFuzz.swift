@@ -1,8 +1,8 @@
-// fuzz-modules: BlockIO Guest/Versions
+// fuzz-modules: BlockIO PackageDatabases/Versions
 // dpkg and rpm version ordering and the numeric kernel release on arbitrary strings. Module
-// `Guest` is built from Sources/Guest/Versions only (it needs nothing else of Guest). Checks the
+// `PackageDatabases` is built from its Versions folder only (the orders need nothing else). Checks the
 // properties an order must have: antisymmetry and reflexivity (a crash or a violation is a finding).
-import Guest
+import PackageDatabases
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {

@@ -1,6 +1,7 @@
 import BlockIO
 import FileSystems
 import Foundation
+import PackageDatabases
 import Testing
 
 @testable import Guest

@@ -1,6 +1,7 @@
 import FileSystems
 import Foundation
 import Guest
+import PackageDatabases
 import TestSupport
 import Testing
 

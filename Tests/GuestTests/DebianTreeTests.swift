@@ -1,6 +1,7 @@
 import FileSystems
 import Foundation
 import Guest
+import PackageDatabases
 import Testing
 
 /// images/trees/inspect-debian12: merged /usr, dpkg, a packaged and a custom kernel, ifupdown.

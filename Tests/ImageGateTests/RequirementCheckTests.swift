@@ -1,5 +1,6 @@
 import Guest
 import ImageGate
+import PackageDatabases
 import Testing
 
 /// Each requirement's check on facts built for its branches (the inspectors' own tests cover how

@@ -1,3 +1,5 @@
+import PackageDatabases
+
 /// Everything the requirement checks read, produced by `GuestInspector.inspect(_:)`.
 ///
 /// Every fact carries its `Evidence`; every list is sorted, so the JSON (printed under `"facts"`

@@ -1,3 +1,5 @@
+import PackageDatabases
+
 /// One installed kernel: a `/lib/modules/<release>` directory and what belongs to it.
 public struct KernelFacts: Sendable, Hashable, Codable, Comparable {
     /// `6.1.0-28-cloud-amd64`, `5.14.0-427.13.1.el9_4.x86_64`.

@@ -1,3 +1,5 @@
+import PackageDatabases
+
 /// Which package database the guest has and whether it could be read.
 public struct PackageDatabaseFacts: Sendable, Hashable, Codable {
     /// `dpkg`, `rpm-sqlite`, `rpm-bdb`, `rpm-ndb`; nil when no database was found.

@@ -1,3 +1,5 @@
+import BlockIO
+
 /// The Azure SR-IOV udev rule `10-azure-unmanaged-sriov.rules` in every location udev reads.
 public struct UdevRuleFacts: Sendable, Hashable, Codable {
     /// The rule file's name.

@@ -1,4 +1,5 @@
 import BlockIO
+import PackageDatabases
 
 /// Which kernel the bootloader boots by default, when the image says so: GRUB's `grub.cfg`
 /// (`set default=`, `menuentry`/`submenu` order, `saved_entry` from `grubenv`), BLS entries

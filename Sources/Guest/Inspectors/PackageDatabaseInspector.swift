@@ -1,4 +1,5 @@
 import BlockIO
+import PackageDatabases
 
 /// How a package database is found and opened: the seam every database plugs into.
 ///

@@ -1,4 +1,5 @@
 import Guest
+import PackageDatabases
 
 /// The distributions Microsoft endorses for Accelerated Networking ("Supported operating systems").
 enum EndorsedDistribution {

@@ -1,4 +1,5 @@
 import Guest
+import PackageDatabases
 
 extension Requirement {
     static let cloudInit = Requirement(

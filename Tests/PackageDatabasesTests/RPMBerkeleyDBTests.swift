@@ -1,5 +1,6 @@
 import BlockIO
 import Guest
+import PackageDatabases
 import TestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import BlockIO
 import FileSystems
 import Foundation
 import Guest
+import PackageDatabases
 import Testing
 
 @Suite struct DpkgDatabaseTests {

@@ -1,5 +1,6 @@
 import BlockIO
 import Guest
+import PackageDatabases
 import Testing
 
 /// ndb `Packages.db` files built byte by byte, and their exact corruptions.

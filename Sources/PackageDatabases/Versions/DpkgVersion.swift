@@ -1,3 +1,5 @@
+import BlockIO
+
 /// A Debian package version `[epoch:]upstream[-revision]`, ordered as `dpkg --compare-versions`.
 ///
 /// Debian Policy 5.6.12 "Version" and dpkg's `lib/dpkg/version.c` (`dpkg_version_compare`,
@@ -95,14 +97,5 @@ public struct DpkgVersion: Sendable, Hashable, Comparable, CustomStringConvertib
             if firstDiff != 0 { return firstDiff < 0 ? -1 : 1 }
         }
         return 0
-    }
-}
-
-extension String {
-    /// The string without leading and trailing ASCII spaces, tabs, CR and LF.
-    func trimmingASCIIWhitespace() -> String {
-        let ws: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !ws($0) }), let last = lastIndex(where: { !ws($0) }) else { return "" }
-        return String(self[first...last])
     }
 }

@@ -1,5 +1,6 @@
 import BlockIO
 import Guest
+import PackageDatabases
 import Testing
 
 /// Header blobs built byte by byte: values through every typed accessor, and exact corruptions.

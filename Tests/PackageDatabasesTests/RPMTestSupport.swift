@@ -1,6 +1,7 @@
 import BlockIO
 import Foundation
 import Guest
+import PackageDatabases
 
 /// Helpers shared by the rpm test suites.
 enum RPMTestSupport {

@@ -28,15 +28,15 @@ public final class DpkgDatabase: PackageDatabase {
     /// Malformed paragraphs that were skipped.
     public let problems: [String]
 
-    private let tree: GuestTree
+    private let tree: any PackageFileTree
     private let installed: [InstalledPackage]
     private let index = Mutex<[String: [String]]?>(nil)
 
     /// Reads the status file of `tree`; throws `.notFound` when it does not exist, `.limitExceeded`
     /// when it is larger than `maximumStatusSize`.
-    public init(tree: GuestTree) throws {
+    public init(tree: any PackageFileTree) throws {
         self.tree = tree
-        guard let r = try tree.resolve(Self.statusPath) else {
+        guard let r = try tree.file(Self.statusPath) else {
             throw ImageError("dpkg", .notFound, "no \(Self.statusPath)")
         }
         guard r.attributes.type == .regular else {
@@ -47,7 +47,7 @@ public final class DpkgDatabase: PackageDatabase {
                 "dpkg", .limitExceeded,
                 "\(Self.statusPath) too large: \(r.attributes.size) bytes (limit \(Self.maximumStatusSize))")
         }
-        let bytes = try r.mount.fileSystem.contents(of: r.path, limit: Self.maximumStatusSize)
+        let bytes = try r.fileSystem.contents(of: r.path, limit: Self.maximumStatusSize)
         let status = DpkgStatus(bytes)
         installed = status.packages
         problems = status.problems
@@ -73,7 +73,7 @@ public final class DpkgDatabase: PackageDatabase {
     public func installTime(of name: String) throws -> Int64? {
         for p in installed where p.name == name {
             for file in listFileNames(p) {
-                if let a = try tree.attributes(Self.infoDirectory + "/" + file), a.type == .regular {
+                if let a = try tree.file(Self.infoDirectory + "/" + file)?.attributes, a.type == .regular {
                     return a.modificationTime
                 }
             }
@@ -106,13 +106,13 @@ public final class DpkgDatabase: PackageDatabase {
             seen.insert(p.name)
             for file in listFileNames(p) {
                 let path = Self.infoDirectory + "/" + file
-                guard let r = try tree.resolve(path), r.attributes.type == .regular else { continue }
+                guard let r = try tree.file(path), r.attributes.type == .regular else { continue }
                 let size = Int(min(r.attributes.size, UInt64(Self.maximumListSize)))
                 guard size <= budget else {
                     throw ImageError("dpkg", .limitExceeded, "file lists exceed \(Self.maximumListBytes) bytes")
                 }
                 budget -= size
-                let bytes = try r.mount.fileSystem.contents(of: r.path, limit: size)
+                let bytes = try r.fileSystem.contents(of: r.path, limit: size)
                 for line in bytes.split(separator: 0x0A) where !line.isEmpty {
                     let key = Self.canonical(String(decoding: line, as: UTF8.self))
                     if out[key]?.last != p.name { out[key, default: []].append(p.name) }

@@ -39,19 +39,19 @@ public enum RPMDatabaseLocator {
         /// The canonical guest path (symlinks resolved).
         public let guestPath: String
         public let size: UInt64
-        let resolved: ResolvedPath
+        let resolved: PackageFile
     }
 
     /// Every non-empty database file, the preferred one first.
-    public static func candidates(in tree: GuestTree) throws -> [Candidate] {
+    public static func candidates(in tree: any PackageFileTree) throws -> [Candidate] {
         var found: [Candidate] = []
         var seen = Set<String>()
         for backend in Backend.allCases {
             for directory in directories {
-                guard let r = try tree.resolve(directory + "/" + backend.rawValue), r.attributes.type == .regular,
+                guard let r = try tree.file(directory + "/" + backend.rawValue), r.attributes.type == .regular,
                     r.attributes.size > 0
                 else { continue }
-                let canonical = r.guestPath.description
+                let canonical = r.guestPath
                 guard seen.insert(canonical).inserted else { continue }
                 found.append(Candidate(backend: backend, guestPath: canonical, size: r.attributes.size, resolved: r))
             }
@@ -64,7 +64,7 @@ public enum RPMDatabaseLocator {
     /// - Throws: `ImageError` when a database exists but cannot be read (its layer names the
     ///   backend: `rpm-sqlite`, `bdb`, `ndb`, `rpm-header`). Callers report that as a `skip` of the
     ///   package-based checks with the error as the reason — never as an empty package list.
-    public static func open(_ tree: GuestTree, counter: ReadCounter = ReadCounter()) throws -> RPMPackageDatabase? {
+    public static func open(_ tree: any PackageFileTree, counter: ReadCounter = ReadCounter()) throws -> RPMPackageDatabase? {
         let all = try candidates(in: tree)
         guard let chosen = all.first else { return nil }
         var decision = "\(chosen.guestPath) (\(chosen.backend.kind))"
@@ -77,36 +77,36 @@ public enum RPMDatabaseLocator {
     /// for callers that pick the file themselves.
     /// - Throws: `ImageError` `.notFound` when it does not exist or is empty, `.unsupported` for
     ///   another file name, else as `open(_:counter:)`.
-    public static func open(_ tree: GuestTree, path guestPath: String, counter: ReadCounter = ReadCounter()) throws
+    public static func open(_ tree: any PackageFileTree, path guestPath: String, counter: ReadCounter = ReadCounter()) throws
         -> RPMPackageDatabase
     {
         let name = guestPath.split(separator: "/").last.map(String.init) ?? ""
         guard let backend = Backend(rawValue: name) else {
             throw ImageError("rpmdb", .unsupported, "\(guestPath) is not an rpm database file name")
         }
-        guard let r = try tree.resolve(guestPath), r.attributes.type == .regular, r.attributes.size > 0 else {
+        guard let r = try tree.file(guestPath), r.attributes.type == .regular, r.attributes.size > 0 else {
             throw ImageError("rpmdb", .notFound, "no rpm database at \(guestPath)")
         }
-        let c = Candidate(backend: backend, guestPath: r.guestPath.description, size: r.attributes.size, resolved: r)
+        let c = Candidate(backend: backend, guestPath: r.guestPath, size: r.attributes.size, resolved: r)
         return try open(c, in: tree, decision: "\(c.guestPath) (\(backend.kind))", counter: counter)
     }
 
-    private static func open(_ chosen: Candidate, in tree: GuestTree, decision: String, counter: ReadCounter) throws
+    private static func open(_ chosen: Candidate, in tree: any PackageFileTree, decision: String, counter: ReadCounter) throws
         -> RPMPackageDatabase
     {
         var decision = decision
         let device = CountingDevice(
             GuestFileDevice(
-                fileSystem: chosen.resolved.mount.fileSystem, path: chosen.resolved.path, size: chosen.size),
+                fileSystem: chosen.resolved.fileSystem, path: chosen.resolved.path, size: chosen.size),
             counter: counter)
         let source: any RPMHeaderSource
         switch chosen.backend {
         case .sqlite:
             var wal: (any BlockDevice)?
-            if let w = try tree.resolve(chosen.guestPath + "-wal"), w.attributes.type == .regular, w.attributes.size > 0
+            if let w = try tree.file(chosen.guestPath + "-wal"), w.attributes.type == .regular, w.attributes.size > 0
             {
                 wal = CountingDevice(
-                    GuestFileDevice(fileSystem: w.mount.fileSystem, path: w.path, size: w.attributes.size),
+                    GuestFileDevice(fileSystem: w.fileSystem, path: w.path, size: w.attributes.size),
                     counter: counter)
                 decision += ", with its \(w.attributes.size)-byte write-ahead log \(w.guestPath)"
             }

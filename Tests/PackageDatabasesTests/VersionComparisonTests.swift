@@ -1,4 +1,5 @@
 import Guest
+import PackageDatabases
 import Testing
 
 @Suite struct VersionComparisonTests {

@@ -1,3 +1,5 @@
+import BlockIO
+
 /// An rpm `[epoch:]version[-release]`, ordered as rpm orders packages.
 ///
 /// rpm's `rpmio/rpmvercmp.c` (`rpmvercmp`) and `rpmio/rpmver.c` (`rpmverCmp`): the epoch (0 when

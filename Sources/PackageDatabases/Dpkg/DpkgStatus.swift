@@ -1,3 +1,5 @@
+import BlockIO
+
 /// The dpkg status file `/var/lib/dpkg/status`: RFC 822-style paragraphs, one per package.
 ///
 /// ```

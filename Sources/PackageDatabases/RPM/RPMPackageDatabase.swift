@@ -19,7 +19,7 @@ public final class RPMPackageDatabase: PackageDatabase {
     /// Size in bytes of the database file (its WAL not included).
     public let size: UInt64
     /// The guest, to match paths through directory symlinks as `rpm -qf` does; nil: exact only.
-    public let tree: GuestTree?
+    public let tree: (any PackageFileTree)?
 
     /// Recorded files: exact path → owners, and name → (directory, owner) for symlink-aware lookups.
     private struct FileIndex: Sendable {
@@ -36,7 +36,7 @@ public final class RPMPackageDatabase: PackageDatabase {
 
     public init(
         source: any RPMHeaderSource, evidence: String, decision: String = "", counter: ReadCounter = ReadCounter(),
-        size: UInt64 = 0, tree: GuestTree? = nil
+        size: UInt64 = 0, tree: (any PackageFileTree)? = nil
     ) {
         self.source = source
         self.evidence = evidence
@@ -83,12 +83,12 @@ public final class RPMPackageDatabase: PackageDatabase {
 
     /// The canonical guest path of a directory, memoised; nil when it does not exist (or its
     /// symlinks loop: then it cannot be the directory asked for).
-    private func canonicalDirectory(_ directory: String, in tree: GuestTree) throws -> String? {
+    private func canonicalDirectory(_ directory: String, in tree: any PackageFileTree) throws -> String? {
         if let known = cache.withLock({ $0.canonical[directory] }) { return known }
         var found: String?
         do {
-            if let r = try tree.resolve(directory), r.attributes.type == .directory {
-                found = r.guestPath.description
+            if let r = try tree.file(directory), r.attributes.type == .directory {
+                found = r.guestPath
             }
         } catch let e as ImageError where e.kind == .loop || e.kind == .notFound {
             found = nil
