@@ -1,5 +1,7 @@
 import BlockIO
 import FileSystems
+import PackageDatabases
+import Synchronization
 
 /// A file system attached at a guest path.
 public struct GuestMount: Sendable {
@@ -39,6 +41,10 @@ public final class GuestTree: Sendable {
     public static let maximumHops = 40
     /// Mounts, longest mount point first so lookups find the innermost.
     public let mounts: [GuestMount]
+    /// The package database `PackageDatabaseInspector` opened over these files, for the later
+    /// inspectors' `owners(of:)`. It lives with the files it reads, not in `GuestFacts`: facts
+    /// are values, and the requirements judged on them never open anything.
+    let packageDatabase = Mutex<(any PackageDatabase)?>(nil)
 
     public init(mounts: [GuestMount]) {
         self.mounts = mounts.sorted { $0.mountPoint.components.count > $1.mountPoint.components.count }

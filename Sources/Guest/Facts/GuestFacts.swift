@@ -1,5 +1,3 @@
-import PackageDatabases
-
 /// Everything the requirement checks read, produced by `GuestInspector.inspect(_:)`.
 ///
 /// Every fact carries its `Evidence`; every list is sorted, so the JSON (printed under `"facts"`
@@ -33,10 +31,6 @@ public struct GuestFacts: Sendable, Codable {
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
 
-    /// The package database opened by `PackageDatabaseInspector`, for later inspectors' `owners(of:)`;
-    /// not encoded.
-    public var database: (any PackageDatabase)?
-
     /// An empty value, filled by the inspectors.
     public init() {
         os = OSFacts()
@@ -52,12 +46,6 @@ public struct GuestFacts: Sendable, Codable {
         network = NetworkFacts()
         sysctl = SysctlFacts()
         problems = []
-        database = nil
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case os, packageDatabase, packages, kernels, boot, cloudInit, azureVMUtils, udevRule, legacyDropIns
-        case initramfs, network, sysctl, problems
     }
 
     /// Installed packages with this name.

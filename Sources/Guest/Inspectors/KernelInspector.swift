@@ -79,7 +79,7 @@ public struct KernelInspector: Inspector {
                 break
             }
         }
-        if let db = facts.database {
+        if let db = tree.packageDatabase.withLock({ $0 }) {
             var asked: [String] = []
             if let image = k.image { asked.append(image.path.value) }
             asked += [

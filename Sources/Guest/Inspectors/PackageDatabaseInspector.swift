@@ -82,6 +82,7 @@ public struct PackageDatabaseInspector: Inspector {
 
     /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
+        tree.packageDatabase.withLock { $0 = nil }
         for locator in Self.locators {
             var db = PackageDatabaseFacts(kind: locator.name)
             do {
@@ -99,7 +100,7 @@ public struct PackageDatabaseInspector: Inspector {
                     packages.append(PackageFact(p, evidence: [.path(opened.evidence)], installTime: time))
                 }
                 facts.packages = packages.sorted()
-                facts.database = opened
+                tree.packageDatabase.withLock { $0 = opened }
             } catch {
                 let present = try locator.paths.filter { try tree.resolve($0, followFinal: false) != nil }
                 db.kind = Self.rpmPaths.first { present.contains($0.path) }?.kind ?? locator.name

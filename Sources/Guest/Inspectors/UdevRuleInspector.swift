@@ -47,7 +47,7 @@ public struct UdevRuleInspector: Inspector {
             let path = dir + "/" + UdevRuleFacts.fileName
             guard try tree.resolve(path, followFinal: false) != nil else { continue }
             var file = try readRule(tree, path, isOverride: dir.hasPrefix("/etc/"))
-            if let db = facts.database, file.state != .masked || !file.isOverride {
+            if let db = tree.packageDatabase.withLock({ $0 }), file.state != .masked || !file.isOverride {
                 file.owners = (try? db.owners(of: path)) ?? []
             }
             udev.files.append(file)

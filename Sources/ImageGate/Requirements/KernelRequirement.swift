@@ -37,8 +37,6 @@ extension GuestFacts {
 }
 
 extension Requirement {
-    static let minimumCustomKernel = KernelRelease("6.12")
-
     static let kernel = Requirement(
         id: "kernel", title: "Endorsed distribution with its own kernel, or Linux 6.12 or later", severity: .must,
         expected: "every bootable kernel owned by the package manager of an endorsed distribution (\(EndorsedDistribution.summary)), or Linux >= 6.12",

@@ -3,9 +3,9 @@ import PackageDatabases
 
 extension Requirement {
     static let cloudInit = Requirement(
-        id: "cloud-init", title: "cloud-init 23.2 or later", severity: .must, expected: ">= 23.2",
+        id: "cloud-init", title: "cloud-init \(minimumCloudInit) or later", severity: .must, expected: ">= \(minimumCloudInit)",
         reference: source("Configure drivers to be unmanaged"),
-        remediation: "Install cloud-init 23.2 or later (it ignores every VF sharing a MAC with an hv_netvsc interface, MANA included)."
+        remediation: "Install cloud-init \(minimumCloudInit) or later (it ignores every VF sharing a MAC with an hv_netvsc interface, MANA included)."
     ) { ctx in
         let c = ctx.facts.cloudInit
         let db = ctx.facts.packageDatabase
@@ -38,45 +38,45 @@ extension Requirement {
         }
         let found = (c.package?.fullVersion ?? version) + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")
         evidence += c.vfFilterEvidence
-        let cmp = c.package?.compareUpstream(to: "23.2") ?? DpkgVersion.compare(version, "23.2")
+        let cmp = c.package?.compareUpstream(to: minimumCloudInit) ?? DpkgVersion.compare(version, minimumCloudInit)
         if cmp >= 0 {
-            return Outcome(.pass, found: found, evidence: evidence, summary: "cloud-init \(version) is 23.2 or later" + (fromPackage ? "." : " (from its Python sources)."))
+            return Outcome(.pass, found: found, evidence: evidence, summary: "cloud-init \(version) is \(minimumCloudInit) or later" + (fromPackage ? "." : " (from its Python sources)."))
         }
         if c.vfFilterPresent == true {
             return Outcome(
                 .warn, found: found, evidence: evidence,
-                summary: "cloud-init \(version) is older than 23.2 but has filter_hyperv_vf_with_synthetic_interface (a distribution backport).")
+                summary: "cloud-init \(version) is older than \(minimumCloudInit) but has filter_hyperv_vf_with_synthetic_interface (a distribution backport).")
         }
         return Outcome(
             .fail, found: found, evidence: evidence,
-            summary: "cloud-init \(version) is older than 23.2 and lacks the VF filter; its driver deny-list misses MANA.")
+            summary: "cloud-init \(version) is older than \(minimumCloudInit) and lacks the VF filter; its driver deny-list misses MANA.")
     }
 
     static let azureVMUtils = Requirement(
-        id: "azure-vm-utils", title: "azure-vm-utils 0.6.0 or later", severity: .must, expected: ">= 0.6.0",
+        id: "azure-vm-utils", title: "azure-vm-utils \(minimumAzureVMUtils) or later", severity: .must, expected: ">= \(minimumAzureVMUtils)",
         reference: source("Configure drivers to be unmanaged"),
-        remediation: "Install azure-vm-utils 0.6.0 or later (Debian: bookworm-backports; Ubuntu: the updates pocket; RHEL/Fedora/Azure Linux: the distribution package)."
+        remediation: "Install azure-vm-utils \(minimumAzureVMUtils) or later (Debian: bookworm-backports; Ubuntu: the updates pocket; RHEL/Fedora/Azure Linux: the distribution package)."
     ) { ctx in
         let a = ctx.facts.azureVMUtils
         let db = ctx.facts.packageDatabase
         let rule = ctx.facts.udevRule.effective
         let ruleNote = rule.map { "the rule file \($0.path.value) is present (\($0.state.rawValue))" } ?? "the rule file is absent"
         if let p = a.package {
-            if p.compareUpstream(to: "0.6.0") >= 0 {
-                return Outcome(.pass, found: p.fullVersion, evidence: p.evidence, summary: "azure-vm-utils \(p.upstreamVersion) is 0.6.0 or later.")
+            if p.compareUpstream(to: minimumAzureVMUtils) >= 0 {
+                return Outcome(.pass, found: p.fullVersion, evidence: p.evidence, summary: "azure-vm-utils \(p.upstreamVersion) is \(minimumAzureVMUtils) or later.")
             }
             return Outcome(
                 .fail, found: p.fullVersion, evidence: p.evidence,
-                summary: "azure-vm-utils \(p.upstreamVersion) is older than 0.6.0, which added the udev rule, the networkd file and the initramfs hooks; \(ruleNote).")
+                summary: "azure-vm-utils \(p.upstreamVersion) is older than \(minimumAzureVMUtils), which added the udev rule, the networkd file and the initramfs hooks; \(ruleNote).")
         }
         if let b = a.binaryVersion {
-            let ok = DpkgVersion.compare(b.version, "0.6.0") >= 0
+            let ok = DpkgVersion.compare(b.version, minimumAzureVMUtils) >= 0
             return Outcome(
                 ok ? .pass : .fail, found: "\(b.version) (no package; version compiled into \(b.evidence.value))",
                 evidence: [b.evidence] + a.binaries,
                 summary: ok
-                    ? "azure-vm-utils \(b.version) was installed from source (no package), 0.6.0 or later."
-                    : "azure-vm-utils \(b.version) was installed from source and is older than 0.6.0; \(ruleNote).")
+                    ? "azure-vm-utils \(b.version) was installed from source (no package), \(minimumAzureVMUtils) or later."
+                    : "azure-vm-utils \(b.version) was installed from source and is older than \(minimumAzureVMUtils); \(ruleNote).")
         }
         if !db.isReadable {
             return Outcome(
