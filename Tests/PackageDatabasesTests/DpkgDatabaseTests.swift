@@ -2,8 +2,10 @@ import BlockIO
 import FileSystems
 import Foundation
 import Guest
-import PackageDatabases
+import TestSupport
 import Testing
+
+@testable import PackageDatabases
 
 @Suite struct DpkgDatabaseTests {
     @Test func ownersAreMergedUsrAwareBothWays() throws {
@@ -58,5 +60,48 @@ import Testing
         }
         let facts = GuestInspector.inspect(tree)
         #expect(facts.packageDatabase.unreadable?.contains("not a regular file") == true)
+    }
+}
+
+/// The streamed first-hit search answers exactly as the full index of every list.
+@Suite struct DpkgOwnerSearchTests {
+    @Test func streamedSearchAgreesWithTheFullIndex() throws {
+        let root = try Fixtures.path("debian12-tree/rootfs")
+        let tree = GuestTree(root: try DirectoryFileSystem(path: root))
+        let indexed = try DpkgDatabase(tree: tree)
+        _ = try indexed.owners(of: "/usr")  // a directory: builds the full index
+        let release = try String(contentsOfFile: try Fixtures.path("debian12-disk/kernel-release"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        var asked = ["/boot/vmlinuz-\(release)", "/lib/modules/\(release)/modules.builtin", "/bin/sh", "/boot/vmlinuz-0-none"]
+        let lists = try FileManager.default.contentsOfDirectory(atPath: root + "/var/lib/dpkg/info").filter {
+            $0.hasSuffix(".list")
+        }.sorted()
+        for (i, list) in lists.enumerated() where i % 8 == 0 {
+            let lines = try String(contentsOfFile: root + "/var/lib/dpkg/info/" + list, encoding: .utf8)
+                .split(separator: "\n")
+            asked += lines.enumerated().filter { $0.offset % 7 == 0 }.map { String($0.element) }
+        }
+        #expect(asked.count > 100)
+        var owned = 0
+        for path in asked {
+            let fresh = try DpkgDatabase(tree: tree)
+            let want = try indexed.owners(of: path)
+            #expect(try fresh.owners(of: path) == want, "\(path)")
+            if !want.isEmpty { owned += 1 }
+        }
+        #expect(owned > 50)
+        #expect(try DpkgDatabase(tree: tree).owners(of: "/boot/vmlinuz-\(release)") == ["linux-image-\(release)"])
+    }
+
+    @Test func uncleanListLinesAreCanonicalised() {
+        let key = Array("/usr/lib/x/y".utf8)
+        #expect(DpkgDatabase.list(Array("/a\n/lib/x/y\n".utf8), names: key))
+        #expect(DpkgDatabase.list(Array("/usr//lib/./x/y/\n".utf8), names: key))
+        #expect(DpkgDatabase.list(Array("/usr/lib/x/y".utf8), names: key))
+        #expect(!DpkgDatabase.list(Array("/opt/lib/x/y\n/usr/lib/x/yz\n/lib/x\n".utf8), names: key))
+        #expect(!DpkgDatabase.list(Array("/usrx/lib/x/y\n".utf8), names: Array("/usr/usrx/lib/x/y".utf8)))
+        #expect(DpkgDatabase.kernelRelease(of: "/boot/vmlinuz-6.1.0-28-cloud-amd64") == "6.1.0-28-cloud-amd64")
+        #expect(DpkgDatabase.kernelRelease(of: "/usr/lib/modules/6.1.0/modules.builtin") == "6.1.0")
+        #expect(DpkgDatabase.kernelRelease(of: "/boot/vmlinuz-") == nil)
     }
 }

@@ -6,9 +6,16 @@ import Synchronization
 /// `/var/lib/dpkg/info/<package>[:<arch>].list` for the files each one owns.
 ///
 /// The status file is read once, with a size cap (`maximumStatusSize`): a larger file is refused
-/// with `.limitExceeded` rather than read. File lists are read only when `owners(of:)` is first
-/// called, then kept in an index (paths with `/bin`, `/sbin`, `/lib*` folded onto `/usr`, so a
-/// merged-/usr guest's `/lib/x` matches a list's `/usr/lib/x` and the reverse).
+/// with `.limitExceeded` rather than read. Paths are compared with `/bin`, `/sbin`, `/lib*` folded
+/// onto `/usr`, so a merged-/usr guest's `/lib/x` matches a list's `/usr/lib/x` and the reverse.
+///
+/// `owners(of:)` of a path that is not a directory in the guest reads the lists of the likely
+/// owners first (`linux-image-R*`, `linux-modules-R*` for a kernel's `/boot/vmlinuz-R` or
+/// `/lib/modules/R/…`), then the others in status order, and stops at the first list that names
+/// it: dpkg lets one package own a non-directory (unpacking another package's file is an error
+/// unless it `Replaces` it, which moves the path out of the old list). A directory is owned by
+/// every package that ships something inside, so it is answered from a full index of every list,
+/// built once (also after a streamed search found nothing, from the bytes it had read).
 public final class DpkgDatabase: PackageDatabase {
     /// The dpkg status file.
     public static let statusPath = "/var/lib/dpkg/status"
@@ -59,11 +66,20 @@ public final class DpkgDatabase: PackageDatabase {
     /// Installed packages with this name.
     public func packages(named name: String) throws -> [InstalledPackage] { installed.filter { $0.name == name } }
 
-    /// Packages whose `.list` names `guestPath` (merged-/usr aware), sorted; builds the index on first use.
+    /// Packages whose `.list` names `guestPath` (merged-/usr aware), sorted.
     public func owners(of guestPath: String) throws -> [String] {
         let key = Self.canonical(guestPath)
         if let hit = index.withLock({ $0 }) { return (hit[key] ?? []).sorted() }
-        let built = try buildIndex()
+        if try tree.file(guestPath)?.attributes.type != .directory {
+            switch try firstOwner(of: key) {
+            case .found(let name): return [name]
+            case .absent(let lists):
+                let built = Self.index(lists)
+                index.withLock { $0 = built }
+                return (built[key] ?? []).sorted()
+            }
+        }
+        let built = Self.index(try readLists(packageNames()))
         index.withLock { $0 = built }
         return (built[key] ?? []).sorted()
     }
@@ -98,12 +114,93 @@ public final class DpkgDatabase: PackageDatabase {
         return names
     }
 
-    private func buildIndex() throws -> [String: [String]] {
-        var out: [String: [String]] = [:]
-        var budget = Self.maximumListBytes
+    /// Installed package names, each once, in status-file order.
+    private func packageNames() -> [String] {
         var seen = Set<String>()
-        for p in installed where !seen.contains(p.name) {
-            seen.insert(p.name)
+        return installed.compactMap { seen.insert($0.name).inserted ? $0.name : nil }
+    }
+
+    /// The kernel release a path belongs to: `R` of `/boot/vmlinuz-R`, `/boot/vmlinux-R`,
+    /// `/usr/lib/modules/R/…` (canonical paths); nil for any other path.
+    static func kernelRelease(of key: String) -> String? {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: true)
+        if parts.count == 2, parts[0] == "boot" {
+            for prefix in ["vmlinuz-", "vmlinux-"] where parts[1].hasPrefix(prefix) && parts[1].count > prefix.count {
+                return String(parts[1].dropFirst(prefix.count))
+            }
+        }
+        if parts.count >= 4, parts[0] == "usr", parts[1] == "lib", parts[2] == "modules" { return String(parts[3]) }
+        return nil
+    }
+
+    private enum Search {
+        case found(String)
+        /// No list names the path: every list read, by package, to index without reading again.
+        case absent([(name: String, bytes: [UInt8])])
+    }
+
+    /// The first package (likely owners first) whose list names `key`.
+    private func firstOwner(of key: String) throws -> Search {
+        var names = packageNames()
+        if let release = Self.kernelRelease(of: key) {
+            let likely = names.filter { $0.hasPrefix("linux-image-" + release) || $0.hasPrefix("linux-modules-" + release) }
+            names = likely + names.filter { !likely.contains($0) }
+        }
+        let wanted = Array(key.utf8)
+        var read: [(name: String, bytes: [UInt8])] = []
+        var budget = Self.maximumListBytes
+        for name in names {
+            guard let bytes = try readList(name, budget: &budget) else { continue }
+            if Self.list(bytes, names: wanted) { return .found(name) }
+            read.append((name, bytes))
+        }
+        return .absent(read)
+    }
+
+    /// True when a line of `list` is the canonical path `key`, compared as bytes; only a line
+    /// that is not already clean (`//`, `/./`, a trailing `/`) is canonicalised as a string.
+    static func list(_ list: [UInt8], names key: [UInt8]) -> Bool {
+        let slash = UInt8(ascii: "/")
+        let usr = Array("/usr".utf8)
+        var start = 0
+        while start < list.count {
+            var end = start
+            while end < list.count && list[end] != 0x0A { end += 1 }
+            let line = list[start..<end]
+            start = end + 1
+            // Canonicalising never lengthens a line by more than the "/usr" it may prepend.
+            guard !line.isEmpty, line.count + 4 >= key.count else { continue }
+            var clean = line.first == slash && line.last != slash
+            if clean {
+                var i = line.startIndex
+                while i < line.endIndex - 1 {
+                    if line[i] == slash && (line[i + 1] == slash || line[i + 1] == UInt8(ascii: ".")) {
+                        clean = false
+                        break
+                    }
+                    i += 1
+                }
+            }
+            if !clean {
+                if Array(canonical(String(decoding: line, as: UTF8.self)).utf8) == key { return true }
+                continue
+            }
+            guard line.count <= key.count, line.last == key.last else { continue }
+            if line.elementsEqual(key) { return true }
+            if line.count + 4 == key.count, key.starts(with: usr), line.elementsEqual(key[4...]) {
+                let first = line.dropFirst().prefix { $0 != slash }
+                if ["bin", "sbin", "lib", "lib32", "lib64", "libx32"].contains(String(decoding: first, as: UTF8.self)) {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// The bytes of a package's `.list` (`name:arch.list` first), nil when it has none; counts
+    /// its size against `budget`.
+    private func readList(_ name: String, budget: inout Int) throws -> [UInt8]? {
+        for p in installed where p.name == name {
             for file in listFileNames(p) {
                 let path = Self.infoDirectory + "/" + file
                 guard let r = try tree.file(path), r.attributes.type == .regular else { continue }
@@ -112,12 +209,26 @@ public final class DpkgDatabase: PackageDatabase {
                     throw ImageError("dpkg", .limitExceeded, "file lists exceed \(Self.maximumListBytes) bytes")
                 }
                 budget -= size
-                let bytes = try r.fileSystem.contents(of: r.path, limit: size)
-                for line in bytes.split(separator: 0x0A) where !line.isEmpty {
-                    let key = Self.canonical(String(decoding: line, as: UTF8.self))
-                    if out[key]?.last != p.name { out[key, default: []].append(p.name) }
-                }
-                break
+                return try r.fileSystem.contents(of: r.path, limit: size)
+            }
+            return nil
+        }
+        return nil
+    }
+
+    /// Every package's list, in status order.
+    private func readLists(_ names: [String]) throws -> [(name: String, bytes: [UInt8])] {
+        var budget = Self.maximumListBytes
+        return try names.compactMap { name in try readList(name, budget: &budget).map { (name, $0) } }
+    }
+
+    /// Canonical path → owners, in list order.
+    private static func index(_ lists: [(name: String, bytes: [UInt8])]) -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for (name, bytes) in lists {
+            for line in bytes.split(separator: 0x0A) where !line.isEmpty {
+                let key = canonical(String(decoding: line, as: UTF8.self))
+                if out[key]?.last != name { out[key, default: []].append(name) }
             }
         }
         return out
