@@ -146,11 +146,26 @@ public struct DriverInspector: Inspector {
     }
 
     /// `CONFIG_X=value` lines of a kernel config (`# CONFIG_X is not set` lines are left out).
+    /// Scanned as bytes (a config has some 10,000 lines and only a few symbols are asked); lines
+    /// are split at LF and trimmed of ASCII whitespace, a CR included.
     static func parseConfig(_ text: String) -> [String: String] {
         var out: [String: String] = [:]
-        for line in text.activeLines {
-            guard line.hasPrefix("CONFIG_"), let eq = line.firstIndex(of: "=") else { continue }
-            out[String(line[..<eq])] = String(line[line.index(after: eq)...])
+        let bytes = Array(text.utf8)
+        let prefix = Array("CONFIG_".utf8)
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            var a = start
+            var b = end
+            start = end + 1
+            while a < b && blank(bytes[a]) { a += 1 }
+            while b > a && blank(bytes[b - 1]) { b -= 1 }
+            guard b - a > prefix.count, bytes[a..<a + prefix.count].elementsEqual(prefix),
+                let eq = bytes[a..<b].firstIndex(of: UInt8(ascii: "="))
+            else { continue }
+            out[String(decoding: bytes[a..<eq], as: UTF8.self)] = String(decoding: bytes[(eq + 1)..<b], as: UTF8.self)
         }
         return out
     }
