@@ -47,19 +47,30 @@ public struct DpkgStatus: Sendable {
             var end = start
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             lineNumber += 1
-            let line = String(decoding: bytes[start..<end], as: UTF8.self)
+            let raw = bytes[start..<end]
             let atEOF = end >= bytes.count
             start = end + 1
-            if line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+            if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                 finish()
                 paragraphLine = lineNumber + 1
                 if atEOF { break }
                 continue
             }
-            if line.contains("\0") {
+            let continuation = raw.first == 0x20 || raw.first == 0x09
+            if raw.contains(0) {
                 note("line \(lineNumber): binary content")
                 fields = []
-            } else if line.first == " " || line.first == "\t" {
+                if atEOF { break }
+                continue
+            }
+            // Continuation lines of the fields nobody reads (Description, Conffiles: most of the
+            // file) are skipped unread, not appended to a string that is thrown away.
+            if continuation, let last = fields.last, !Self.fieldsRead.contains(last.0.lowercased()) {
+                if atEOF { break }
+                continue
+            }
+            let line = String(decoding: raw, as: UTF8.self)
+            if continuation {
                 if let last = fields.popLast() {
                     fields.append((last.0, last.1 + "\n" + line.trimmingASCIIWhitespace()))
                 } else {
@@ -83,6 +94,9 @@ public struct DpkgStatus: Sendable {
     }
 
     struct Reason: Error { let reason: String }
+
+    /// The fields `package(from:)` reads (lowercased), whose continuation lines are kept.
+    static let fieldsRead: Set<String> = ["package", "status", "version", "architecture", "damaged"]
 
     /// The installed package a paragraph describes; nil when it is not installed.
     static func package(from fields: [(String, String)]) -> Result<InstalledPackage?, Reason> {
