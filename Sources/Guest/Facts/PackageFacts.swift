@@ -26,6 +26,16 @@ public struct PackageDatabaseFacts: Sendable, Hashable, Codable {
 
     /// True when the package list can be trusted (absence of a package means it is not installed).
     public var isReadable: Bool { kind != nil && unreadable == nil }
+
+    /// True when the guest has no package database at all (none of the paths in `evidence`
+    /// exists), as opposed to one that exists but cannot be read. A package whose own files are
+    /// absent too is then absent, not unknown: nothing could have recorded it elsewhere.
+    public var isMissing: Bool { kind == nil }
+
+    /// `no package database (looked for /var/lib/dpkg/status, …)`, for findings.
+    public var missingSummary: String {
+        "no package database (looked for " + evidence.map(\.value).joined(separator: ", ") + ")"
+    }
 }
 
 /// An installed package of interest (cloud-init, azure-vm-utils, kernels, systemd, network managers).

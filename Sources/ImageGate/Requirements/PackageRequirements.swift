@@ -29,6 +29,10 @@ extension Requirement {
             fromPackage = false
             evidence = [py.evidence]
             notes.append("no cloud-init package: version from the Python sources (installed from source)")
+        } else if db.isMissing {
+            return Outcome(
+                .fail, found: "not installed", evidence: db.evidence,
+                summary: "cloud-init is not installed: \(db.missingSummary) and no cloud-init Python sources.")
         } else if !db.isReadable {
             return Outcome(
                 .skip, found: "unknown", evidence: db.evidence,
@@ -77,6 +81,11 @@ extension Requirement {
                 summary: ok
                     ? "azure-vm-utils \(b.version) was installed from source (no package), \(minimumAzureVMUtils) or later."
                     : "azure-vm-utils \(b.version) was installed from source and is older than \(minimumAzureVMUtils); \(ruleNote).")
+        }
+        if db.isMissing && rule == nil && a.binaries.isEmpty {
+            return Outcome(
+                .fail, found: "not installed", evidence: db.evidence + a.binaries,
+                summary: "azure-vm-utils is not installed: \(db.missingSummary), no azure-nvme-id and no rule file.")
         }
         if !db.isReadable {
             return Outcome(
