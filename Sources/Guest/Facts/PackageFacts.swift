@@ -72,6 +72,7 @@ public struct PackageFact: Sendable, Hashable, Codable, Comparable {
         switch manager {
         case .dpkg: DpkgVersion.compare(fullVersion, other)
         case .rpm: RPMVersion.compare(fullVersion, other)
+        case .apk: ApkVersion.compare(fullVersion, other)
         }
     }
 
@@ -80,6 +81,7 @@ public struct PackageFact: Sendable, Hashable, Codable, Comparable {
         switch manager {
         case .dpkg: DpkgVersion.compare(upstreamVersion, minimum)
         case .rpm: RPMVersion.vercmp(upstreamVersion, minimum)
+        case .apk: ApkVersion.compare(upstreamVersion, minimum)
         }
     }
 

@@ -39,6 +39,10 @@ public struct PackageDatabaseInspector: Inspector {
     public static let locators: [PackageDatabaseLocator] = [
         .dpkg,
         PackageDatabaseLocator(name: "rpm", paths: RPMDatabaseLocator.paths) { try RPMDatabaseLocator.open($0) },
+        PackageDatabaseLocator(name: "apk", paths: [ApkDatabase.path]) { tree in
+            guard try tree.resolve(ApkDatabase.path, followFinal: false) != nil else { return nil }
+            return try ApkDatabase(tree: tree)
+        },
     ]
 
     /// rpm databases recognized by path (RHEL 9/Fedora SQLite, RHEL 8 Berkeley DB, SUSE ndb). When
@@ -119,7 +123,7 @@ public struct PackageDatabaseInspector: Inspector {
             return
         }
         facts.packageDatabase = PackageDatabaseFacts(
-            evidence: ([DpkgDatabase.statusPath] + Self.rpmPaths.map(\.path)).map(Evidence.path),
+            evidence: ([DpkgDatabase.statusPath] + Self.rpmPaths.map(\.path) + [ApkDatabase.path]).map(Evidence.path),
             unreadable: "no package database")
     }
 }
