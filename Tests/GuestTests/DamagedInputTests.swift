@@ -27,6 +27,16 @@ import Testing
         #expect(facts.udevRule.effective?.note == "dangling symlink")
     }
 
+    @Test func emptyFileIsSaidToBeEmpty() throws {
+        let root = try Trees.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = root + "/empty.raw"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let error = #expect(throws: ImageError.self) { _ = try GuestImage.open(path) }
+        #expect(error?.layer == "format")
+        #expect(error?.detail == "empty (0 bytes)")
+    }
+
     @Test func hugeSparseStatusIsRefusedNotRead() throws {
         let root = try Trees.scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
