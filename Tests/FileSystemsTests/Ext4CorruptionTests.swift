@@ -123,6 +123,18 @@ struct Ext4Bytes {
         #expect(error?.layer == "ext4")
     }
 
+    @Test func bigallocIsRefusedByName() throws {
+        // Was "blocks per group 131072": with bigalloc the group size counts clusters.
+        var image = try Ext4Bytes("ext4")
+        image.set32(1024 + 0x64, image.u32(1024 + 0x64) | 0x200)
+        image.set32(1024 + 0x20, 131_072)
+        image.resignSuperblock()
+        let error = #expect(throws: ImageError.self) { _ = try image.open() }
+        #expect(error?.kind == .unsupported)
+        #expect(error?.offset == 1024 + 0x64)
+        #expect(error?.detail.contains("bigalloc") == true)
+    }
+
     @Test func wrongSuperblockChecksumIsCorrupt() throws {
         var image = try Ext4Bytes("ext4")
         image.bytes[1024 + 0x78] ^= 0xFF  // the label

@@ -37,6 +37,13 @@ import Testing
         #expect(error?.detail == "empty (0 bytes)")
     }
 
+    @Test func noVolumesSaysThePartitionTableIsEmpty() throws {
+        let error = #expect(throws: ImageError.self) {
+            _ = try RootAssembly.assemble([], options: OpenOptions(), applyFstab: true)
+        }
+        #expect(error?.detail == "no root file system found (the partition table lists no partitions)")
+    }
+
     @Test func hugeSparseStatusIsRefusedNotRead() throws {
         let root = try Trees.scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -94,6 +94,9 @@ struct Ext4Superblock: Sendable {
         } else {
             descriptorSize = 32
         }
+        guard !roCompat.contains(.bigalloc) else {
+            throw ImageError(layer, .unsupported, "bigalloc (cluster allocation) is not supported", at: base + 0x64)
+        }
         guard blocksPerGroup > 0, blocksPerGroup <= UInt32(blockSize) * 8 else {
             throw ImageError(layer, .corrupt, "blocks per group \(blocksPerGroup)", at: base + 0x20)
         }
