@@ -44,6 +44,15 @@ import Testing
         #expect(error?.detail == "no root file system found (the partition table lists no partitions)")
     }
 
+    @Test func imageThatIsAFIFOIsRefusedWithoutBlocking() throws {
+        let root = try Trees.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(mkfifo(root + "/disk.raw", 0o600) == 0)
+        let error = #expect(throws: ImageError.self) { _ = try GuestImage.open(root + "/disk.raw") }
+        #expect(error?.layer == "file")
+        #expect(error?.detail.contains("is a FIFO, not a regular file") == true)
+    }
+
     @Test func hugeSparseStatusIsRefusedNotRead() throws {
         let root = try Trees.scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
