@@ -14,24 +14,31 @@ public final class FileDevice: BlockDevice {
     public let size: UInt64
     private let fd: Int32
 
-    /// Opens `path` with `O_RDONLY`; throws `ImageError(layer: "file", .notFound / .io)`.
+    /// Opens `path` read-only; only a regular file or a block device (given on purpose: a real
+    /// disk) is accepted. A FIFO, socket or character device is refused before anything reads
+    /// it (an open of a FIFO without `O_NONBLOCK` blocks forever): `stat` first, then `open` with
+    /// `O_NONBLOCK`, then `fstat` again on the descriptor in case the path was swapped in between.
+    /// Throws `ImageError(layer: "file", .notFound / .unsupported / .io)`.
     public init(path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        var st = stat()
+        if stat(path, &st) == 0 { try Self.refuseSpecial(st, path) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let e = errno
             throw ImageError(
                 "file", e == ENOENT ? .notFound : .io(errno: e), "cannot open \(path): \(String(cString: strerror(e)))")
         }
-        var st = stat()
         guard fstat(fd, &st) == 0 else {
             let e = errno
             close(fd)
             throw ImageError("file", .io(errno: e), "cannot stat \(path)")
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
+        do { try Self.refuseSpecial(st, path) } catch {
             close(fd)
-            throw ImageError("file", .unsupported, "\(path) is a directory")
+            throw error
         }
+        // Regular files and block devices never block; the flag only mattered for the open.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var size = UInt64(max(0, st.st_size))
         if (st.st_mode & S_IFMT) == S_IFBLK {
             let end = lseek(fd, 0, SEEK_END)
@@ -40,6 +47,17 @@ public final class FileDevice: BlockDevice {
         self.fd = fd
         self.path = path
         self.size = size
+    }
+
+    static func refuseSpecial(_ st: stat, _ path: String) throws(ImageError) {
+        switch st.st_mode & S_IFMT {
+        case S_IFREG, S_IFBLK: return
+        case S_IFDIR: throw ImageError("file", .unsupported, "\(path) is a directory")
+        case S_IFIFO: throw ImageError("file", .unsupported, "\(path) is a FIFO, not a regular file")
+        case S_IFSOCK: throw ImageError("file", .unsupported, "\(path) is a socket, not a regular file")
+        case S_IFCHR: throw ImageError("file", .unsupported, "\(path) is a character device, not a regular file")
+        default: throw ImageError("file", .unsupported, "\(path) is not a regular file")
+        }
     }
 
     /// The open descriptor, for probes that must read the file themselves (libblkid, in place).

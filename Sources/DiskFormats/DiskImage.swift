@@ -30,9 +30,22 @@ public enum DiskImage {
     /// Decodes an already opened file by sniffing its content; unknown content is a raw disk.
     public static func open(_ file: any BlockDevice, path: String, context: OpenContext) throws -> OpenedDisk {
         if let format = try sniff(file) {
-            return try format.open(file, path: path, context: context)
+            return try refusingOversize(try format.open(file, path: path, context: context))
         }
         return OpenedDisk(device: file, format: "raw", files: [path])
+    }
+
+    /// The one place a decoded virtual size becomes a device: a disk larger than `Int64.max` bytes
+    /// cannot be addressed with `off_t` (libblkid, `pread`), and no real disk comes near it, so it is
+    /// refused here rather than checked at every use.
+    static func refusingOversize(_ disk: OpenedDisk) throws(ImageError) -> OpenedDisk {
+        guard disk.device.size <= UInt64(Int64.max) else {
+            // The layer is the format without its variant ("vmdk" for "vmdk-monolithicFlat").
+            throw ImageError(
+                String(disk.format.prefix { $0 != "-" }), .limitExceeded,
+                "virtual disk size \(disk.device.size) bytes exceeds the largest addressable size \(Int64.max)")
+        }
+        return disk
     }
 
     /// Opens a file that an image names (a qcow2 backing file, a VHD or VHDX parent) one level

@@ -1,4 +1,5 @@
 import BlockIO
+import Foundation
 import Testing
 
 @Suite struct DeviceTests {
@@ -26,6 +27,22 @@ import Testing
         #expect(counter.reads == 2)
         #expect(counter.bytes == 2048)
         #expect(try cached.read(at: 9990, count: 10) == Array(bytes[9990...]))
+    }
+
+    @Test func fileDeviceRefusesFIFOsAndCharacterDevicesButNotRegularFiles() throws {
+        let dir = NSTemporaryDirectory() + "imagegate-fifo-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(mkfifo(dir + "/disk.raw", 0o600) == 0)
+        let fifo = #expect(throws: ImageError.self) { _ = try FileDevice(path: dir + "/disk.raw") }
+        #expect(fifo?.layer == "file")
+        #expect(fifo?.kind == .unsupported)
+        #expect(fifo?.detail.contains("is a FIFO") == true)
+        let null = #expect(throws: ImageError.self) { _ = try FileDevice(path: "/dev/null") }
+        #expect(null?.detail.contains("is a character device") == true)
+        #expect(FileManager.default.createFile(atPath: dir + "/plain", contents: Data([1, 2, 3])))
+        let plain = try FileDevice(path: dir + "/plain")
+        #expect(try plain.read(at: 0, count: 3) == [1, 2, 3])
     }
 
     @Test func fileDeviceRefusesMissingFiles() {

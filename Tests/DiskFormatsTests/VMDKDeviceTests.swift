@@ -186,6 +186,20 @@ import Testing
         expectImageError(.limitExceeded, layer: "vmdk") { _ = try open(b.build()) }
     }
 
+    @Test func extentThatIsAFIFOIsRefusedWithoutBlocking() throws {
+        // Issue 10: opening a FIFO extent for reading blocked forever.
+        let dir = try ReferenceDisk.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(mkfifo(dir + "/extent.raw", 0o600) == 0)
+        let text = "# Disk DescriptorFile\nversion=1\ncreateType=\"monolithicFlat\"\nRW 1 FLAT \"extent.raw\" 0\n"
+        ReferenceDisk.write(Array(text.utf8), to: dir + "/fifo.vmdk")
+        let error = #expect(throws: ImageError.self) {
+            _ = try DiskImage.open(path: dir + "/fifo.vmdk", context: OpenContext(directory: dir))
+        }
+        #expect(error?.kind == .unsupported)
+        #expect(error?.detail.contains("is a FIFO, not a regular file") == true)
+    }
+
     @Test func descriptorNamingEtcPasswdIsRefused() throws {
         let dir = try ReferenceDisk.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -112,6 +112,29 @@ struct Ext4Bytes {
         #expect(error?.detail.contains("FEATURE_I31") == true)
     }
 
+    @Test func blockCountAtTheTypeLimitIsAnErrorNotATrap() throws {
+        // Issue 10: rounding the group count up with `+ blocksPerGroup - 1` overflowed at 2^64 − 1.
+        var image = try Ext4Bytes("ext4")
+        try #require(image.u32(1024 + 0x60) & 0x80 != 0, "the fixture is expected to have the 64bit feature")
+        image.set32(1024 + 0x04, 0xFFFF_FFFF)
+        image.set32(1024 + 0x150, 0xFFFF_FFFF)
+        image.resignSuperblock()
+        let error = #expect(throws: ImageError.self) { _ = try image.open() }
+        #expect(error?.layer == "ext4")
+    }
+
+    @Test func bigallocIsRefusedByName() throws {
+        // Was "blocks per group 131072": with bigalloc the group size counts clusters.
+        var image = try Ext4Bytes("ext4")
+        image.set32(1024 + 0x64, image.u32(1024 + 0x64) | 0x200)
+        image.set32(1024 + 0x20, 131_072)
+        image.resignSuperblock()
+        let error = #expect(throws: ImageError.self) { _ = try image.open() }
+        #expect(error?.kind == .unsupported)
+        #expect(error?.offset == 1024 + 0x64)
+        #expect(error?.detail.contains("bigalloc") == true)
+    }
+
     @Test func wrongSuperblockChecksumIsCorrupt() throws {
         var image = try Ext4Bytes("ext4")
         image.bytes[1024 + 0x78] ^= 0xFF  // the label

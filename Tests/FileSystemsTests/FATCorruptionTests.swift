@@ -38,6 +38,19 @@ import TestSupport
         if let offset { #expect(error?.offset == UInt64(offset), "\(String(describing: error))", sourceLocation: sourceLocation) }
     }
 
+    @Test func fat32WithFewClustersIsStillFAT32() throws {
+        // util-linux's small-fat32.img: FAT32 (BPB_FATSz16 = 0) with fewer than 65525 clusters was
+        // refused as "FAT12/16 without root directory entries". Shrink the volume to 60000 clusters.
+        var image = try Image("fat32")
+        try #require(image.u16(0x16) == 0 && image.u16(0x11) == 0)
+        let meta = image.u16(0x0E) + Int(image.bytes[0x10]) * (image.u16(0x24) | image.u16(0x26) << 16)
+        let total = meta + 60000 * Int(image.bytes[0x0D])
+        image.set16(0x20, total & 0xFFFF)
+        image.set16(0x22, total >> 16)
+        let names = try image.open().contents(ofDirectory: FSPath("/")).map(\.name)
+        #expect(names.contains("etc"))
+    }
+
     @Test func missingBootSignatureIsNotFAT() throws {
         var image = try Image("fat16")
         image.bytes[510] = 0

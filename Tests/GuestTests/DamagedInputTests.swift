@@ -28,6 +28,32 @@ import Testing
         #expect(facts.udevRule.effective?.note == "dangling symlink")
     }
 
+    @Test func emptyFileIsSaidToBeEmpty() throws {
+        let root = try Trees.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = root + "/empty.raw"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let error = #expect(throws: ImageError.self) { _ = try GuestImage.open(path) }
+        #expect(error?.layer == "format")
+        #expect(error?.detail == "empty (0 bytes)")
+    }
+
+    @Test func noVolumesSaysThePartitionTableIsEmpty() throws {
+        let error = #expect(throws: ImageError.self) {
+            _ = try RootAssembly.assemble([], options: OpenOptions(), applyFstab: true)
+        }
+        #expect(error?.detail == "no root file system found (the partition table lists no partitions)")
+    }
+
+    @Test func imageThatIsAFIFOIsRefusedWithoutBlocking() throws {
+        let root = try Trees.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(mkfifo(root + "/disk.raw", 0o600) == 0)
+        let error = #expect(throws: ImageError.self) { _ = try GuestImage.open(root + "/disk.raw") }
+        #expect(error?.layer == "file")
+        #expect(error?.detail.contains("is a FIFO, not a regular file") == true)
+    }
+
     @Test func hugeSparseStatusIsRefusedNotRead() throws {
         let root = try Trees.scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -118,6 +118,36 @@ import Testing
         #expect(t.primaryDamage?.detail.contains("says it is at LBA 7") == true)
     }
 
+    @Test func lastUsableLBAAtTheTypeLimitDoesNotTrap() throws {
+        // Issue 10: `lastUsableLBA + 1` overflowed when the field holds 2^64 − 1.
+        var d = GPTBuilder.disk(entries: [.init(first: 40, last: 99)])
+        d.put64(UInt64.max, at: 512 + 0x30)
+        GPTBuilder.reseal(&d, lba: 1)
+        let t = try GPTPartitionTable(device: MemoryDevice(d))
+        #expect(t.partitions.map(\.start) == [40 * 512])
+        d.put64(UInt64.max, at: 255 * 512 + 0x30)
+        GPTBuilder.reseal(&d, lba: 255)
+        do {
+            let both = try GPTPartitionTable(device: MemoryDevice(d))
+            #expect(both.partitions.map(\.start) == [40 * 512])
+        } catch let e as ImageError {
+            #expect(e.layer == "gpt")
+        }
+    }
+
+    @Test func firstUsableJustPastLastUsableIsAnEmptyRange() throws {
+        var d = GPTBuilder.disk(entries: [])
+        d.put64(0, at: 512 + 0x30)
+        d.put64(1, at: 512 + 0x28)
+        GPTBuilder.reseal(&d, lba: 1)
+        let t = try GPTPartitionTable(device: MemoryDevice(d))
+        #expect(t.primaryDamage == nil)
+        d.put64(2, at: 512 + 0x28)
+        GPTBuilder.reseal(&d, lba: 1)
+        let damaged = try GPTPartitionTable(device: MemoryDevice(d))
+        #expect(damaged.primaryDamage?.detail.contains("first usable LBA 2 after last usable 0") == true)
+    }
+
     @Test func truncatedDiskIsTruncated() throws {
         let d = Array(GPTBuilder.disk(entries: [])[0..<1024])
         let e = try #require(throws: ImageError.self) { try GPTPartitionTable(device: MemoryDevice(d)) }

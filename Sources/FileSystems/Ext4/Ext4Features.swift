@@ -61,6 +61,9 @@ struct Ext4ROCompatFeatures: OptionSet, Sendable {
     /// `i_blocks` in file system blocks when the inode has `EXT4_HUGE_FILE_FL`.
     static let hugeFile = Self(rawValue: 0x8)
     static let groupDescriptorChecksum = Self(rawValue: 0x10)
+    /// Allocation in clusters of several blocks: bitmaps and group sizes count clusters, which
+    /// this reader does not model, so it is refused by name.
+    static let bigalloc = Self(rawValue: 0x200)
     static let metadataChecksum = Self(rawValue: 0x400)
 }
 

@@ -94,6 +94,9 @@ struct Ext4Superblock: Sendable {
         } else {
             descriptorSize = 32
         }
+        guard !roCompat.contains(.bigalloc) else {
+            throw ImageError(layer, .unsupported, "bigalloc (cluster allocation) is not supported", at: base + 0x64)
+        }
         guard blocksPerGroup > 0, blocksPerGroup <= UInt32(blockSize) * 8 else {
             throw ImageError(layer, .corrupt, "blocks per group \(blocksPerGroup)", at: base + 0x20)
         }
@@ -104,7 +107,9 @@ struct Ext4Superblock: Sendable {
         else {
             throw ImageError(layer, .corrupt, "first data block \(firstDataBlock)", at: base + 0x14)
         }
-        let groups = (blocksCount - UInt64(firstDataBlock) + UInt64(blocksPerGroup) - 1) / UInt64(blocksPerGroup)
+        // Rounded up without `+ blocksPerGroup - 1`, which overflows for a block count near 2^64.
+        let dataBlocks = blocksCount - UInt64(firstDataBlock)
+        let groups = dataBlocks / UInt64(blocksPerGroup) + (dataBlocks % UInt64(blocksPerGroup) == 0 ? 0 : 1)
         guard groups > 0, groups <= UInt64(UInt32.max),
             groups * UInt64(inodesPerGroup) >= UInt64(inodesCount), inodesCount >= 11
         else {

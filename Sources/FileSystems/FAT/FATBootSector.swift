@@ -1,7 +1,9 @@
 import BlockIO
 
-/// FAT12, FAT16 or FAT32, decided by the number of data clusters (Microsoft "FAT32 File System
-/// Specification" 1.03, section 3.5: fewer than 4085 is FAT12, fewer than 65525 is FAT16).
+/// FAT12, FAT16 or FAT32, decided as Linux's `fat_fill_super` does: a zero 16-bit FAT size
+/// (`BPB_FATSz16`) means FAT32 whatever the cluster count (mkfs.fat makes small FAT32 volumes);
+/// otherwise fewer than 4085 data clusters is FAT12 and more is FAT16 (Microsoft "FAT32 File System
+/// Specification" 1.03, section 3.5).
 enum FATKind: Sendable, Equatable {
     case fat12, fat16, fat32
 }
@@ -92,7 +94,7 @@ struct FATBootSector: Sendable {
         }
         let clusters = (totalSectors - metaSectors) / UInt64(spc)
         clusterCount = UInt32(min(clusters, 0x0FFF_FFF5))
-        kind = clusters < 4085 ? .fat12 : clusters < 65525 ? .fat16 : .fat32
+        kind = fatSize16 == 0 ? .fat32 : clusters < 4085 ? .fat12 : .fat16
         dataOffset = metaSectors * UInt64(bps)
 
         // The FAT must have an entry for every cluster.

@@ -88,6 +88,10 @@ public final class GuestImage: Sendable {
             directory: directory.isEmpty ? "/" : directory, allowExternalFiles: options.allowExternalFiles,
             counter: counter)
         context.diskIndex = options.diskIndex
+        // Said first, so an empty file is not taken for an empty archive or a disk with no root.
+        if try FileDevice(path: absolute).size == 0 {
+            throw ImageError("format", .truncated, "empty (0 bytes)")
+        }
         if let archive = try openArchive(absolute, counter: counter) {
             let found = FoundVolume(
                 volume: Volume(name: "archive", origin: .wholeDisk, device: ZeroDevice(size: 0)), fileSystem: archive,

@@ -69,6 +69,10 @@ public struct RootAssembly: Sendable {
                 "guest", .unsupported, "cannot be inspected offline: root is encrypted (\(version)) on \(luks.volume.name)")
         }
         guard !candidates.isEmpty else {
+            // A partition table with no entries leaves nothing to list (it printed "()").
+            guard !volumes.isEmpty else {
+                throw ImageError("guest", .notFound, "no root file system found (the partition table lists no partitions)")
+            }
             let why = volumes.map { "\($0.volume.name): \($0.reason ?? ($0.identity?.type ?? "?") + ", no /etc/fstab with an os-release")" }
             throw ImageError("guest", .notFound, "no root file system found (\(why.joined(separator: "; ")))")
         }

@@ -62,7 +62,8 @@ struct GPTHeader: Sendable {
                 "\(entryCount) entries of \(entrySize) bytes exceed \(Self.maximumEntryArrayBytes) bytes",
                 at: base + 0x50)
         }
-        guard firstUsableLBA <= lastUsableLBA + 1 else {
+        // An empty usable range (first == last + 1) is valid; written without `last + 1`, which overflows at 2^64 − 1.
+        guard firstUsableLBA <= lastUsableLBA || firstUsableLBA - lastUsableLBA == 1 else {
             throw ImageError(
                 "gpt", .corrupt, "first usable LBA \(firstUsableLBA) after last usable \(lastUsableLBA)",
                 at: base + 0x28)
