@@ -128,6 +128,13 @@ import TestSupport
         let r = try Self.run(["check", "--progress", "--format", "json", "\(dir)/a.qcow2", "\(dir)/b.qcow2"])
         #expect(r.stderr.contains("imagegate: [1/2] fail "))
         #expect(r.stderr.contains("imagegate: [2/2] fail "))
+        // A URL is shown without its query: a SAS signature never reaches a progress line.
+        let url = "https://127.0.0.1:9/disk.vhd?sv=2024&sig=SECRETSIGNATURE"
+        let u = try Self.run(["check", "--progress", "--timeout", "5", "--format", "json", "\(dir)/a.qcow2", url])
+        let lines = u.stderr.split(separator: "\n").filter { $0.hasPrefix("imagegate: [") }
+        #expect(lines.count == 2, "\(u.stderr)")
+        #expect(lines.contains { $0.contains("https://127.0.0.1:9/disk.vhd (") }, "\(u.stderr)")
+        #expect(!lines.contains { $0.contains("SECRETSIGNATURE") })
         let quiet = try Self.run(["check", "--format", "json", "\(dir)/a.qcow2", "\(dir)/b.qcow2"])
         #expect(!quiet.stderr.contains("[1/2]"))
     }
