@@ -35,6 +35,11 @@ import TestSupport
         // One image keeps the single-image shape: no index.
         let one = try Self.run(["check", "--format", "json", "\(dir)/a.qcow2"])
         #expect(try Self.lines(one.data).first?["index"] == nil)
+        // A report that came through a worker is the in-process report plus its index, byte for byte.
+        let viaWorker = reports.first { $0["index"] as? Int == 0 }.map { NSDictionary(dictionary: $0) }
+        let first = String(decoding: r.data, as: UTF8.self).split(separator: "\n").first { $0.contains("\"index\":0") }
+        #expect(first?.replacingOccurrences(of: ",\"index\":0", with: "") == String(decoding: one.data, as: UTF8.self).split(separator: "\n").first.map(String.init))
+        #expect(viaWorker != nil)
     }
 
     @Test func textComesInInputOrderAndEndsWithTheSummary() throws {
