@@ -2,7 +2,6 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import ImageGate
-import Synchronization
 
 extension ReportFormat: ExpressibleByArgument {}
 
@@ -12,12 +11,14 @@ struct CheckCommand: ParsableCommand {
         abstract: "Check images for every requirement of a profile and report pass/fail with evidence.",
         discussion: """
             Exit codes: 0 every requirement passed (warnings allowed unless --strict), 1 at least one failed, \
-            2 an image could not be read, 64 usage error. With several images the exit code is the worst of them \
-            and reports come in argument order.
+            2 an image could not be read, 64 usage error. With several images the exit code is the worst of them. \
+            Several images (or --from) make a pile: each image is checked in a worker process of its own under \
+            --timeout and --memory-limit, JSON lines are written as images finish and carry the input index, \
+            text comes in input order as soon as it can and ends with a summary.
             """)
 
     @Argument(help: "Images (.vhd, .vhdx, .qcow2, .vmdk, .raw, .ova, rootfs tarballs) or folders holding an unpacked root.")
-    var images: [String]
+    var images: [String] = []
 
     @Option(help: ArgumentHelp("The requirement profile.", valueName: "NAME"))
     var profile = "azure-accelerated-networking"
@@ -45,16 +46,21 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var options: ImageOptions
 
+    @OptionGroup var pile: PileOptions
+
     func validate() throws {
         guard Profile.named(profile) != nil else {
             throw ValidationError("unknown profile '\(profile)'; known: \(Profile.all.map(\.name).joined(separator: ", "))")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if skus != nil && vmSize == nil { throw ValidationError("--skus needs --vm-size") }
+        if images.isEmpty && pile.from == nil { throw ValidationError("give at least one image, or --from FILE") }
         if live && images != ["/"] { throw ValidationError("--live reads the running system: give / as the only image") }
     }
 
-    func run() throws {
+    /// The check options every image gets, from the flags (the worker process builds them the
+    /// same way from the same arguments).
+    func checkOptions() throws -> CheckOptions {
         var catalogue = VMSizeCatalogue.shipped
         if let skus {
             do {
@@ -64,50 +70,68 @@ struct CheckCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.usage)
             }
         }
-        let opts = CheckOptions(
+        var open = options.openOptions
+        open.timeout = pile.timeoutDuration
+        return CheckOptions(
             profile: Profile.named(profile) ?? .azureAcceleratedNetworking, strict: strict, vmSize: vmSize, vmSizes: catalogue,
-            open: options.openOptions, live: live)
-        let results = Mutex([CheckResult?](repeating: nil, count: images.count))
-        let done = Mutex(0)
-        let progress = isatty(2) != 0 && images.count > 1
-        let width = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+            open: open, live: live)
+    }
+
+    func run() throws {
+        let opts = try checkOptions()
+        let input: PileInput
+        do {
+            input = try PileInput(
+                arguments: images, fromFile: pile.from, shard: try pile.shardSelection(environment: ProcessInfo.processInfo.environment))
+        } catch let e as ValidationError {
+            printError("imagegate: error: \(e.message)")
+            throw ExitCode(ExitStatus.usage)
+        }
         let start = ContinuousClock.now
-        let queue = DispatchQueue(label: "imagegate.check", attributes: .concurrent)
-        let slots = DispatchSemaphore(value: max(1, width))
-        let group = DispatchGroup()
-        for (i, path) in images.enumerated() {
-            slots.wait()
-            queue.async(group: group) {
-                let r = ImageGate.check(path, options: opts)
-                results.withLock { $0[i] = r }
-                let n = done.withLock { d -> Int in
-                    d += 1
-                    return d
-                }
-                if progress { printError("checked \(n)/\(images.count): \(path)") }
-                slots.signal()
-            }
-        }
-        group.wait()
-        let all = results.withLock { $0.compactMap { $0 } }
-        if options.stats {
-            printStats(bytes: all.reduce(0) { $0 + $1.bytesRead }, reads: all.reduce(0) { $0 + $1.reads }, since: start)
-        }
-        let reports = all.map(\.report)
-        for r in reports where r.verdict == .error && format != .text {
-            printError("imagegate: error: \(r.error?.message ?? "unreadable image") (\(r.image.path))")
-        }
-        let color = output == nil && format == .text && isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let data = try format.render(reports, color: color)
+        let out: FileHandle
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: data) else {
+            guard FileManager.default.createFile(atPath: output, contents: nil), let h = FileHandle(forWritingAtPath: output) else {
                 printError("imagegate: error: cannot write \(output)")
                 throw ExitCode(ExitStatus.usage)
             }
+            out = h
         } else {
-            FileHandle.standardOutput.write(data)
+            out = FileHandle.standardOutput
         }
-        let worst = reports.map(\.exitCode).max() ?? 0
-        if worst != 0 { throw ExitCode(worst) }
+        let stderrIsTTY = isatty(2) != 0
+        let progress: ProgressLine? =
+            input.isPile && (stderrIsTTY || pile.progress) ? ProgressLine(mode: stderrIsTTY ? .live : .lines, total: input.entries.count) : nil
+        let color = output == nil && format == .text && isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let stream = ReportStream(format: format, color: color, isPile: input.isPile, output: out, progress: progress)
+        var launch: WorkerProcess.Launch?
+        if input.isPile {
+            // A worker that died must not kill the parent when it writes the next request.
+            signal(SIGPIPE, SIG_IGN)
+            launch = WorkerProcess.Launch(
+                executable: Self.executable, arguments: Self.ownArguments, timeout: pile.timeoutDuration,
+                memoryLimit: pile.memoryLimitBytes ?? 1 << 30)
+        }
+        let runner = PileRunner(
+            entries: input.entries, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, workers: launch, options: opts,
+            isPile: input.isPile)
+        try runner.run(into: stream)
+        let totals = try stream.finish()
+        try? out.synchronize()
+        if options.stats { printStats(bytes: totals.bytesRead, reads: totals.reads, since: start) }
+        if totals.exitCode != 0 { throw ExitCode(totals.exitCode) }
+    }
+
+    /// This binary, for worker processes.
+    static var executable: URL {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe)
+    }
+
+    /// The arguments this `check` was given (what follows the subcommand name), which the worker
+    /// parses again.
+    static var ownArguments: [String] {
+        let all = CommandLine.arguments
+        guard let i = all.firstIndex(of: "check") else { return Array(all.dropFirst()) }
+        return Array(all[(i + 1)...])
     }
 }

@@ -7,6 +7,6 @@ struct ImageGateCommand: ParsableCommand {
         commandName: "imagegate",
         abstract: "Check a Linux VM image for Azure Accelerated Networking readiness, offline.",
         version: ImageGate.version,
-        subcommands: [CheckCommand.self, InspectCommand.self, LsCommand.self, CatCommand.self, RequirementsCommand.self]
+        subcommands: [CheckCommand.self, InspectCommand.self, LsCommand.self, CatCommand.self, RequirementsCommand.self, WorkerCommand.self]
     )
 }

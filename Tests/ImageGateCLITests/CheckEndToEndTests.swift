@@ -157,12 +157,15 @@ import TestSupport
 
     // MARK: several images
 
-    @Test func severalImagesComeInArgumentOrderWithTheWorstExitCode() throws {
+    /// JSON lines come as images finish; each carries its input index, which restores argument order.
+    @Test func severalImagesCarryTheirArgumentIndexWithTheWorstExitCode() throws {
         let images = [try Self.ready("disk.qcow2"), try Self.debian("disk.qcow2"), try Self.ready("disk-fixed.vhd")]
         let c = try Self.check(images + ["--jobs", "2"])
         #expect(c.status == 1, "\(c.stderr)")
-        #expect(c.reports.compactMap { ($0["image"] as? [String: Any])?["path"] as? String } == images)
-        #expect(c.reports.map { $0["verdict"] as? String ?? "" } == ["pass", "fail", "pass"])
+        let sorted = c.reports.sorted { ($0["index"] as? Int ?? -1) < ($1["index"] as? Int ?? -1) }
+        #expect(sorted.compactMap { $0["index"] as? Int } == [0, 1, 2])
+        #expect(sorted.compactMap { ($0["image"] as? [String: Any])?["path"] as? String } == images)
+        #expect(sorted.map { $0["verdict"] as? String ?? "" } == ["pass", "fail", "pass"])
 
         let passing = try Self.check([try Self.ready("disk-fixed.vhd"), try Self.ready("disk.qcow2"), "--jobs", "2"])
         #expect(passing.status == 0, "\(passing.stderr)")
@@ -174,7 +177,8 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: zeros) }
         let c = try Self.check([try Self.debian("disk.qcow2"), zeros, "--jobs", "2"])
         #expect(c.status == 2, "\(c.stderr)")
-        #expect(c.reports.map { $0["verdict"] as? String ?? "" } == ["fail", "error"])
+        let sorted = c.reports.sorted { ($0["index"] as? Int ?? -1) < ($1["index"] as? Int ?? -1) }
+        #expect(sorted.map { $0["verdict"] as? String ?? "" } == ["fail", "error"])
     }
 
     // MARK: unreadable images

@@ -15,11 +15,18 @@ public struct OpenOptions: Sendable {
     public var extraDisks: [String]
     /// Which disk of a multi-disk package (OVA) to read, 0-based.
     public var diskIndex: Int
-    public init(allowExternalFiles: Bool = false, root: String? = nil, extraDisks: [String] = [], diskIndex: Int = 0) {
+    /// How long one image may take (`check --timeout`, default 120 s). A worker process is killed
+    /// past it; a layer that waits on the network (retries, backoff) stops waiting at it.
+    public var timeout: Duration
+    public init(
+        allowExternalFiles: Bool = false, root: String? = nil, extraDisks: [String] = [], diskIndex: Int = 0,
+        timeout: Duration = .seconds(120)
+    ) {
         self.allowExternalFiles = allowExternalFiles
         self.root = root
         self.extraDisks = extraDisks
         self.diskIndex = diskIndex
+        self.timeout = timeout
     }
 }
 

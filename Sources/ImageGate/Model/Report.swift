@@ -37,6 +37,10 @@ public struct Report: Sendable, Equatable, Codable {
     public var requirements: [Finding]?
     public var facts: JSONValue?
     public var error: Failure?
+    /// The image's 0-based position in the input of a pile (arguments first, then `--from` lines),
+    /// so JSON Lines written as images finish, or merged from shards, sort back into input order.
+    /// Absent when a single image is checked.
+    public var index: Int?
 
     /// A report of findings; the verdict is `fail` when a finding failed, or warned under `strict`.
     public init(image: Image, profile: String, findings: [Finding], facts: JSONValue, strict: Bool) {
