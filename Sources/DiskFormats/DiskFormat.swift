@@ -20,6 +20,8 @@ public struct OpenContext: Sendable {
     public var diskIndex: Int = 0
     /// Real paths of the images above this one in a backing or parent chain (for loop detection).
     public var chain: [String] = []
+    /// Opens the image and every file it names (local files unless told otherwise).
+    public var store: any FileStore = LocalFileStore()
 
     public static let maximumChainDepth = 16
 

@@ -20,10 +20,11 @@ public enum DiskImage {
         return formats.first { $0.matches(head: head, tail: tail, size: file.size) }
     }
 
-    /// Opens `path` read-only and decodes it; unknown content is a raw disk.
+    /// Opens `path` read-only (through `context.store`, counted) and decodes it; unknown content
+    /// is a raw disk.
     public static func open(path: String, context: OpenContext) throws -> OpenedDisk {
         let path = path.hasPrefix("/") ? path : OpenContext.absolute(path)
-        let file = CountingDevice(try FileDevice(path: path), counter: context.counter)
+        let file = CountingDevice(try context.store.open(path), counter: context.counter)
         return try open(file, path: path, context: context)
     }
 
@@ -76,7 +77,7 @@ public enum DiskImage {
         }
         var child = try context.child(directoryOf: resolved, layer: layer)
         child.chain = chain
-        let file = CountingDevice(try FileDevice(path: resolved), counter: context.counter)
+        let file = CountingDevice(try context.store.open(resolved), counter: context.counter)
         return try decode(resolved, file, child)
     }
 }

@@ -51,7 +51,7 @@ extension VMDKFormat {
 
     static func openExtentFile(_ e: VMDKDescriptor.Extent, context: OpenContext) throws -> (any BlockDevice, String) {
         let name = try context.resolveReferencedFile(e.file ?? "", layer: layer, at: e.lineOffset)
-        return (CountingDevice(try FileDevice(path: name), counter: context.counter), name)
+        return (CountingDevice(try context.store.open(name), counter: context.counter), name)
     }
 
     /// The parent of a differencing disk (`parentFileNameHint`), any VMDK variant.

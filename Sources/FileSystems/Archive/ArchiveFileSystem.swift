@@ -77,11 +77,17 @@ public final class ArchiveFileSystem: FileSystem {
         self.sizeCap = sizeCap
     }
 
-    /// Does libarchive recognise the file at `path` as a tar or cpio archive (compressed or not)?
-    /// Reads only the first header. Never throws.
+    /// Does libarchive recognise `device` as a tar or cpio archive (compressed or not)? Reads only
+    /// up to the first header (one `ArchiveStream.chunk`), through `device`, so a counting device
+    /// sees the probe. Never throws.
+    public static func matches(_ device: any BlockDevice) -> Bool {
+        ArchiveStream.recognizes(device)
+    }
+
+    /// `matches(_:)` for the file at `path`; `false` when it cannot be opened.
     public static func matches(path: String) -> Bool {
         guard let device = try? FileDevice(path: path) else { return false }
-        return ArchiveStream.recognizes(device)
+        return matches(device)
     }
 
     // MARK: FileSystem

@@ -18,6 +18,8 @@ public struct OpenOptions: Sendable {
     /// How long one image may take (`check --timeout`, default 120 s). A worker process is killed
     /// past it; a layer that waits on the network (retries, backoff) stops waiting at it.
     public var timeout: Duration
+    /// Where the image and the files it names are opened from (host files by default).
+    public var fileStore: any FileStore = LocalFileStore()
     public init(
         allowExternalFiles: Bool = false, root: String? = nil, extraDisks: [String] = [], diskIndex: Int = 0,
         timeout: Duration = .seconds(120)
@@ -75,57 +77,24 @@ public final class GuestImage: Sendable {
         self.assembly = assembly
     }
 
-    /// Opens a disk image, or a folder holding an unpacked root file system.
+    /// Opens a disk image, a rootfs tarball, or a folder holding an unpacked root file system.
     /// Throws `ImageError` when the image cannot be read or has no readable root.
+    ///
+    /// The path is opened once, through `options.fileStore`, as one counted device; the sources
+    /// of `sources` are then asked in order, and the first that recognises it reads it. So every
+    /// byte a source reads, its sniffing included, is in `counter` (`--stats`).
     public static func open(_ path: String, options: OpenOptions = OpenOptions()) throws -> GuestImage {
-        let counter = ReadCounter()
-        if isDirectory(path) {
-            let fs = try DirectoryFileSystem(path: path)
-            let found = FoundVolume(
-                volume: Volume(name: "folder", origin: .wholeDisk, device: ZeroDevice(size: 0)), fileSystem: fs,
-                identity: FileSystemIdentity(type: "directory"))
-            let assembly = try RootAssembly.assemble([found], options: options, applyFstab: false)
-            return GuestImage(
-                path: path, format: "directory", virtualSize: nil, files: [path], counter: counter, notes: [],
-                scan: nil, volumes: [found], assembly: assembly)
+        let input = try SourceInput(path: path, options: options)
+        for source in sources {
+            if let image = try source.open(input) { return image }
         }
-        let absolute = OpenContext.absolute(path)
-        let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
-        var context = OpenContext(
-            directory: directory.isEmpty ? "/" : directory, allowExternalFiles: options.allowExternalFiles,
-            counter: counter)
-        context.diskIndex = options.diskIndex
-        // Said first, so an empty file is not taken for an empty archive or a disk with no root.
-        if try FileDevice(path: absolute).size == 0 {
-            throw ImageError("format", .truncated, "empty (0 bytes)")
-        }
-        if let archive = try openArchive(absolute, counter: counter) {
-            let found = FoundVolume(
-                volume: Volume(name: "archive", origin: .wholeDisk, device: ZeroDevice(size: 0)), fileSystem: archive,
-                identity: FileSystemIdentity(type: "archive"))
-            let assembly = try RootAssembly.assemble([found], options: options, applyFstab: false)
-            return GuestImage(
-                path: path, format: "archive", virtualSize: nil, files: [path], counter: counter, notes: [],
-                scan: nil, volumes: [found], assembly: assembly)
-        }
-        let disk = try DiskImage.open(path: absolute, context: context)
-        var extras: [OpenedDisk] = []
-        for extra in options.extraDisks {
-            let abs = OpenContext.absolute(extra)
-            var c = context
-            c.directory = String(abs[..<(abs.lastIndex(of: "/") ?? abs.startIndex)])
-            extras.append(try DiskImage.open(path: abs, context: c))
-        }
-        let scan = try VolumeScanner.scan(([disk] + extras).map(cached))
-        var found: [FoundVolume] = []
-        for v in scan.volumes {
-            found.append(try probe(v))
-        }
-        let assembly = try RootAssembly.assemble(found, options: options, applyFstab: true)
-        return GuestImage(
-            path: path, format: disk.format, virtualSize: disk.virtualSize, files: disk.files + extras.flatMap(\.files), counter: counter,
-            notes: disk.notes + scan.notes, scan: scan, volumes: found, assembly: assembly)
+        // The disk source takes any file, so this is reached only for a folder it cannot read.
+        throw ImageError("guest", .unsupported, "\(path) is neither a disk image, an archive nor a folder")
     }
+
+    /// A folder reads as one; a file is a tarball when libarchive recognises it and no disk
+    /// format claims it (an OVA is a tar too), else a disk image (raw when nothing claims it).
+    static let sources: [ImageSource] = [.directory, .archive, .disk]
 
     /// Decoded formats re-read their tables and small metadata often: a modest cache in front.
     /// Raw and fixed VHD are plain file reads already.
@@ -151,21 +120,5 @@ public final class GuestImage: Sendable {
         case let t?: reason = "\(t): no reader for this content"
         }
         return FoundVolume(volume: v, fileSystem: nil, identity: blkid, reason: reason)
-    }
-
-    /// A rootfs tarball (tar or cpio, compressed or not) that no disk format claims: read in one
-    /// streaming pass keeping only what the inspectors declared they read (`GuestInspector.interest`).
-    static func openArchive(_ path: String, counter: ReadCounter) throws -> ArchiveFileSystem? {
-        // libarchive's look at the first header comes first: a disk image fails it at once, so
-        // only tarballs (an OVA is one too) pay for the container sniff, which DiskImage.open
-        // would otherwise repeat.
-        guard ArchiveFileSystem.matches(path: path) else { return nil }
-        let file = CountingDevice(try FileDevice(path: path), counter: counter)
-        guard try DiskImage.sniff(file) == nil else { return nil }
-        return try ArchiveFileSystem(device: file, interest: PathInterest(GuestInspector.interest.patterns))
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        (try? DirectoryFileSystem(path: path)) != nil
     }
 }

@@ -1,0 +1,96 @@
+import BlockIO
+import DiskFormats
+import FileSystems
+import Volumes
+
+/// What every image source is handed: the path as given, and either the folder it names or the
+/// one counted device of the file it names.
+struct SourceInput {
+    let path: String
+    let options: OpenOptions
+    let counter = ReadCounter()
+    /// The folder, when `path` is one (there is no file device then).
+    let folder: DirectoryFileSystem?
+    /// The file at `path`, counted: the only handle any source reads the image file through.
+    let file: (any BlockDevice)?
+    let context: OpenContext
+
+    init(path: String, options: OpenOptions) throws {
+        self.path = path
+        self.options = options
+        let absolute = OpenContext.absolute(path)
+        let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
+        var context = OpenContext(
+            directory: directory.isEmpty ? "/" : directory, allowExternalFiles: options.allowExternalFiles,
+            counter: counter)
+        context.diskIndex = options.diskIndex
+        context.store = options.fileStore
+        self.context = context
+        folder = try? DirectoryFileSystem(path: path)
+        file = folder == nil ? CountingDevice(try options.fileStore.open(absolute), counter: counter) : nil
+        // Said first, so an empty file is not taken for an empty archive or a disk with no root.
+        if let file, file.size == 0 { throw ImageError("format", .truncated, "empty (0 bytes)") }
+    }
+
+    var absolutePath: String { OpenContext.absolute(path) }
+}
+
+/// One way of reading an image path, tried in the order of `GuestImage.sources`; `nil` when it is
+/// not this kind of image.
+struct ImageSource: Sendable {
+    let open: @Sendable (SourceInput) throws -> GuestImage?
+
+    /// A folder holding an unpacked root file system.
+    static let directory = ImageSource { input in
+        guard let fs = input.folder else { return nil }
+        return try single(fs, name: "folder", format: "directory", input)
+    }
+
+    /// A rootfs tarball (tar or cpio, compressed or not) that no disk format claims: read in one
+    /// streaming pass keeping only what the inspectors declared they read (`GuestInspector.interest`).
+    static let archive = ImageSource { input in
+        // libarchive's look at the first header comes first: a disk image fails it at once, so
+        // only tarballs (an OVA is one too) pay for the container sniff, which the disk source
+        // would otherwise repeat.
+        guard let file = input.file, ArchiveFileSystem.matches(file), try DiskImage.sniff(file) == nil else {
+            return nil
+        }
+        let fs = try ArchiveFileSystem(device: file, interest: PathInterest(GuestInspector.interest.patterns))
+        return try single(fs, name: "archive", format: "archive", input)
+    }
+
+    /// A disk image of any format DiskFormats decodes (raw when none claims it), with the extra
+    /// disks of the same machine, scanned for volumes and file systems.
+    static let disk = ImageSource { input in
+        guard let file = input.file else { return nil }
+        let disk = try DiskImage.open(file, path: input.absolutePath, context: input.context)
+        var extras: [OpenedDisk] = []
+        for extra in input.options.extraDisks {
+            let abs = OpenContext.absolute(extra)
+            var c = input.context
+            c.directory = String(abs[..<(abs.lastIndex(of: "/") ?? abs.startIndex)])
+            extras.append(try DiskImage.open(path: abs, context: c))
+        }
+        let scan = try VolumeScanner.scan(([disk] + extras).map(GuestImage.cached))
+        var found: [FoundVolume] = []
+        for v in scan.volumes {
+            found.append(try GuestImage.probe(v))
+        }
+        let assembly = try RootAssembly.assemble(found, options: input.options, applyFstab: true)
+        return GuestImage(
+            path: input.path, format: disk.format, virtualSize: disk.virtualSize,
+            files: disk.files + extras.flatMap(\.files), counter: input.counter, notes: disk.notes + scan.notes,
+            scan: scan, volumes: found, assembly: assembly)
+    }
+
+    /// An image that is one file system and nothing else (a folder, a tarball): no volumes, no fstab.
+    static func single(_ fs: any FileSystem, name: String, format: String, _ input: SourceInput) throws -> GuestImage {
+        let found = FoundVolume(
+            volume: Volume(name: name, origin: .wholeDisk, device: ZeroDevice(size: 0)), fileSystem: fs,
+            identity: FileSystemIdentity(type: format))
+        let assembly = try RootAssembly.assemble([found], options: input.options, applyFstab: false)
+        return GuestImage(
+            path: input.path, format: format, virtualSize: nil, files: [input.path], counter: input.counter,
+            notes: [], scan: nil, volumes: [found], assembly: assembly)
+    }
+}
