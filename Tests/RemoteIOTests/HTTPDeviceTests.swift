@@ -56,8 +56,9 @@ final class NginxServer {
     }
 
     deinit {
-        process.terminate()
-        process.waitUntilExit()
+        kill(process.processIdentifier, SIGKILL)
+        var status: Int32 = 0
+        waitpid(process.processIdentifier, &status, 0)
         try? FileManager.default.removeItem(at: dir)
     }
 }
