@@ -110,3 +110,38 @@ final class NginxServer {
         #expect(RemoteURL.display("https://a/b?sig=x#f") == "https://a/b")
     }
 }
+
+@Suite("HTTPDevice refusals") struct HTTPDeviceRefusalTests {
+    /// Python's http.server ignores Range and answers 200 with the whole file: must be refused.
+    @Test func serverIgnoringRangeIsRefusedWithoutDownloadingTheImage() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ig-root-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data(repeating: 7, count: 8 << 20).write(to: root.appendingPathComponent("disk.img"))
+        let port = Int.random(in: 20000...60000)
+        let py = Process()
+        py.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        py.arguments = ["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", root.path, "\(port)"]
+        py.standardError = FileHandle.nullDevice
+        py.standardOutput = FileHandle.nullDevice
+        try py.run()
+        defer {
+            kill(py.processIdentifier, SIGKILL)
+            var status: Int32 = 0
+            waitpid(py.processIdentifier, &status, 0)
+        }
+        var result: Result<HTTPDevice, Error> = .failure(ImageError("test", .io(errno: 0), "not started"))
+        for _ in 0..<30 {
+            usleep(200_000)
+            result = Result { try HTTPDevice(url: "http://127.0.0.1:\(port)/disk.img?sig=SECRETSIG", options: RemoteOptions(maximumTries: 1)) }
+            if case .failure(let e as ImageError) = result, e.detail.contains("200") { break }
+        }
+        guard case .failure(let e as ImageError) = result else {
+            Issue.record("a server ignoring Range was accepted")
+            return
+        }
+        #expect(e.layer == "http")
+        #expect(e.detail.contains("ignored the Range request"))
+        #expect(!e.description.contains("SECRETSIG"))
+    }
+}
