@@ -18,10 +18,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLzo", pkgConfig: "lzo2", providers: [.apt(["liblzo2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "BlockIO"),
         .target(name: "DiskFormats", dependencies: ["BlockIO", "CZlib", "CZstd", "CArchive"]),
+        .target(name: "RemoteIO", dependencies: ["BlockIO", "CCurl"]),
         .target(name: "Volumes", dependencies: ["BlockIO", "CBlkid"]),
         .target(name: "FileSystems", dependencies: ["BlockIO", "CArchive", "CZlib", "CZstd", "CLzo"]),
         .target(name: "PackageDatabases", dependencies: ["BlockIO", "FileSystems", "CSQLite"]),
@@ -44,6 +46,7 @@ let package = Package(
 
         .testTarget(name: "BlockIOTests", dependencies: ["BlockIO", "TestSupport"]),
         .testTarget(name: "DiskFormatsTests", dependencies: ["DiskFormats", "BlockIO", "TestSupport"]),
+        .testTarget(name: "RemoteIOTests", dependencies: ["RemoteIO", "BlockIO"]),
         .testTarget(name: "VolumesTests", dependencies: ["Volumes", "BlockIO", "TestSupport"]),
         .testTarget(name: "FileSystemsTests", dependencies: ["FileSystems", "BlockIO", "TestSupport"]),
         .testTarget(

@@ -1,0 +1,109 @@
+/// How an image behind an `http://` or `https://` URL is read.
+public struct RemoteOptions: Sendable {
+    /// PEM bundle of trusted CAs (`--ca-cert`); when nil, `SSL_CERT_FILE` from the environment, then
+    /// libcurl's built-in bundle.
+    public var caCertFile: String?
+    /// Bound on all tries of one request, retries and backoff included (the per-image `--timeout`).
+    public var timeout: Duration
+    /// Reads are served from aligned blocks of this size: the cost of a remote image is round trips,
+    /// not bytes, so one request fetches a whole block (or several when reading sequentially).
+    public var blockSize: Int
+    /// Blocks kept in memory (least recently used dropped first).
+    public var cachedBlocks: Int
+    /// Tries of one request (first try included) on 408/429/5xx or a reset connection.
+    public var maximumTries: Int
+    /// Sent as `x-ms-version` (Azure Blob storage wants it with bearer tokens; others ignore it).
+    public var azureStorageVersion: String
+    /// The environment variable whose value is sent as `Authorization: Bearer …`.
+    public var tokenEnvironmentVariable: String
+
+    public init(
+        caCertFile: String? = nil, timeout: Duration = .seconds(120), blockSize: Int = 1 << 20,
+        cachedBlocks: Int = 64, maximumTries: Int = 5, azureStorageVersion: String = "2021-08-06",
+        tokenEnvironmentVariable: String = "IMAGEGATE_AZURE_TOKEN"
+    ) {
+        self.caCertFile = caCertFile
+        self.timeout = timeout
+        self.blockSize = max(4096, min(blockSize, 16 << 20))
+        self.cachedBlocks = max(2, cachedBlocks)
+        self.maximumTries = max(1, maximumTries)
+        self.azureStorageVersion = azureStorageVersion
+        self.tokenEnvironmentVariable = tokenEnvironmentVariable
+    }
+}
+
+/// What one remote device cost, for `--stats`. Never holds a URL.
+public struct RemoteStats: Sendable, Equatable {
+    /// HTTP requests sent, retries included.
+    public var requests = 0
+    /// Requests that were retries of a failed one.
+    public var retries = 0
+    /// Body bytes received.
+    public var bytes: UInt64 = 0
+    public init() {}
+}
+
+/// URL helpers that keep the query (a SAS signature) out of everything printed.
+public enum RemoteURL {
+    /// True for `http://` and `https://` (case-insensitive scheme).
+    public static func isRemote(_ path: String) -> Bool {
+        let lower = path.prefix(8).lowercased()
+        return lower.hasPrefix("http://") || lower.hasPrefix("https://")
+    }
+
+    /// The URL without its query and fragment: the only form of a URL imagegate prints.
+    public static func display(_ url: String) -> String {
+        String(url.prefix { $0 != "?" && $0 != "#" })
+    }
+
+    /// The query part including `?`, or "".
+    public static func query(_ url: String) -> String {
+        guard let q = url.firstIndex(of: "?") else { return "" }
+        return String(url[q...].prefix { $0 != "#" })
+    }
+
+    /// The URL of `name` next to `url` (same directory), carrying the same query, so a qcow2 backing
+    /// file or a VMDK extent behind a SAS URL is readable with the same signature. Nil when `name`
+    /// is absolute or climbs out of the directory.
+    public static func sibling(of url: String, named name: String) -> String? {
+        guard !name.isEmpty, !name.hasPrefix("/"), !name.contains("://"),
+            !name.split(separator: "/").contains(where: { $0 == ".." || $0 == "." })
+        else { return nil }
+        let base = display(url)
+        guard let slash = base.lastIndex(of: "/"), base[..<slash].contains("://") else { return nil }
+        let escaped = name.split(separator: "/", omittingEmptySubsequences: false).map { percentEscape(String($0)) }
+        return String(base[...slash]) + escaped.joined(separator: "/") + query(url)
+    }
+
+    static func percentEscape(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                out += "%" + String(decoding: [hex[Int(b >> 4)], hex[Int(b & 15)]], as: UTF8.self)
+            }
+        }
+        return out
+    }
+
+    /// The SAS expiry (`se=`) decoded, e.g. `2026-12-01T00:00:00Z`, when the query has one.
+    static func sasExpiry(_ url: String) -> String? {
+        let q = query(url).dropFirst()
+        for pair in q.split(separator: "&") where pair.hasPrefix("se=") {
+            return String(pair.dropFirst(3)).replacingOccurrences(of: "%3A", with: ":")
+                .replacingOccurrences(of: "%3a", with: ":")
+        }
+        return nil
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
