@@ -45,6 +45,8 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var options: ImageOptions
 
+    @OptionGroup var reporting: ReportingOptions
+
     func validate() throws {
         guard Profile.named(profile) != nil else {
             throw ValidationError("unknown profile '\(profile)'; known: \(Profile.all.map(\.name).joined(separator: ", "))")
@@ -94,11 +96,9 @@ struct CheckCommand: ParsableCommand {
             printStats(bytes: all.reduce(0) { $0 + $1.bytesRead }, reads: all.reduce(0) { $0 + $1.reads }, since: start)
         }
         let reports = all.map(\.report)
-        for r in reports where r.verdict == .error && format != .text {
-            printError("imagegate: error: \(r.error?.message ?? "unreadable image") (\(r.image.path))")
-        }
-        let color = output == nil && format == .text && isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let data = try format.render(reports, color: color)
+        // Every format: an unreadable image's error goes to stderr, once (reports only say ERROR).
+        for line in reports.compactMap(\.errorLine) { printError(line) }
+        let data = try format.render(reports, options: reporting.renderOptions(format: format, toTerminal: output == nil))
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: data) else {
                 printError("imagegate: error: cannot write \(output)")
