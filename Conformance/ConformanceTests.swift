@@ -11,6 +11,7 @@ import TestSupport
     static let declaredIDs = [
         "kernel", "drivers", "cloud-init", "azure-vm-utils", "udev-rule", "network-managers", "networkd-unmanaged",
         "synthetic-binding", "cloud-init-azure", "initramfs-rule", "vm-size", "vf-traffic",
+        "nm-managed-override", "rp-filter",
     ]
 
     static let images = ConformanceImages.paths
@@ -38,6 +39,8 @@ import TestSupport
     @Test(arguments: images) func `initramfs-rule`(image: String) async { await Self.conform("initramfs-rule", image) }
     @Test(arguments: images) func `vm-size`(image: String) async { await Self.conform("vm-size", image) }
     @Test(arguments: images) func `vf-traffic`(image: String) async { await Self.conform("vf-traffic", image) }
+    @Test(arguments: images) func `nm-managed-override`(image: String) async { await Self.conform("nm-managed-override", image) }
+    @Test(arguments: images) func `rp-filter`(image: String) async { await Self.conform("rp-filter", image) }
 }
 
 /// The suite itself: it covers the catalog, and its images exist.

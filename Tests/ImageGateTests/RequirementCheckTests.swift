@@ -171,6 +171,16 @@ import Testing
         #expect(status("udev-rule", f).summary.contains("99-azure-unmanaged-devices.conf"))
     }
 
+    @Test func legacyNetworkManagerRuleIsNamedAndDoesNotCount() {
+        var f = Self.facts()
+        f.udevRule.legacyNetworkManagerRules = [.path("/etc/udev/rules.d/68-azure-sriov-nm-unmanaged.rules")]
+        let r = status("udev-rule", f)
+        #expect(r.status == .fail)
+        #expect(r.found == "absent (only the legacy 68-azure-sriov-nm-unmanaged.rules)")
+        #expect(r.summary.contains("covers NetworkManager only"))
+        #expect(r.evidence.contains("/etc/udev/rules.d/68-azure-sriov-nm-unmanaged.rules"))
+    }
+
     // MARK: network
 
     static func manager(_ name: NetworkManagerFacts.Name, _ interfaces: [String]) -> NetworkManagerFacts {
@@ -205,7 +215,22 @@ import Testing
         f.network.managers = [Self.manager(.systemdNetworkd, ["eth0"])]
         f.network.systemdVersion = 254
         #expect(status("networkd-unmanaged", f).status == .warn)
+        #expect(status("networkd-unmanaged", f).summary.contains("ignores ID_NET_MANAGED_BY"))
+        // 255 to 257.6 honour ID_NET_MANAGED_BY only at first configuration (systemd#36997).
         f.network.systemdVersion = 255
+        #expect(status("networkd-unmanaged", f).status == .warn)
+        #expect(status("networkd-unmanaged", f).summary.contains("systemd#36997"))
+        f.network.systemdVersion = 257
+        f.network.systemdPointRelease = 6
+        #expect(status("networkd-unmanaged", f).status == .warn)
+        #expect(status("networkd-unmanaged", f).found == "systemd 257.6; no .network file with Property=AZURE_UNMANAGED_SRIOV=1 and Unmanaged=yes")
+        f.network.systemdPointRelease = nil
+        #expect(status("networkd-unmanaged", f).status == .warn, "257 without a point release is not known to hold the fix")
+        f.network.systemdPointRelease = 7
+        #expect(status("networkd-unmanaged", f).status == .pass)
+        #expect(status("networkd-unmanaged", f).found == "systemd 257.7")
+        f.network.systemdVersion = 258
+        f.network.systemdPointRelease = nil
         #expect(status("networkd-unmanaged", f).status == .pass)
         f.network.systemdVersion = 254
         f.network.networkdFiles = [
@@ -215,6 +240,43 @@ import Testing
         #expect(status("networkd-unmanaged", f).status == .pass)
         f.network.networkdFiles.reverse()
         #expect(status("networkd-unmanaged", f).status == .warn)
+    }
+
+    @Test func nmManagedOverrideOnlyWhenNetworkManagerIsActive() {
+        var f = Self.facts()
+        f.network.networkManagerConfig.managedOverrides = [
+            NetworkManagerManagedOverride(path: .path("/etc/NetworkManager/conf.d/90-all.conf"), section: "device", setting: "managed=1", matchDevice: nil)
+        ]
+        #expect(status("nm-managed-override", f).status == .skip)
+        f.network.managers = [Self.manager(.networkManager, ["*"])]
+        let warned = status("nm-managed-override", f)
+        #expect(warned.status == .warn)
+        #expect(warned.found == "/etc/NetworkManager/conf.d/90-all.conf [device] managed=1 (every device)")
+        #expect(warned.evidence == ["/etc/NetworkManager/conf.d/90-all.conf"])
+        f.network.networkManagerConfig = NetworkManagerConfigFacts(files: [.path("/etc/NetworkManager/NetworkManager.conf")])
+        let passed = status("nm-managed-override", f)
+        #expect(passed.status == .pass)
+        #expect(passed.found.contains("/etc/NetworkManager/NetworkManager.conf"))
+    }
+
+    @Test func rpFilterWarnsOnStrictOnly() {
+        var f = Self.facts()
+        let unset = status("rp-filter", f)
+        #expect(unset.status == .pass)
+        #expect(unset.found.contains("unset (kernel default 0)"))
+        let file = Evidence.path("/etc/sysctl.d/10-network-security.conf")
+        f.sysctl = SysctlFacts(files: [file], assignments: [
+            SysctlAssignment(key: "net.ipv4.conf.default.rp_filter", value: "2", evidence: file, line: 1),
+            SysctlAssignment(key: "net.ipv4.conf.all.rp_filter", value: "2", evidence: file, line: 2),
+        ])
+        #expect(status("rp-filter", f).status == .pass)
+        let strict = Evidence.path("/etc/sysctl.conf")
+        f.sysctl.assignments.append(SysctlAssignment(key: "net.ipv4.conf.*.rp_filter", value: "1", evidence: strict, line: 7))
+        let warned = status("rp-filter", f)
+        #expect(warned.status == .warn)
+        #expect(warned.summary.contains("net.ipv4.conf.all.rp_filter = 1 in /etc/sysctl.conf:7"))
+        #expect(warned.summary.contains("2026-07"))
+        #expect(warned.remediation?.contains("99-azure-an-rpfilter.conf") == true)
     }
 
     @Test func macOnlyMatchesWarn() {

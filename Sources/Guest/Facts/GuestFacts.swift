@@ -26,6 +26,8 @@ public struct GuestFacts: Sendable, Codable {
     public var initramfs: InitramfsFacts
     /// Network managers, their configuration, dhclient calls and MAC-only matches.
     public var network: NetworkFacts
+    /// Kernel parameters set at boot (sysctl.d).
+    public var sysctl: SysctlFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
 
@@ -46,13 +48,14 @@ public struct GuestFacts: Sendable, Codable {
         legacyDropIns = []
         initramfs = InitramfsFacts()
         network = NetworkFacts()
+        sysctl = SysctlFacts()
         problems = []
         database = nil
     }
 
     enum CodingKeys: String, CodingKey {
         case os, packageDatabase, packages, kernels, boot, cloudInit, azureVMUtils, udevRule, legacyDropIns
-        case initramfs, network, problems
+        case initramfs, network, sysctl, problems
     }
 
     /// Installed packages with this name.

@@ -4,6 +4,9 @@ public struct NetworkFacts: Sendable, Hashable, Codable {
     public var managers: [NetworkManagerFacts]
     /// The systemd version (`252`), from the package or `libsystemd-shared-NNN.so`.
     public var systemdVersion: Int?
+    /// The stable point release after the major version (`7` of systemd 257.7), nil when the source
+    /// names none (a library file name, or a distribution version without one).
+    public var systemdPointRelease: Int?
     /// The package or library the systemd version comes from.
     public var systemdVersionEvidence: [Evidence]
     /// ifupdown's interfaces files (`/etc/network/interfaces` and what it sources).
@@ -20,6 +23,8 @@ public struct NetworkFacts: Sendable, Hashable, Codable {
     public var interfaceConfigFiles: [Evidence]
     /// Units found enabled (wants/requires links, SysV links) or masked.
     public var units: [UnitFacts]
+    /// NetworkManager.conf and its snippets, merged.
+    public var networkManagerConfig: NetworkManagerConfigFacts
     /// Files that could not be read or parsed, with the reason.
     public var problems: [String]
 
@@ -27,6 +32,8 @@ public struct NetworkFacts: Sendable, Hashable, Codable {
     public init() {
         managers = []
         systemdVersion = nil
+        systemdPointRelease = nil
+        networkManagerConfig = NetworkManagerConfigFacts()
         systemdVersionEvidence = []
         ifupdown = IfupdownFacts()
         netplan = NetplanFacts()

@@ -12,11 +12,19 @@ public struct UdevRuleFacts: Sendable, Hashable, Codable {
     public var effective: UdevRuleFile? { files.first }
     /// The directories searched.
     public var searched: [Evidence]
+    /// Copies of the legacy NetworkManager-only rule `68-azure-sriov-nm-unmanaged.rules` (Red Hat's
+    /// preparation page): it sets `NM_UNMANAGED` for VFs on hv_pci, but not the property networkd
+    /// and azure-vm-utils key on, so it does not replace the documented rule.
+    public var legacyNetworkManagerRules: [Evidence]
+
+    /// The legacy rule's file name.
+    public static let legacyNetworkManagerRuleName = "68-azure-sriov-nm-unmanaged.rules"
 
     /// Creates a value from its fields.
-    public init(files: [UdevRuleFile] = [], searched: [Evidence] = []) {
+    public init(files: [UdevRuleFile] = [], searched: [Evidence] = [], legacyNetworkManagerRules: [Evidence] = []) {
         self.files = files
         self.searched = searched
+        self.legacyNetworkManagerRules = legacyNetworkManagerRules
     }
 }
 

@@ -87,6 +87,8 @@ public enum GuestInspector {
         UdevRuleInspector(),
         InitramfsInspector(),
         NetworkManagersInspector(),
+        NetworkManagerConfigInspector(),
+        SysctlInspector(),
         DhclientInspector(),
         InterfaceMatchInspector(),
     ]

@@ -22,7 +22,9 @@ public struct UdevRuleInspector: Inspector {
     /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(
-            UdevRuleFacts.directories.map { $0 + "/" + UdevRuleFacts.fileName } + Self.networkManagerDropIns
+            UdevRuleFacts.directories.flatMap {
+                [$0 + "/" + UdevRuleFacts.fileName, $0 + "/" + UdevRuleFacts.legacyNetworkManagerRuleName]
+            } + Self.networkManagerDropIns
                 + Self.networkdDropIns)
     }
 
@@ -36,6 +38,12 @@ public struct UdevRuleInspector: Inspector {
         for dir in UdevRuleFacts.directories {
             udev.searched.append(.path(dir))
             guard let canonical = try? tree.canonical(dir), seenDirectories.insert(canonical).inserted else { continue }
+            let legacy = dir + "/" + UdevRuleFacts.legacyNetworkManagerRuleName
+            if try tree.resolve(legacy, followFinal: false) != nil,
+                (try? readRule(tree, legacy, isOverride: false))?.state == .present
+            {
+                udev.legacyNetworkManagerRules.append(.path(legacy))
+            }
             let path = dir + "/" + UdevRuleFacts.fileName
             guard try tree.resolve(path, followFinal: false) != nil else { continue }
             var file = try readRule(tree, path, isOverride: dir.hasPrefix("/etc/"))

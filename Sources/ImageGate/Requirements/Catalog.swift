@@ -8,7 +8,7 @@ public struct Profile: Sendable {
         name: "azure-accelerated-networking",
         requirements: [
             .kernel, .drivers, .cloudInit, .azureVMUtils, .udevRule, .networkManagers, .networkdUnmanaged,
-            .syntheticBinding, .cloudInitAzure, .initramfsRule, .vmSize, .vfTraffic,
+            .syntheticBinding, .cloudInitAzure, .initramfsRule, .vmSize, .vfTraffic, .nmManagedOverride, .rpFilter,
         ])
 
     public static let all = [azureAcceleratedNetworking]

@@ -35,27 +35,43 @@ extension Requirement {
         return Outcome(.pass, found: found, evidence: evidence, summary: "One network manager is active: \(active[0].name.rawValue).")
     }
 
+    /// The systemd release whose networkd honours `ID_NET_MANAGED_BY` on reconfigure too: the fix for
+    /// systemd#36997 (PR #37809) shipped in 257.7; azure-vm-utils' selftest uses the same threshold.
+    static let networkdFixedRelease = (major: 257, point: 7)
+    /// The release that added `ID_NET_MANAGED_BY` (honoured at first configuration only until 257.7).
+    static let networkdManagedByRelease = 255
+
     static let networkdUnmanaged = Requirement(
-        id: "networkd-unmanaged", title: "systemd-networkd older than 255 also leaves the VF alone", severity: .should,
-        expected: "systemd >= 255 (honours ID_NET_MANAGED_BY), or a .network file matching Property=AZURE_UNMANAGED_SRIOV=1 with Unmanaged=yes that sorts first",
-        reference: source("Configure drivers to be unmanaged") + " (the rule's comment)",
+        id: "networkd-unmanaged", title: "systemd-networkd older than 257.7 also leaves the VF alone", severity: .should,
+        expected: "systemd >= 257.7 (honours ID_NET_MANAGED_BY, systemd#36997 fixed), or a .network file matching Property=AZURE_UNMANAGED_SRIOV=1 with Unmanaged=yes that sorts first",
+        reference: source("Configure drivers to be unmanaged") + " (the rule's comment); systemd#36997",
         remediation: "Install azure-vm-utils 0.6.0 or later (it ships 01-azure-unmanaged-sriov.network), or add a .network file with [Match] Property=AZURE_UNMANAGED_SRIOV=1 and [Link] Unmanaged=yes that sorts before the others."
     ) { ctx in
         let n = ctx.facts.network
         guard let networkd = n.manager(.systemdNetworkd), networkd.isActive else {
             return Outcome(.skip, found: "systemd-networkd not active", summary: "systemd-networkd is not active; nothing to check.")
         }
-        if let v = n.systemdVersion, v >= 255 {
-            return Outcome(.pass, found: "systemd \(v)", evidence: n.systemdVersionEvidence, summary: "systemd \(v) honours ID_NET_MANAGED_BY=unmanaged.")
+        let fixed = networkdFixedRelease
+        let release = n.systemdVersion.map { v in n.systemdPointRelease.map { "\(v).\($0)" } ?? "\(v)" }
+        if let v = n.systemdVersion, v > fixed.major || (v == fixed.major && (n.systemdPointRelease ?? 0) >= fixed.point) {
+            return Outcome(
+                .pass, found: "systemd \(release ?? "\(v)")", evidence: n.systemdVersionEvidence,
+                summary: "systemd \(release ?? "\(v)") honours ID_NET_MANAGED_BY=unmanaged, also on reconfigure.")
         }
-        let version = n.systemdVersion.map { "systemd \($0)" } ?? "systemd version unknown"
+        let bug: String
+        if let v = n.systemdVersion, v >= networkdManagedByRelease {
+            bug = " honours ID_NET_MANAGED_BY only at first configuration (systemd#36997, fixed in 257.7)"
+        } else {
+            bug = " ignores ID_NET_MANAGED_BY"
+        }
+        let version = release.map { "systemd \($0)" } ?? "systemd version unknown"
         let files = n.networkdFiles
         let isGuard: (NetworkdFileFacts) -> Bool = { $0.unmanaged && $0.matchValues("Property").contains("AZURE_UNMANAGED_SRIOV=1") }
         let evidence = n.systemdVersionEvidence + files.map(\.path)
         guard let g = files.firstIndex(where: isGuard) else {
             return Outcome(
                 .warn, found: "\(version); no .network file with Property=AZURE_UNMANAGED_SRIOV=1 and Unmanaged=yes", evidence: evidence,
-                summary: "\(version) ignores ID_NET_MANAGED_BY and no .network file leaves the VF unmanaged.")
+                summary: "\(version)\(bug) and no .network file leaves the VF unmanaged.")
         }
         let loopbackOnly: (NetworkdFileFacts) -> Bool = { f in f.matchValues("Name") == ["lo"] }
         if let earlier = files[..<g].first(where: { !loopbackOnly($0) }) {
@@ -66,6 +82,32 @@ extension Requirement {
         return Outcome(
             .pass, found: "\(version); \(files[g].path.value)", evidence: evidence,
             summary: "\(files[g].name) leaves the VF unmanaged and sorts first.")
+    }
+
+    static let nmManagedOverride = Requirement(
+        id: "nm-managed-override", title: "No NetworkManager configuration overrides the rule's NM_UNMANAGED",
+        severity: .should,
+        expected: "no [device] section with managed=1 whose match-device covers the VF (none, *, driver:mana|mlx4_core|mlx5_core, interface-name:*), and no [main]/[keyfile] managed=1",
+        reference: source("Configure drivers to be unmanaged") + "; NetworkManager.conf(5)",
+        remediation: "Remove managed=1 from that section, or narrow its match-device to the synthetic NIC (driver:hv_netvsc) or add except:driver:mana,except:driver:mlx4_core,except:driver:mlx5_core."
+    ) { ctx in
+        let n = ctx.facts.network
+        guard let nm = n.manager(.networkManager), nm.isActive else {
+            return Outcome(.skip, found: "NetworkManager not active", summary: "NetworkManager is not active; nothing to check.")
+        }
+        let conf = n.networkManagerConfig
+        let read = conf.files.isEmpty ? "no configuration file" : conf.files.map(\.value).joined(separator: ", ")
+        guard !conf.managedOverrides.isEmpty else {
+            return Outcome(
+                .pass, found: "no managed override in \(read)", evidence: conf.files,
+                summary: "No NetworkManager setting forces the VF managed; udev's NM_UNMANAGED=1 holds.")
+        }
+        let found = conf.managedOverrides.map { o in
+            "\(o.path.value) [\(o.section)] \(o.setting)" + (o.matchDevice.map { " match-device=\($0)" } ?? " (every device)")
+        }.joined(separator: "; ")
+        return Outcome(
+            .warn, found: found, evidence: conf.managedOverrides.map(\.path) + conf.files,
+            summary: "NetworkManager treats udev's NM_UNMANAGED=1 as its weakest condition; \(found) forces the VF managed.")
     }
 
     static let syntheticBinding = Requirement(

@@ -41,13 +41,20 @@ extension Requirement {
     ) { ctx in
         let u = ctx.facts.udevRule
         let legacy = ctx.facts.legacyDropIns.filter { !$0.coversMANA }
-        let legacyNote =
+        let legacyDropInNote =
             legacy.isEmpty
             ? "" : " Older advice left in the image does not cover MANA: " + legacy.map { $0.path.value }.joined(separator: ", ") + "."
-        let evidence = u.files.map(\.path) + legacy.map(\.path)
+        let legacyNote =
+            legacyDropInNote
+            + (u.legacyNetworkManagerRules.isEmpty
+                ? ""
+                : " The legacy rule " + u.legacyNetworkManagerRules.map(\.value).joined(separator: ", ")
+                    + " covers NetworkManager only (NM_UNMANAGED on hv_pci), not systemd-networkd or the AZURE_UNMANAGED_SRIOV property: it does not replace 10-azure-unmanaged-sriov.rules.")
+        let evidence = u.files.map(\.path) + legacy.map(\.path) + u.legacyNetworkManagerRules
         guard let rule = u.effective else {
             return Outcome(
-                .fail, found: "absent", evidence: u.searched + legacy.map(\.path),
+                .fail, found: u.legacyNetworkManagerRules.isEmpty ? "absent" : "absent (only the legacy \(UdevRuleFacts.legacyNetworkManagerRuleName))",
+                evidence: u.searched + legacy.map(\.path) + u.legacyNetworkManagerRules,
                 summary: "No 10-azure-unmanaged-sriov.rules in /etc/udev/rules.d, /usr/lib/udev/rules.d or /lib/udev/rules.d." + legacyNote)
         }
         switch rule.state {
