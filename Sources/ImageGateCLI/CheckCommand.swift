@@ -48,6 +48,8 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var pile: PileOptions
 
+    @OptionGroup var reporting: ReportingOptions
+
     func validate() throws {
         guard Profile.named(profile) != nil else {
             throw ValidationError("unknown profile '\(profile)'; known: \(Profile.all.map(\.name).joined(separator: ", "))")
@@ -101,8 +103,9 @@ struct CheckCommand: ParsableCommand {
         let stderrIsTTY = isatty(2) != 0
         let progress: ProgressLine? =
             input.isPile && (stderrIsTTY || pile.progress) ? ProgressLine(mode: stderrIsTTY ? .live : .lines, total: input.entries.count) : nil
-        let color = output == nil && format == .text && isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let stream = ReportStream(format: format, color: color, isPile: input.isPile, output: out, progress: progress)
+        let stream = ReportStream(
+            format: format, options: reporting.renderOptions(format: format, toTerminal: output == nil), isPile: input.isPile,
+            output: out, progress: progress)
         var launch: WorkerProcess.Launch?
         if input.isPile {
             // A worker that died must not kill the parent when it writes the next request.

@@ -24,15 +24,15 @@ final class ReportStream: Sendable {
     }
 
     let format: ReportFormat
-    let color: Bool
+    let options: RenderOptions
     let isPile: Bool
     let output: FileHandle
     let progress: ProgressLine?
     private let state = Mutex(State())
 
-    init(format: ReportFormat, color: Bool, isPile: Bool, output: FileHandle, progress: ProgressLine?) {
+    init(format: ReportFormat, options: RenderOptions, isPile: Bool, output: FileHandle, progress: ProgressLine?) {
         self.format = format
-        self.color = color
+        self.options = options
         self.isPile = isPile
         self.output = output
         self.progress = progress
@@ -48,11 +48,11 @@ final class ReportStream: Sendable {
             s.reads += reads
             switch format {
             case .json:
-                try write(try format.render([report]))
+                try write(try format.render([report], options: options))
             case .text:
                 s.waiting[position] = report
                 while let next = s.waiting.removeValue(forKey: s.nextToWrite) {
-                    try write(try format.render([next], color: color))
+                    try write(try format.render([next], options: options))
                     s.nextToWrite += 1
                 }
             case .markdown, .junit, .sarif:
@@ -72,11 +72,11 @@ final class ReportStream: Sendable {
             case .json: break
             case .text: if isPile { try write(Data(s.summary.text.utf8)) }
             case .markdown:
-                var data = try format.render(inOrder)
+                var data = try format.render(inOrder, options: options)
                 if isPile { data.append(Data(s.summary.markdown.utf8)) }
                 try write(data)
             case .junit, .sarif:
-                try write(try format.render(inOrder))
+                try write(try format.render(inOrder, options: options))
             }
             return (s.worst, s.bytesRead, s.reads)
         }
@@ -84,7 +84,8 @@ final class ReportStream: Sendable {
 
     /// The one stderr line of an unreadable image.
     static func errorLine(_ r: Report) -> String {
-        "imagegate: error: \(r.error?.message ?? "unreadable image") (\(ProgressLine.displayName(r.image.path)))"
+        // The layer named once (`Failure.line`), the image without a URL's query (a secret).
+        "imagegate: error: \(r.error?.line ?? "unreadable image") (\(ProgressLine.displayName(r.image.path)))"
     }
 
     private func writeError(_ line: String) {

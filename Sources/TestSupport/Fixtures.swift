@@ -34,6 +34,9 @@ public enum Fixtures {
         return p
     }
 
+    /// A schema committed under `schema/` (`consumers/` holds the SARIF and JUnit schemas).
+    public static func schema(_ name: String) -> String { packageRoot + "/schema/" + name }
+
     /// The path of a file under `../shared`; throws when it is missing.
     public static func shared(_ name: String) throws -> String {
         let p = sharedDirectory + "/" + name

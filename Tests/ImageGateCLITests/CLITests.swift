@@ -32,3 +32,21 @@ enum CLI {
         #expect(String(decoding: r.stdout, as: UTF8.self).hasPrefix("0."))
     }
 }
+
+/// An unreadable image in the text format: the error on stderr once, the layer named once, and
+/// stdout only says ERROR.
+@Suite struct CheckErrorOutputTests {
+    @Test func theTextFormatPutsTheErrorOnStandardErrorOnce() throws {
+        let zeros = try Tools.temporaryFile(Data(count: 1 << 20), suffix: ".raw")
+        defer { try? FileManager.default.removeItem(atPath: zeros) }
+        let r = try CLI.run(["check", zeros])
+        #expect(r.status == 2)
+        #expect(r.stderr.components(separatedBy: "imagegate: error: ").count == 2, "\(r.stderr)")
+        let out = String(decoding: r.stdout, as: UTF8.self)
+        #expect(out.contains("verdict: ERROR"))
+        #expect(!out.contains("imagegate: error"))
+        if let layer = r.stderr.split(separator: ":").dropFirst(2).first {
+            #expect(!r.stderr.contains("\(layer):\(layer):"), "\(r.stderr)")
+        }
+    }
+}

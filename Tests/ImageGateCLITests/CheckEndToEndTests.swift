@@ -141,13 +141,13 @@ import TestSupport
             case "json":
                 let lines = data.split(separator: 0x0A).map { Data($0) }
                 #expect(lines.count == 1)
-                let errors = try Tools.validateJSON(lines, schema: Fixtures.packageRoot + "/schema/report.schema.json")
+                let errors = try Tools.validateJSON(lines, schema: Fixtures.schema("report.schema.json"))
                 #expect(errors.isEmpty, "\(errors)")
             case "sarif":
-                let errors = try Tools.validateJSON([data], schema: try Fixtures.shared("schemas/sarif-schema-2.1.0.json"))
+                let errors = try Tools.validateJSON([data], schema: Fixtures.schema("consumers/sarif-schema-2.1.0.json"))
                 #expect(errors.isEmpty, "\(errors)")
             case "junit":
-                let x = try Tools.run(["xmllint", "--noout", "--schema", try Fixtures.shared("schemas/junit-10.xsd"), file])
+                let x = try Tools.run(["xmllint", "--noout", "--schema", Fixtures.schema("consumers/junit-10.xsd"), file])
                 #expect(x.status == 0, "\(x.stderr)")
             default:
                 break
@@ -204,7 +204,7 @@ import TestSupport
         let error = report["error"] as? [String: Any]
         let layer = error?["layer"] as? String ?? ""
         #expect(!layer.isEmpty, "\(kind): \(report)")
-        let errors = try Tools.validateJSON([c.raw], schema: Fixtures.packageRoot + "/schema/report.schema.json")
+        let errors = try Tools.validateJSON([c.raw], schema: Fixtures.schema("report.schema.json"))
         #expect(errors.isEmpty, "\(errors)")
     }
 

@@ -34,9 +34,19 @@ import TestSupport
             Report(
                 image: .init(path: "images/debian 12.vhd", format: "vhd-fixed", virtualSize: 32_212_254_720),
                 profile: "azure-accelerated-networking", findings: findings, facts: facts, strict: false),
-            Report(image: .init(path: "/data/broken.qcow2"), error: .init(layer: "qcow2", message: "bad qcow2 header magic at byte 0")),
+            Report(image: .init(path: "/data/broken.qcow2"), error: .init(layer: "qcow2", message: "qcow2: bad qcow2 header magic at byte 0")),
         ]
     }()
+
+    /// The first report's findings on three images, as `check a b c` gives them.
+    static func threeImages(strict: Bool = false) -> [Report] {
+        let first = reports[0]
+        return ["images/a.vhd", "images/b.qcow2", "c.vmdk"].map { path in
+            Report(
+                image: .init(path: path, format: first.image.format), profile: first.profile ?? "", findings: first.requirements ?? [],
+                facts: .null, strict: strict)
+        }
+    }
 
     static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
@@ -73,20 +83,20 @@ import TestSupport
         let data = try ReportFormat.json.render(Self.reports)
         let lines = data.split(separator: 0x0A).map { Data($0) }
         #expect(lines.count == 2)
-        let errors = try Tools.validateJSON(lines, schema: Fixtures.packageRoot + "/schema/report.schema.json")
+        let errors = try Tools.validateJSON(lines, schema: Fixtures.schema("report.schema.json"))
         #expect(errors == [])
     }
 
     @Test func sarifValidatesAgainstTheOASISSchema() throws {
         let data = try ReportFormat.sarif.render(Self.reports)
-        let errors = try Tools.validateJSON([data], schema: try Fixtures.shared("schemas/sarif-schema-2.1.0.json"))
+        let errors = try Tools.validateJSON([data], schema: Fixtures.schema("consumers/sarif-schema-2.1.0.json"))
         #expect(errors == [])
     }
 
     @Test func junitValidatesAgainstTheXUnitSchema() throws {
         let file = try Tools.temporaryFile(try ReportFormat.junit.render(Self.reports), suffix: ".xml")
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let r = try Tools.run(["xmllint", "--noout", "--schema", try Fixtures.shared("schemas/junit-10.xsd"), file])
+        let r = try Tools.run(["xmllint", "--noout", "--schema", Fixtures.schema("consumers/junit-10.xsd"), file])
         #expect(r.status == 0, "\(r.stderr)")
     }
 

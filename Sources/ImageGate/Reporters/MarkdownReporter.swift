@@ -6,20 +6,21 @@ public enum MarkdownReporter {
         s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
     }
 
-    public static func render(_ reports: [Report]) -> String {
+    /// `quiet`: only the verdict and the findings that fail it.
+    public static func render(_ reports: [Report], quiet: Bool = false) -> String {
         var out = "# imagegate report\n\n"
         for r in reports {
             out += "## `\(r.image.path)`"
             out += r.image.format.map { " (\($0))" } ?? ""
             out += "\n\n"
             if let e = r.error {
-                out += "**error** — \(cell(e.layer)): \(cell(e.message))\n\n"
+                out += "**Verdict: ERROR** — \(cell(e.line))\n\n"
                 continue
             }
             out += "**Verdict: \(r.verdict.rawValue.uppercased())** — "
             out += r.counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ") + "\n\n"
             out += "| status | requirement | severity | found | expected |\n|---|---|---|---|---|\n"
-            for f in r.requirements ?? [] {
+            for f in (r.requirements ?? []) where !quiet || r.fails(f) {
                 out += "| \(icon[f.status] ?? f.status.rawValue) | `\(f.id)` \(cell(f.title)) | \(f.severity.rawValue) | \(cell(f.found)) | \(cell(f.expected)) |\n"
             }
             let todo = (r.requirements ?? []).filter { $0.status == .fail || $0.status == .warn }
