@@ -27,7 +27,7 @@ let package = Package(
         .target(
             name: "Guest",
             dependencies: [
-                "BlockIO", "DiskFormats", "Volumes", "FileSystems", "CSQLite", "CArchive",
+                "BlockIO", "DiskFormats", "Volumes", "FileSystems", "CSQLite",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
