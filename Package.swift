@@ -30,7 +30,7 @@ let package = Package(
         .target(
             name: "Guest",
             dependencies: [
-                "BlockIO", "DiskFormats", "Volumes", "FileSystems", "PackageDatabases", "CArchive",
+                "BlockIO", "DiskFormats", "Volumes", "FileSystems", "PackageDatabases",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

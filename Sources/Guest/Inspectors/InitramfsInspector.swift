@@ -1,4 +1,5 @@
 import BlockIO
+import FileSystems
 
 /// The initramfs hooks of azure-vm-utils and, when one is installed, whether each kernel's
 /// initramfs holds the udev rule (REQUIREMENTS.md `initramfs-rule`). Without a hook the images
@@ -34,7 +35,11 @@ public struct InitramfsInspector: Inspector {
         for i in facts.kernels.indices {
             guard var image = facts.kernels[i].initramfs else { continue }
             do {
-                let archive = try InitramfsArchive(tree: tree, path: image.path.value)
+                guard let r = try tree.resolve(image.path.value), r.attributes.type == .regular else {
+                    throw ImageError("initramfs", .notFound, "no such file: \(image.path.value)")
+                }
+                let archive = try InitramfsListing(
+                    fileSystem: r.mount.fileSystem, path: r.path, size: r.attributes.size, name: image.path.value)
                 image.archives = archive.archives
                 image.entryCount = archive.names.count
                 image.rulePath = archive.names.first { $0.hasSuffix("udev/rules.d/" + UdevRuleFacts.fileName) }

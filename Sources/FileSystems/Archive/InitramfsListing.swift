@@ -1,6 +1,5 @@
 import BlockIO
 import CArchive
-import FileSystems
 
 /// The names inside an initramfs: concatenated cpio archives, an uncompressed "early" one (CPU
 /// microcode) first, then one compressed with gzip, xz, zstd or lz4.
@@ -10,13 +9,13 @@ import FileSystems
 /// offset n      1f 8b (gzip) | fd 37 7a 58 5a (xz) | 28 b5 2f fd (zstd) | 02 21 4c 18 (lz4)  → cpio
 /// ```
 /// The uncompressed archives are walked here header by header (cpio(5) "New ASCII Format"); the
-/// compressed rest is handed to libarchive, which decompresses it as a stream read from the guest
+/// compressed rest is handed to libarchive, which decompresses it as a stream read from the
 /// file in 1 MiB pieces. Only names are listed; file contents are skipped.
-struct InitramfsArchive {
+public struct InitramfsListing: Sendable {
     /// Names (without a leading `./` or `/`), in archive order.
-    var names: [String] = []
+    public private(set) var names: [String] = []
     /// `cpio`, `gzip cpio`, …, one per archive.
-    var archives: [String] = []
+    public private(set) var archives: [String] = []
 
     static let maximumEntries = 200_000
     static let maximumSize: UInt64 = 1 << 30
@@ -25,17 +24,12 @@ struct InitramfsArchive {
     static let maximumSegments = 16
     static let headerSize = 110
 
-    /// Lists the initramfs at `path` of `tree`; throws `ImageError` (layer `initramfs` or `cpio`).
-    init(tree: GuestTree, path: String) throws {
-        guard let r = try tree.resolve(path), r.attributes.type == .regular else {
-            throw ImageError("initramfs", .notFound, "no such file: \(path)")
-        }
-        let size = r.attributes.size
+    /// Lists the initramfs at `inner` of `fs`, a regular file of `size` bytes; throws `ImageError`
+    /// (layer `initramfs` or `cpio`). `name` (the guest path, by default `inner`) names it in errors.
+    public init(fileSystem fs: any FileSystem, path inner: FSPath, size: UInt64, name: String? = nil) throws {
         guard size <= Self.maximumSize else {
-            throw ImageError("initramfs", .limitExceeded, "\(path) is \(size) bytes (limit \(Self.maximumSize))")
+            throw ImageError("initramfs", .limitExceeded, "\(name ?? inner.description) is \(size) bytes (limit \(Self.maximumSize))")
         }
-        let fs = r.mount.fileSystem
-        let inner = r.path
         var offset: UInt64 = 0
         for _ in 0..<Self.maximumSegments {
             offset = try Self.skipZeros(fs, inner, from: offset, size: size)
@@ -103,7 +97,7 @@ struct InitramfsArchive {
         defer { archive_read_free(a) }
         archive_read_support_filter_all(a)
         archive_read_support_format_cpio(a)
-        let source = ArchiveSource(fs: fs, path: path, offset: offset, end: size)
+        let source = InitramfsSource(fs: fs, path: path, offset: offset, end: size)
         let opened = archive_read_open(a, Unmanaged.passUnretained(source).toOpaque(), nil, archiveRead, nil)
         guard opened == ARCHIVE_OK else {
             throw Self.error(a, source, "cannot open the compressed archive", at: offset)
@@ -130,15 +124,15 @@ struct InitramfsArchive {
         archives.append(filter == "none" ? "cpio" : "\(filter) cpio")
     }
 
-    static func error(_ a: OpaquePointer, _ source: ArchiveSource, _ what: String, at offset: UInt64) -> ImageError {
+    static func error(_ a: OpaquePointer, _ source: InitramfsSource, _ what: String, at offset: UInt64) -> ImageError {
         if let e = source.error { return e }
         let message = archive_error_string(a).map { String(cString: $0) } ?? "unknown error"
         return ImageError("initramfs", .corrupt, "\(what): \(message)", at: offset)
     }
 }
 
-/// The reader libarchive pulls from: the guest file from `offset` to `end`, 1 MiB at a time.
-final class ArchiveSource {
+/// The reader libarchive pulls from: the file from `offset` to `end`, 1 MiB at a time.
+final class InitramfsSource {
     let fs: any FileSystem
     let path: FSPath
     var offset: UInt64
@@ -181,13 +175,13 @@ final class ArchiveSource {
     }
 }
 
-/// libarchive's read callback: `client` is an unretained `ArchiveSource` kept alive by the caller
+/// libarchive's read callback: `client` is an unretained `InitramfsSource` kept alive by the caller
 /// for the whole read; `out` receives a pointer into its buffer, valid until the next call.
 private func archiveRead(
     _ archive: OpaquePointer?, _ client: UnsafeMutableRawPointer?, _ out: UnsafeMutablePointer<UnsafeRawPointer?>?
 ) -> la_ssize_t {
     guard let client, let out else { return -1 }
-    let source = Unmanaged<ArchiveSource>.fromOpaque(client).takeUnretainedValue()
+    let source = Unmanaged<InitramfsSource>.fromOpaque(client).takeUnretainedValue()
     let n = source.next()
     out.pointee = UnsafeRawPointer(source.buffer.baseAddress)
     return la_ssize_t(n)
