@@ -34,7 +34,7 @@ public enum Fixtures {
         return p
     }
 
-    /// A schema committed under `schema/` (`consumers/` holds the SARIF and JUnit schemas).
+    /// A schema this repository publishes under `schema/` (the JSON report schema).
     public static func schema(_ name: String) -> String { packageRoot + "/schema/" + name }
 
     /// The path of a file under `../shared`; throws when it is missing.

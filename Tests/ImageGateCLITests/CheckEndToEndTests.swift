@@ -144,10 +144,10 @@ import TestSupport
                 let errors = try Tools.validateJSON(lines, schema: Fixtures.schema("report.schema.json"))
                 #expect(errors.isEmpty, "\(errors)")
             case "sarif":
-                let errors = try Tools.validateJSON([data], schema: Fixtures.schema("consumers/sarif-schema-2.1.0.json"))
+                let errors = try Tools.validateJSON([data], schema: try Fixtures.shared("schemas/sarif-schema-2.1.0.json"))
                 #expect(errors.isEmpty, "\(errors)")
             case "junit":
-                let x = try Tools.run(["xmllint", "--noout", "--schema", Fixtures.schema("consumers/junit-10.xsd"), file])
+                let x = try Tools.run(["xmllint", "--noout", "--schema", try Fixtures.shared("schemas/junit-10.xsd"), file])
                 #expect(x.status == 0, "\(x.stderr)")
             default:
                 break

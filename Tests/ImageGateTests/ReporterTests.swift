@@ -89,14 +89,14 @@ import TestSupport
 
     @Test func sarifValidatesAgainstTheOASISSchema() throws {
         let data = try ReportFormat.sarif.render(Self.reports)
-        let errors = try Tools.validateJSON([data], schema: Fixtures.schema("consumers/sarif-schema-2.1.0.json"))
+        let errors = try Tools.validateJSON([data], schema: try Fixtures.shared("schemas/sarif-schema-2.1.0.json"))
         #expect(errors == [])
     }
 
     @Test func junitValidatesAgainstTheXUnitSchema() throws {
         let file = try Tools.temporaryFile(try ReportFormat.junit.render(Self.reports), suffix: ".xml")
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let r = try Tools.run(["xmllint", "--noout", "--schema", Fixtures.schema("consumers/junit-10.xsd"), file])
+        let r = try Tools.run(["xmllint", "--noout", "--schema", try Fixtures.shared("schemas/junit-10.xsd"), file])
         #expect(r.status == 0, "\(r.stderr)")
     }
 

@@ -9,7 +9,7 @@ import TestSupport
 @Suite struct SARIFReporterTests {
     static func render(_ reports: [Report], all: Bool = false, base: String? = "/work/repo") throws -> [String: Any] {
         let data = try ReportFormat.sarif.render(reports, options: RenderOptions(sarifAll: all, baseDirectory: base))
-        let errors = try Tools.validateJSON([data], schema: Fixtures.schema("consumers/sarif-schema-2.1.0.json"))
+        let errors = try Tools.validateJSON([data], schema: try Fixtures.shared("schemas/sarif-schema-2.1.0.json"))
         #expect(errors == [])
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
