@@ -19,6 +19,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLzo", pkgConfig: "lzo2", providers: [.apt(["liblzo2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CEthtool"),
 
         .target(name: "BlockIO"),
         .target(name: "DiskFormats", dependencies: ["BlockIO", "CZlib", "CZstd", "CArchive"]),
@@ -31,7 +32,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "ImageGate", dependencies: ["Guest", "BlockIO"]),
+        .target(name: "LiveNetwork", dependencies: ["BlockIO", "CEthtool"]),
+        .target(name: "ImageGate", dependencies: ["Guest", "BlockIO", "LiveNetwork"]),
         .executableTarget(
             name: "ImageGateCLI",
             dependencies: [
@@ -46,7 +48,8 @@ let package = Package(
         .testTarget(name: "VolumesTests", dependencies: ["Volumes", "BlockIO", "TestSupport"]),
         .testTarget(name: "FileSystemsTests", dependencies: ["FileSystems", "BlockIO", "TestSupport"]),
         .testTarget(name: "GuestTests", dependencies: ["Guest", "FileSystems", "BlockIO", "TestSupport"]),
-        .testTarget(name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "LiveNetworkTests", dependencies: ["LiveNetwork", "BlockIO", "TestSupport"]),
+        .testTarget(name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "LiveNetwork", "TestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "ImageGateCLITests", dependencies: ["ImageGateCLI", "TestSupport"]
         ),

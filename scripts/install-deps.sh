@@ -4,6 +4,7 @@ set -euo pipefail
 pkgs=(libarchive-dev libblkid-dev zlib1g-dev libzstd-dev libsqlite3-dev liblzo2-dev pkg-config
       qemu-utils xfsprogs btrfs-progs mtools dosfstools gdisk fdisk lvm2 e2fsprogs debootstrap
       rpm zstd xz-utils lz4 cpio libxml2-utils db5.3-util python3-jsonschema cryptsetup-bin)
+pkgs+=(iproute2)  # live VF check tests: ip netns, veth pairs
 pkgs+=(openssl bzip2)  # tar-rootfs fixture: deterministic random bytes (AES-CTR), tar -j
 missing=()
 for p in "${pkgs[@]}"; do

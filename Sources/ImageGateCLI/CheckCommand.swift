@@ -45,6 +45,8 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var options: ImageOptions
 
+    @OptionGroup var liveCheck: LiveCheckOptions
+
     func validate() throws {
         guard Profile.named(profile) != nil else {
             throw ValidationError("unknown profile '\(profile)'; known: \(Profile.all.map(\.name).joined(separator: ", "))")
@@ -52,6 +54,7 @@ struct CheckCommand: ParsableCommand {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if skus != nil && vmSize == nil { throw ValidationError("--skus needs --vm-size") }
         if live && images != ["/"] { throw ValidationError("--live reads the running system: give / as the only image") }
+        if liveCheck.given && !live { throw ValidationError("--sample and --sysfs-root need --live") }
     }
 
     func run() throws {
@@ -66,7 +69,7 @@ struct CheckCommand: ParsableCommand {
         }
         let opts = CheckOptions(
             profile: Profile.named(profile) ?? .azureAcceleratedNetworking, strict: strict, vmSize: vmSize, vmSizes: catalogue,
-            open: options.openOptions, live: live)
+            open: options.openOptions, live: live, liveOptions: liveCheck.liveOptions)
         let results = Mutex([CheckResult?](repeating: nil, count: images.count))
         let done = Mutex(0)
         let progress = isatty(2) != 0 && images.count > 1
