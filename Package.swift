@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CLzo", pkgConfig: "lzo2", providers: [.apt(["liblzo2-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CEthtool"),
 
         .target(name: "BlockIO"),
         .target(name: "DiskFormats", dependencies: ["BlockIO", "CZlib", "CZstd", "CArchive"]),
@@ -34,7 +35,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "ImageGate", dependencies: ["Guest", "PackageDatabases", "BlockIO"]),
+        .target(name: "LiveNetwork", dependencies: ["BlockIO", "CEthtool"]),
+        .target(name: "ImageGate", dependencies: ["Guest", "PackageDatabases", "BlockIO", "LiveNetwork"]),
         .executableTarget(
             name: "ImageGateCLI",
             dependencies: [
@@ -54,7 +56,10 @@ let package = Package(
             dependencies: ["PackageDatabases", "Guest", "FileSystems", "BlockIO", "TestSupport"]
         ),
         .testTarget(name: "GuestTests", dependencies: ["Guest", "PackageDatabases", "FileSystems", "BlockIO", "TestSupport"]),
-        .testTarget(name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "PackageDatabases", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "LiveNetworkTests", dependencies: ["LiveNetwork", "BlockIO", "TestSupport"]),
+        .testTarget(
+            name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "PackageDatabases", "LiveNetwork", "TestSupport"],
+            exclude: ["Golden"]),
         .testTarget(
             name: "ImageGateCLITests", dependencies: ["ImageGateCLI", "TestSupport"]
         ),

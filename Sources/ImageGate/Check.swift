@@ -11,11 +11,15 @@ public struct CheckOptions: Sendable {
     public var open: OpenOptions
     /// The path is a running system's `/` (`--live`).
     public var live: Bool
+    /// How `live` samples the network; ignored unless `live`.
+    public var liveOptions: LiveOptions
 
     public init(
         profile: Profile = .azureAcceleratedNetworking, strict: Bool = false, vmSize: String? = nil,
-        vmSizes: VMSizeCatalogue = .shipped, open: OpenOptions = OpenOptions(), live: Bool = false
+        vmSizes: VMSizeCatalogue = .shipped, open: OpenOptions = OpenOptions(), live: Bool = false,
+        liveOptions: LiveOptions = LiveOptions()
     ) {
+        self.liveOptions = liveOptions
         self.profile = profile
         self.strict = strict
         self.vmSize = vmSize
@@ -51,9 +55,16 @@ extension ImageGate {
                 bytesRead: 0, reads: 0)
         }
         let facts = GuestInspector.inspect(image.tree)
-        let context = CheckContext(facts: facts, vmSize: options.vmSize, vmSizes: options.vmSizes, live: options.live)
+        let liveNetwork = options.live ? options.liveOptions.sampleNetwork() : nil
+        let context = CheckContext(
+            facts: facts, vmSize: options.vmSize, vmSizes: options.vmSizes, live: options.live, liveNetwork: liveNetwork)
         let findings = options.profile.requirements.map { $0.evaluate(context) }
-        let encoded = (try? JSONValue.from(facts)) ?? .object([:])
+        var encoded = (try? JSONValue.from(facts)) ?? .object([:])
+        // The live sample sits beside the image facts, under "liveNetwork".
+        if let liveNetwork, case .object(var o) = encoded, let l = try? JSONValue.from(liveNetwork) {
+            o["liveNetwork"] = l
+            encoded = .object(o)
+        }
         let report = Report(
             image: .init(path: path, format: image.format, virtualSize: image.virtualSize), profile: options.profile.name,
             findings: findings, facts: encoded, strict: options.strict)

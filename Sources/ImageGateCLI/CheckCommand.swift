@@ -50,6 +50,8 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var reporting: ReportingOptions
 
+    @OptionGroup var liveCheck: LiveCheckOptions
+
     func validate() throws {
         guard Profile.named(profile) != nil else {
             throw ValidationError("unknown profile '\(profile)'; known: \(Profile.all.map(\.name).joined(separator: ", "))")
@@ -58,6 +60,7 @@ struct CheckCommand: ParsableCommand {
         if skus != nil && vmSize == nil { throw ValidationError("--skus needs --vm-size") }
         if images.isEmpty && pile.from == nil { throw ValidationError("give at least one image, or --from FILE") }
         if live && images != ["/"] { throw ValidationError("--live reads the running system: give / as the only image") }
+        if liveCheck.given && !live { throw ValidationError("--sample and --sysfs-root need --live") }
     }
 
     /// The check options every image gets, from the flags (the worker process builds them the
@@ -76,7 +79,7 @@ struct CheckCommand: ParsableCommand {
         open.timeout = pile.timeoutDuration
         return CheckOptions(
             profile: Profile.named(profile) ?? .azureAcceleratedNetworking, strict: strict, vmSize: vmSize, vmSizes: catalogue,
-            open: open, live: live)
+            open: open, live: live, liveOptions: liveCheck.liveOptions)
     }
 
     func run() throws {

@@ -1,4 +1,5 @@
 import Guest
+import LiveNetwork
 
 /// What a check sees: the facts of one image and the options of the run. Checks never open files.
 public struct CheckContext: Sendable {
@@ -9,12 +10,18 @@ public struct CheckContext: Sendable {
     public var vmSizes: VMSizeCatalogue
     /// `--live`: the facts come from a running system.
     public var live: Bool
+    /// `--live`: the sampled network paths (nil on an image).
+    public var liveNetwork: LiveNetworkFacts?
 
-    public init(facts: GuestFacts, vmSize: String? = nil, vmSizes: VMSizeCatalogue = .shipped, live: Bool = false) {
+    public init(
+        facts: GuestFacts, vmSize: String? = nil, vmSizes: VMSizeCatalogue = .shipped, live: Bool = false,
+        liveNetwork: LiveNetworkFacts? = nil
+    ) {
         self.facts = facts
         self.vmSize = vmSize
         self.vmSizes = vmSizes
         self.live = live
+        self.liveNetwork = liveNetwork
     }
 }
 

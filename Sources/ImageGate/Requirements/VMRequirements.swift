@@ -29,18 +29,4 @@ extension Requirement {
         if !problems.isEmpty { return Outcome(.fail, found: found, evidence: [src], summary: problems.joined(separator: "; ") + ".") }
         return Outcome(.pass, found: found, evidence: [src], summary: "\(s.name) supports Accelerated Networking.")
     }
-
-    static let vfTraffic = Requirement(
-        id: "vf-traffic", title: "Traffic flows over the VF (live systems only)", severity: .should,
-        expected: "a VF bonded to the synthetic interface whose counters grow",
-        reference: source("Network traffic uses the Accelerated Networking data path"),
-        remediation: "Boot the image on an Accelerated Networking VM and check `ethtool -S eth0 | grep vf_`.",
-        offlineLimit: "needs a running VM: the VF only exists when Azure attaches it"
-    ) { ctx in
-        Outcome(
-            .skip, found: "image", summary:
-                ctx.live
-                ? "Live sampling of VF counters is not implemented yet in this version."
-                : "Needs a running VM: the VF exists only when Azure attaches it (a --live mode will sample its counters).")
-    }
 }
