@@ -23,8 +23,9 @@ fixtures: deps
 sample: deps
 	bash images/build.sh sample
 
+# The tests are built as `make check` builds (warnings are errors), so a warning fails CI too.
 test: deps fixtures
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build
 
 demo: release sample
