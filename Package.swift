@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "Guest",
             dependencies: [
-                "BlockIO", "DiskFormats", "Volumes", "FileSystems", "PackageDatabases",
+                "BlockIO", "DiskFormats", "Volumes", "FileSystems", "PackageDatabases", "RemoteIO",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -48,7 +48,7 @@ let package = Package(
 
         .testTarget(name: "BlockIOTests", dependencies: ["BlockIO", "TestSupport"]),
         .testTarget(name: "DiskFormatsTests", dependencies: ["DiskFormats", "BlockIO", "TestSupport"]),
-        .testTarget(name: "RemoteIOTests", dependencies: ["RemoteIO", "BlockIO"]),
+        .testTarget(name: "RemoteIOTests", dependencies: ["RemoteIO", "BlockIO", "TestSupport"]),
         .testTarget(name: "VolumesTests", dependencies: ["Volumes", "BlockIO", "TestSupport"]),
         .testTarget(name: "FileSystemsTests", dependencies: ["FileSystems", "BlockIO", "TestSupport"]),
         .testTarget(

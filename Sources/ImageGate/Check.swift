@@ -47,11 +47,11 @@ extension ImageGate {
             image = try GuestImage.open(path, options: options.open)
         } catch let e as ImageError {
             return CheckResult(
-                report: Report(image: .init(path: path), error: .init(layer: e.layer, message: e.description)), facts: nil,
+                report: Report(image: .init(path: GuestImage.shownPath(path)), error: .init(layer: e.layer, message: e.description)), facts: nil,
                 bytesRead: 0, reads: 0)
         } catch {
             return CheckResult(
-                report: Report(image: .init(path: path), error: .init(layer: "io", message: "\(error)")), facts: nil,
+                report: Report(image: .init(path: GuestImage.shownPath(path)), error: .init(layer: "io", message: "\(error)")), facts: nil,
                 bytesRead: 0, reads: 0)
         }
         let facts = GuestInspector.inspect(image.tree)
@@ -66,7 +66,7 @@ extension ImageGate {
             encoded = .object(o)
         }
         let report = Report(
-            image: .init(path: path, format: image.format, virtualSize: image.virtualSize), profile: options.profile.name,
+            image: .init(path: GuestImage.shownPath(path), format: image.format, virtualSize: image.virtualSize), profile: options.profile.name,
             findings: findings, facts: encoded, strict: options.strict)
         return CheckResult(report: report, facts: facts, bytesRead: image.counter.bytes, reads: image.counter.reads)
     }

@@ -1,6 +1,7 @@
 import BlockIO
 import DiskFormats
 import FileSystems
+import RemoteIO
 import Volumes
 
 /// How to open an image.
@@ -91,6 +92,10 @@ public final class GuestImage: Sendable {
         // The disk source takes any file, so this is reached only for a folder it cannot read.
         throw ImageError("guest", .unsupported, "\(path) is neither a disk image, an archive nor a folder")
     }
+
+    /// How an image path is shown in reports and errors: an `http(s)://` URL without its query
+    /// and fragment (a SAS signature is a secret), anything else as given.
+    public static func shownPath(_ path: String) -> String { RemoteURL.isRemote(path) ? RemoteURL.display(path) : path }
 
     /// A folder reads as one; a file is a tarball when libarchive recognises it and no disk
     /// format claims it (an OVA is a tar too), else a disk image (raw when nothing claims it).

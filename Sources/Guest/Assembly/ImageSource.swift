@@ -1,6 +1,7 @@
 import BlockIO
 import DiskFormats
 import FileSystems
+import RemoteIO
 import Volumes
 
 /// What every image source is handed: the path as given, and either the folder it names or the
@@ -18,21 +19,28 @@ struct SourceInput {
     init(path: String, options: OpenOptions) throws {
         self.path = path
         self.options = options
-        let absolute = OpenContext.absolute(path)
+        let remote = RemoteURL.isRemote(path)
+        // A URL is read where it lies, through range GETs; its query (a SAS) is a secret, so only
+        // `shownPath` ever reaches a report or an error.
+        let store: any FileStore = remote ? HTTPFileStore(options: RemoteOptions(timeout: options.timeout)) : options.fileStore
+        let absolute = remote ? path : OpenContext.absolute(path)
         let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
         var context = OpenContext(
             directory: directory.isEmpty ? "/" : directory, allowExternalFiles: options.allowExternalFiles,
             counter: counter)
         context.diskIndex = options.diskIndex
-        context.store = options.fileStore
+        context.store = store
         self.context = context
-        folder = try? DirectoryFileSystem(path: path)
-        file = folder == nil ? CountingDevice(try options.fileStore.open(absolute), counter: counter) : nil
+        folder = remote ? nil : try? DirectoryFileSystem(path: path)
+        file = folder == nil ? CountingDevice(try store.open(absolute), counter: counter) : nil
         // Said first, so an empty file is not taken for an empty archive or a disk with no root.
         if let file, file.size == 0 { throw ImageError("format", .truncated, "empty (0 bytes)") }
     }
 
-    var absolutePath: String { OpenContext.absolute(path) }
+    var absolutePath: String { RemoteURL.isRemote(path) ? shownPath : OpenContext.absolute(path) }
+
+    /// The path as reports show it: a URL without its query and fragment.
+    var shownPath: String { GuestImage.shownPath(path) }
 }
 
 /// One way of reading an image path, tried in the order of `GuestImage.sources`; `nil` when it is
@@ -78,7 +86,7 @@ struct ImageSource: Sendable {
         }
         let assembly = try RootAssembly.assemble(found, options: input.options, applyFstab: true)
         return GuestImage(
-            path: input.path, format: disk.format, virtualSize: disk.virtualSize,
+            path: input.shownPath, format: disk.format, virtualSize: disk.virtualSize,
             files: disk.files + extras.flatMap(\.files), counter: input.counter, notes: disk.notes + scan.notes,
             scan: scan, volumes: found, assembly: assembly)
     }
@@ -90,7 +98,7 @@ struct ImageSource: Sendable {
             identity: FileSystemIdentity(type: format))
         let assembly = try RootAssembly.assemble([found], options: input.options, applyFstab: false)
         return GuestImage(
-            path: input.path, format: format, virtualSize: nil, files: [input.path], counter: input.counter,
+            path: input.shownPath, format: format, virtualSize: nil, files: [input.shownPath], counter: input.counter,
             notes: [], scan: nil, volumes: [found], assembly: assembly)
     }
 }

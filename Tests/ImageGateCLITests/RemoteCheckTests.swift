@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `imagegate check URL`: every single-file fixture container read over HTTP (nginx on 127.0.0.1,
+/// range GETs) gives the report it gives from disk, and a SAS-like query never reaches any output.
+@Suite(.serialized) struct RemoteCheckTests {
+    static let containers = [
+        "debian12-disk/disk.raw", "debian12-disk/disk.qcow2", "debian12-disk/disk-fixed.vhd",
+        "debian12-disk/disk-dynamic.vhd", "vhdx-debian12/disk.vhdx", "vmdk-debian12/stream.vmdk",
+        "ova-debian12/debian12.ova", "tar-debian12/rootfs.tar.gz", "debian12-lvm-xfs/disk.raw",
+        "debian12-btrfs/disk.vhd",
+    ]
+    static let secret = "sig=c2VjcmV0LXNpZ25hdHVyZQ%3D%3D"
+    static let query = "?sv=2022-11-02&sr=b&se=2099-01-01T00%3A00%3A00Z&sp=r&" + secret
+
+    /// The report without what names where it was read from.
+    static func comparable(_ stdout: Data) throws -> NSDictionary {
+        var o = try JSONSerialization.jsonObject(with: stdout) as? [String: Any] ?? [:]
+        var image = o["image"] as? [String: Any] ?? [:]
+        image["path"] = nil
+        o["image"] = image
+        return o as NSDictionary
+    }
+
+    @Test(arguments: containers) func sameReportOverHTTPAsFromDisk(fixture: String) throws {
+        let local = try Fixtures.path(fixture)
+        let server = try NginxServer(root: Fixtures.directory)
+        let url = "http://127.0.0.1:\(server.port)/\(fixture)" + Self.query
+        let fromDisk = try CLI.run(["check", "--format", "json", local])
+        let remote = try CLI.run(["check", "--format", "json", url])
+        #expect(remote.status == fromDisk.status, "\(String(decoding: remote.stderr.utf8, as: UTF8.self))")
+        #expect(try Self.comparable(remote.stdout).isEqual(try Self.comparable(fromDisk.stdout)), "\(fixture): reports differ")
+        let shown = (try JSONSerialization.jsonObject(with: remote.stdout) as? [String: Any])?["image"] as? [String: Any]
+        #expect(shown?["path"] as? String == "http://127.0.0.1:\(server.port)/\(fixture)")
+    }
+
+    @Test func noFormatNorErrorShowsTheQuery() throws {
+        let server = try NginxServer(root: Fixtures.directory)
+        let base = "http://127.0.0.1:\(server.port)/"
+        for format in ["text", "json", "markdown", "junit", "sarif"] {
+            let r = try CLI.run(
+                ["check", "--format", format, "--stats", base + "debian12-disk/disk.qcow2" + Self.query, base + "missing.vhd" + Self.query])
+            let all = String(decoding: r.stdout, as: UTF8.self) + r.stderr
+            #expect(!all.contains("c2VjcmV0"), "\(format) shows the signature")
+            #expect(!all.contains("sv=2022"), "\(format) shows the query")
+            #expect(all.contains(base + "missing.vhd"), "\(format) names the missing image")
+        }
+        let single = try CLI.run(["check", base + "missing.vhd" + Self.query])
+        #expect(single.status == 2)
+        #expect(single.stderr.contains("http"), "\(single.stderr)")
+        #expect(single.stderr.contains("404"), "\(single.stderr)")
+        #expect(!single.stderr.contains("c2VjcmV0"))
+    }
+}
