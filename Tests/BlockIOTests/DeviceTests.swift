@@ -45,6 +45,20 @@ import Testing
         #expect(try plain.read(at: 0, count: 3) == [1, 2, 3])
     }
 
+    @Test func paddedReadsGiveTheDeviceBytesThenZeros() throws {
+        let device: any BlockDevice = MemoryDevice([1, 2, 3, 4])
+        func padded(_ parent: (any BlockDevice)?, at offset: UInt64, count: Int) throws -> [UInt8] {
+            var out = [UInt8](repeating: 0xEE, count: count)
+            try out.withUnsafeMutableBytes { try parent.readPadded(into: $0, at: offset) }
+            return out
+        }
+        #expect(try padded(device, at: 1, count: 2) == [2, 3])
+        #expect(try padded(device, at: 2, count: 5) == [3, 4, 0, 0, 0])
+        #expect(try padded(device, at: 4, count: 3) == [0, 0, 0])
+        #expect(try padded(device, at: .max, count: 2) == [0, 0])
+        #expect(try padded(nil, at: 0, count: 3) == [0, 0, 0])
+    }
+
     @Test func fileDeviceRefusesMissingFiles() {
         do {
             _ = try FileDevice(path: "/nonexistent/imagegate")

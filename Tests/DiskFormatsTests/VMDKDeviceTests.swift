@@ -233,6 +233,31 @@ import Testing
         }
     }
 
+    /// A child whose parent ends inside a grain: the parent's bytes, then zeros, as the other
+    /// differencing formats read (before, VMDK read the parent past its end and threw).
+    @Test func childOverAShorterParentReadsZerosPastTheParentsEnd() throws {
+        let dir = try ReferenceDisk.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var parent = VMDKBuilder()
+        parent.capacitySectors = 129  // one grain and one sector: ends 512 bytes into grain 1
+        parent.gt[0] = 16
+        parent.gt[1] = 144
+        parent.data.append((16, [UInt8](repeating: 0x11, count: 65536)))
+        parent.data.append((144, [UInt8](repeating: 0x22, count: 512)))
+        ReferenceDisk.write(parent.build(), to: dir + "/parent.vmdk")
+        var child = VMDKBuilder()
+        child.descriptor =
+            "# Disk DescriptorFile\nversion=1\nCID=00000001\nparentCID=0000abcd\n"
+            + "parentFileNameHint=\"parent.vmdk\"\ncreateType=\"monolithicSparse\"\n"
+        ReferenceDisk.write(child.build(), to: dir + "/child.vmdk")
+        let disk = try DiskImage.open(path: dir + "/child.vmdk", context: OpenContext(directory: dir))
+        #expect(disk.files.map { ($0 as NSString).lastPathComponent } == ["child.vmdk", "parent.vmdk"])
+        #expect(try disk.device.read(at: 65532, count: 8) == [0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x22, 0x22])
+        let across = try disk.device.read(at: 66040, count: 16)
+        #expect(across == [UInt8](repeating: 0x22, count: 8) + [UInt8](repeating: 0, count: 8))
+        #expect(try disk.device.read(at: 1 << 20, count: 4) == [0, 0, 0, 0])
+    }
+
     @Test func differencingDiskListsItsParent() throws {
         let (disk, _) = try ReferenceDisk.openFixture("vmdk-disk/differencing/disk.vmdk")
         #expect(disk.files.map { ($0 as NSString).lastPathComponent } == ["disk.vmdk", "base.vmdk"])

@@ -90,29 +90,12 @@ public final class QCOW2Device: BlockDevice {
         case .zero:
             target.initializeMemory(as: UInt8.self, repeating: 0)
         case .backing:
-            guard let backing else {
-                target.initializeMemory(as: UInt8.self, repeating: 0)
-                return
-            }
             // A backing file shorter than the image reads as zeros past its end.
-            let at = virtual + UInt64(start)
-            let inside = at < backing.size ? Int(min(UInt64(count), backing.size - at)) : 0
-            if inside > 0 {
-                try backing.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<inside]), at: at)
-            }
-            if inside < count {
-                UnsafeMutableRawBufferPointer(rebasing: target[inside...]).initializeMemory(
-                    as: UInt8.self, repeating: 0)
-            }
+            try backing.readPadded(into: target, at: virtual + UInt64(start))
         case .data(let host):
             // The last cluster of a file may end early (qemu writes only what it must): the rest
             // reads as zeros, as in qemu. `lookup` has checked that the cluster starts in the file.
-            let inside = host < file.size ? Int(min(UInt64(count), file.size - host)) : 0
-            if inside > 0 { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<inside]), at: host) }
-            if inside < count {
-                UnsafeMutableRawBufferPointer(rebasing: target[inside...]).initializeMemory(
-                    as: UInt8.self, repeating: 0)
-            }
+            try file.readPadded(into: target, at: host)
         case .compressed(let offset, let compressedCount, let within):
             let cluster = try decompressedCluster(at: offset, count: compressedCount)
             cluster.withUnsafeBytes { src in

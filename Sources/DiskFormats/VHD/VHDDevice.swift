@@ -40,7 +40,7 @@ public final class VHDDevice: BlockDevice {
             let target = UnsafeMutableRawBufferPointer(rebasing: buffer[done..<done + count])
             let (entry, entryOffset) = try batEntry(block)
             if entry == VHDDynamicHeader.unallocated {
-                try fillAbsent(target, at: pos)
+                try parent.readPadded(into: target, at: pos)
             } else {
                 try readBlock(entry, entryOffset: entryOffset, block: block, within: within, into: target)
             }
@@ -75,24 +75,9 @@ public final class VHDDevice: BlockDevice {
             if state {
                 try file.read(into: part, at: dataStart + pos)
             } else {
-                try fillAbsent(part, at: block * UInt64(header.blockSize) + pos)
+                try parent.readPadded(into: part, at: block * UInt64(header.blockSize) + pos)
             }
             done += count
-        }
-    }
-
-    /// Bytes the image does not hold: from the parent (zeros past its end), or zeros.
-    private func fillAbsent(_ target: UnsafeMutableRawBufferPointer, at virtual: UInt64) throws {
-        guard let parent else {
-            target.initializeMemory(as: UInt8.self, repeating: 0)
-            return
-        }
-        let inside = virtual < parent.size ? Int(min(UInt64(target.count), parent.size - virtual)) : 0
-        if inside > 0 {
-            try parent.read(into: UnsafeMutableRawBufferPointer(rebasing: target[0..<inside]), at: virtual)
-        }
-        if inside < target.count {
-            UnsafeMutableRawBufferPointer(rebasing: target[inside...]).initializeMemory(as: UInt8.self, repeating: 0)
         }
     }
 

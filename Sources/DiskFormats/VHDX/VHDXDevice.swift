@@ -91,7 +91,7 @@ final class VHDXDevice: BlockDevice {
         }
         switch State(rawValue: e.state) {
         case .notPresent?, .undefined?:
-            try readParent(into: out, at: pos)
+            try parent.readPadded(into: out, at: pos)
         case .zero?, .unmapped?:
             out.initializeMemory(as: UInt8.self, repeating: 0)
         case .fullyPresent?:
@@ -103,14 +103,6 @@ final class VHDXDevice: BlockDevice {
             try readPartial(block: block, fileOffset: e.fileOffset, within: within, into: out, entryAt: e.at)
         case nil:
             throw ImageError(Self.layer, .corrupt, "payload block state \(e.state)", at: e.at)
-        }
-    }
-
-    private func readParent(into out: UnsafeMutableRawBufferPointer, at pos: UInt64) throws {
-        if let parent {
-            try parent.read(into: out, at: pos)
-        } else {
-            out.initializeMemory(as: UInt8.self, repeating: 0)
         }
     }
 
@@ -156,7 +148,7 @@ final class VHDXDevice: BlockDevice {
             if present {
                 try readFile(into: piece, at: fileOffset + (pos - blockStart), entryAt: entryAt)
             } else {
-                try readParent(into: piece, at: pos)
+                try parent.readPadded(into: piece, at: pos)
             }
             done += n
         }

@@ -136,10 +136,10 @@ final class VMDKSparseExtent: BlockDevice {
         let pos = grain * grainBytes + within
         let table = Int(grain / UInt64(header.gtesPerGT))
         guard grain * header.grainSectors < header.capacity, table < directory.count, directory[table] != 0 else {
-            return try readUnallocated(into: out, at: pos)
+            return try parent.readPadded(into: out, at: pos)
         }
         let (gte, gteAt) = try grainTableEntry(table: table, index: Int(grain % UInt64(header.gtesPerGT)))
-        if gte == 0 { return try readUnallocated(into: out, at: pos) }
+        if gte == 0 { return try parent.readPadded(into: out, at: pos) }
         // With the zeroed-grain flag, GTE 1 means "reads as zeros, even over a parent".
         if gte == 1, header.flags.contains(.zeroedGrainGTE) {
             out.initializeMemory(as: UInt8.self, repeating: 0)
@@ -163,14 +163,6 @@ final class VMDKSparseExtent: BlockDevice {
             throw ImageError(Self.layer, .corrupt, "grain at sector \(gte) runs past the end of the file", at: gteAt)
         }
         try file.read(into: out, at: grainOffset + within)
-    }
-
-    private func readUnallocated(into out: UnsafeMutableRawBufferPointer, at pos: UInt64) throws {
-        if let parent, pos < parent.size {
-            try parent.read(into: out, at: pos)
-        } else {
-            out.initializeMemory(as: UInt8.self, repeating: 0)
-        }
     }
 
     /// A compressed grain: a marker (lba u64, size u32) then a zlib stream that must inflate to at
