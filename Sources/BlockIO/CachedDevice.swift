@@ -48,19 +48,15 @@ public final class CachedDevice: BlockDevice {
 
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
         try checkRange(offset, UInt64(buffer.count), layer: "cache")
-        var done = 0
-        while done < buffer.count {
-            let pos = offset + UInt64(done)
-            let index = pos / UInt64(blockSize)
-            let within = Int(pos % UInt64(blockSize))
+        try buffer.forEachChunk(at: offset, chunkBytes: UInt64(blockSize), layer: "cache") { index, within, piece in
             let data = try block(index)
-            let n = min(buffer.count - done, data.count - within)
-            guard n > 0 else { throw ImageError("cache", .truncated, "short block", at: pos) }
-            data.withUnsafeBytes { src in
-                UnsafeMutableRawBufferPointer(rebasing: buffer[done..<done + n])
-                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: src[within..<within + n]))
+            let start = Int(within)
+            guard start + piece.count <= data.count else {
+                throw ImageError("cache", .truncated, "short block", at: index * UInt64(blockSize) + within)
             }
-            done += n
+            data.withUnsafeBytes { src in
+                piece.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<start + piece.count]))
+            }
         }
     }
 }

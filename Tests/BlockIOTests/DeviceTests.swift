@@ -59,6 +59,25 @@ import Testing
         #expect(try padded(nil, at: 0, count: 3) == [0, 0, 0])
     }
 
+    @Test func chunkedReadsSplitAtChunkBoundaries() throws {
+        var pieces: [(UInt64, UInt64, Int)] = []
+        var bytes = [UInt8](repeating: 0, count: 10)
+        try bytes.withUnsafeMutableBytes { buffer in
+            try buffer.forEachChunk(at: 6, chunkBytes: 4, layer: "t") { chunk, within, piece in
+                pieces.append((chunk, within, piece.count))
+                piece.initializeMemory(as: UInt8.self, repeating: UInt8(chunk))
+            }
+        }
+        #expect(pieces.map(\.0) == [1, 2, 3])
+        #expect(pieces.map(\.1) == [2, 0, 0])
+        #expect(pieces.map(\.2) == [2, 4, 4])
+        #expect(bytes == [1, 1, 2, 2, 2, 2, 3, 3, 3, 3])
+        let zero = #expect(throws: ImageError.self) {
+            try bytes.withUnsafeMutableBytes { try $0.forEachChunk(at: 0, chunkBytes: 0, layer: "vhd") { _, _, _ in } }
+        }
+        #expect(zero?.layer == "vhd")
+    }
+
     @Test func fileDeviceRefusesMissingFiles() {
         do {
             _ = try FileDevice(path: "/nonexistent/imagegate")

@@ -31,20 +31,13 @@ public final class VHDDevice: BlockDevice {
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
         try checkRange(offset, UInt64(buffer.count), layer: "vhd")
         let blockSize = UInt64(header.blockSize)
-        var done = 0
-        while done < buffer.count {
-            let pos = offset + UInt64(done)
-            let block = pos / blockSize
-            let within = pos % blockSize
-            let count = Int(min(UInt64(buffer.count - done), blockSize - within))
-            let target = UnsafeMutableRawBufferPointer(rebasing: buffer[done..<done + count])
+        try buffer.forEachChunk(at: offset, chunkBytes: blockSize, layer: "vhd") { block, within, target in
             let (entry, entryOffset) = try batEntry(block)
             if entry == VHDDynamicHeader.unallocated {
-                try parent.readPadded(into: target, at: pos)
+                try parent.readPadded(into: target, at: block * blockSize + within)
             } else {
                 try readBlock(entry, entryOffset: entryOffset, block: block, within: within, into: target)
             }
-            done += count
         }
     }
 

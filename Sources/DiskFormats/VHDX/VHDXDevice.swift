@@ -65,15 +65,8 @@ final class VHDXDevice: BlockDevice {
 
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
         try checkRange(offset, UInt64(buffer.count), layer: Self.layer)
-        var done = 0
-        while done < buffer.count {
-            let pos = offset + UInt64(done)
-            let block = pos / blockSize
-            let within = pos % blockSize
-            let n = Int(min(UInt64(buffer.count - done), blockSize - within))
-            let out = UnsafeMutableRawBufferPointer(rebasing: buffer[done..<done + n])
+        try buffer.forEachChunk(at: offset, chunkBytes: blockSize, layer: Self.layer) { block, within, out in
             try readBlock(block, within: within, into: out)
-            done += n
         }
     }
 
@@ -133,24 +126,17 @@ final class VHDXDevice: BlockDevice {
                 Self.layer, .corrupt, "sector bitmap at \(b.fileOffset) past the end of the file", at: b.at)
         }
         let blockStart = block * blockSize
-        var done = 0
-        while done < out.count {
-            let pos = blockStart + within + UInt64(done)
-            let sector = pos / sectorSize
+        // Sector by sector (each has its own bit), bounded by the end of the request.
+        try out.forEachChunk(at: blockStart + within, chunkBytes: sectorSize, layer: Self.layer) {
+            sector, inSector, piece in
+            let pos = sector * sectorSize + inSector
             let bit = sector - chunk * Self.sectorsPerBitmap
             let byte = try metadataCache.read(at: b.fileOffset + bit / 8, count: 1, layer: Self.layer)[0]
-            let present = byte & (1 << UInt8(bit % 8)) != 0
-            // Run of sectors up to the end of this byte's 8 sectors sharing one bit each; keep it simple
-            // and per sector, bounded by the end of the request.
-            let sectorEnd = (sector + 1) * sectorSize
-            let n = Int(min(UInt64(out.count - done), sectorEnd - pos))
-            let piece = UnsafeMutableRawBufferPointer(rebasing: out[done..<done + n])
-            if present {
+            if byte & (1 << UInt8(bit % 8)) != 0 {
                 try readFile(into: piece, at: fileOffset + (pos - blockStart), entryAt: entryAt)
             } else {
                 try parent.readPadded(into: piece, at: pos)
             }
-            done += n
         }
     }
 }

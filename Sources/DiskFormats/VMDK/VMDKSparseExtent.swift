@@ -121,14 +121,8 @@ final class VMDKSparseExtent: BlockDevice {
 
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
         try checkRange(offset, UInt64(buffer.count), layer: Self.layer)
-        var done = 0
-        while done < buffer.count {
-            let pos = offset + UInt64(done)
-            let grain = pos / grainBytes
-            let within = pos % grainBytes
-            let n = Int(min(UInt64(buffer.count - done), grainBytes - within))
-            try readGrain(grain, within: within, into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<done + n]))
-            done += n
+        try buffer.forEachChunk(at: offset, chunkBytes: grainBytes, layer: Self.layer) { grain, within, out in
+            try readGrain(grain, within: within, into: out)
         }
     }
 

@@ -21,16 +21,8 @@ struct LVM2StripedDevice: BlockDevice {
     func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
         try checkRange(offset, UInt64(buffer.count), layer: "lvm2")
         let n = UInt64(stripes.count)
-        var done = 0
-        while done < buffer.count {
-            let pos = offset + UInt64(done)
-            let chunk = pos / stripeBytes
-            let within = pos % stripeBytes
-            let count = Int(min(UInt64(buffer.count - done), stripeBytes - within))
-            let target = (chunk / n) * stripeBytes + within
-            try stripes[Int(chunk % n)].read(
-                into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<done + count]), at: target)
-            done += count
+        try buffer.forEachChunk(at: offset, chunkBytes: stripeBytes, layer: "lvm2") { chunk, within, piece in
+            try stripes[Int(chunk % n)].read(into: piece, at: (chunk / n) * stripeBytes + within)
         }
     }
 }
