@@ -18,6 +18,22 @@ public enum FileType: String, Sendable, Codable, Hashable {
         }
     }
 
+    /// From the type byte of an ext4, XFS or btrfs directory entry (`EXT4_FT_*`, `XFS_DIR3_FT_*`,
+    /// `BTRFS_FT_*` share Linux's numbering 1…7; not `DT_*`, which `readdir` uses); nil for 0
+    /// (unknown) and codes Linux does not define.
+    public init?(directoryEntryType code: UInt8) {
+        switch code {
+        case 1: self = .regular
+        case 2: self = .directory
+        case 3: self = .characterDevice
+        case 4: self = .blockDevice
+        case 5: self = .fifo
+        case 6: self = .socket
+        case 7: self = .symlink
+        default: return nil
+        }
+    }
+
     /// The `ls -l` type letter.
     public var letter: Character {
         switch self {

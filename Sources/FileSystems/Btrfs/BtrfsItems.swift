@@ -64,18 +64,7 @@ struct BtrfsDirItem: Sendable {
     }
 
     /// The entry's file type (BTRFS_FT_*).
-    var fileType: FileType {
-        switch type {
-        case 1: .regular
-        case 2: .directory
-        case 3: .characterDevice
-        case 4: .blockDevice
-        case 5: .fifo
-        case 6: .socket
-        case 7: .symlink
-        default: .unknown
-        }
-    }
+    var fileType: FileType { FileType(directoryEntryType: type) ?? .unknown }
 }
 
 /// `struct btrfs_file_extent_item`: inline data after 21 bytes, or a disk extent.

@@ -121,26 +121,13 @@ extension Ext4FileSystem {
                             Self.layer, .limitExceeded, "directory inode \(node.number) has more than \(dir.entries.count) entries",
                             at: at)
                     }
-                    let type = hasFileType ? Self.fileType(typeOrNameHi) : nil
+                    // An unknown `file_type` leaves the type to the inode.
+                    let type = hasFileType ? FileType(directoryEntryType: typeOrNameHi) : nil
                     let name = String(decoding: nameBytes, as: UTF8.self)
                     dir.append(Ext4DirectoryEntry(name: name, inode: inode, type: try type ?? self.inode(inode).type))
                 }
             }
             try r.seek(to: start + recordLength)
-        }
-    }
-
-    /// `file_type` of a directory record; nil when unknown (the inode then decides).
-    static func fileType(_ code: UInt8) -> FileType? {
-        switch code {
-        case 1: .regular
-        case 2: .directory
-        case 3: .characterDevice
-        case 4: .blockDevice
-        case 5: .fifo
-        case 6: .socket
-        case 7: .symlink
-        default: nil
         }
     }
 }

@@ -11,20 +11,6 @@ struct XFSDirectory: Sendable {
     }
     var entries: [String: Entry] = [:]
 
-    /// The ftype byte of a directory entry (XFS_DIR3_FT_*).
-    static func fileType(_ byte: UInt8) -> FileType? {
-        switch byte {
-        case 1: .regular
-        case 2: .directory
-        case 3: .characterDevice
-        case 4: .blockDevice
-        case 5: .fifo
-        case 6: .socket
-        case 7: .symlink
-        default: nil
-        }
-    }
-
     mutating func add(_ name: [UInt8], inode: UInt64, type: FileType?, at offset: UInt64) throws(ImageError) {
         guard entries.count < XFS.maximumDirectoryEntries else {
             throw ImageError(
@@ -61,7 +47,7 @@ struct XFSDirectory: Sendable {
                 throw fail("entry \(i) of \(count) runs past the fork")
             }
             let name = try r.bytes(length)
-            let type = hasFileType ? Self.fileType(try r.u8()) : nil
+            let type = hasFileType ? FileType(directoryEntryType: try r.u8()) : nil
             let number = width == 8 ? try r.u64be() : UInt64(try r.u32be())
             try add(name, inode: number, type: type, at: at)
         }
@@ -214,7 +200,7 @@ extension XFSFileSystem {
                     XFS.layer, .corrupt, "inode \(inode.number): directory entry of \(length) bytes", at: at)
             }
             let name = try r.bytes(length)
-            let type = hasFileType ? XFSDirectory.fileType(try r.u8()) : nil
+            let type = hasFileType ? FileType(directoryEntryType: try r.u8()) : nil
             try dir.add(name, inode: number, type: type, at: at)
             pos += entrySize
         }

@@ -154,7 +154,7 @@ extension XFSFileSystem {
         let number = try r.u64be()  // inumber
         let length = Int(try r.u8())  // namelen
         guard length == name.count, try r.bytes(length) == name else { return nil }
-        let type = superblock.hasFileType ? XFSDirectory.fileType(try r.u8()) : nil
+        let type = superblock.hasFileType ? FileType(directoryEntryType: try r.u8()) : nil
         return XFSDirectory.Entry(inode: number, offset: offset + UInt64(within), type: type)
     }
 }
