@@ -44,14 +44,7 @@ struct VHDDynamicHeader: Sendable {
         parentUniqueID = try r.bytes(16)  // 0x28
         _ = try r.u32be()  // 0x38 parent time stamp
         _ = try r.u32be()  // 0x3C reserved
-        let name = try r.bytes(512)  // 0x40 parent unicode name, UTF-16BE
-        var units: [UInt16] = []
-        for i in stride(from: 0, to: name.count, by: 2) {
-            let u = UInt16(name[i]) << 8 | UInt16(name[i + 1])
-            if u == 0 { break }
-            units.append(u)
-        }
-        parentName = String(decoding: units, as: UTF16.self)
+        parentName = try r.utf16be(units: 256)  // 0x40 parent unicode name, 512 bytes UTF-16BE
         var locators: [ParentLocator] = []
         for _ in 0..<8 {  // 0x240 eight parent locator entries of 24 bytes
             let entryOffset = r.offset

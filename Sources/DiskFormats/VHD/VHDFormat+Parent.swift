@@ -98,13 +98,7 @@ extension VHDFormat {
     /// (`C:\x\b.vhd`) has no meaning here and becomes `/x/b.vhd` (refused unless external files
     /// are allowed; its file name is tried next to the image).
     static func windowsPath(_ r: inout ByteReader, length: Int) throws(ImageError) -> String {
-        var units: [UInt16] = []
-        for _ in 0..<length / 2 {
-            let u = try r.u16le()
-            if u == 0 { break }
-            units.append(u)
-        }
-        var s = String(decoding: units, as: UTF16.self).replacingBackslashes()
+        var s = try r.utf16le(units: length / 2).replacingBackslashes()
         if s.count >= 2, s.dropFirst().first == ":", s.first?.isLetter == true { s = String(s.dropFirst(2)) }
         return s
     }

@@ -22,13 +22,7 @@ struct VHDXGUID: Hashable, Sendable, CustomStringConvertible {
 
     var isZero: Bool { bytes.allSatisfy { $0 == 0 } }
 
-    var description: String {
-        let canonical =
-            [bytes[3], bytes[2], bytes[1], bytes[0], bytes[5], bytes[4], bytes[7], bytes[6]] + bytes[8..<16]
-        let hex = canonical.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }
-        return [hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(
-            separator: "-")
-    }
+    var description: String { UUIDText(bytes, layout: .mixedEndian).description }
 
     // MS-VHDX 2.2.3.2 (regions) and 2.6.2 (metadata items).
     static let batRegion = VHDXGUID("2DC27766-F623-4200-9D64-115E9BFD4A08")

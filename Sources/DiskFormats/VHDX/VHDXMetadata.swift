@@ -113,11 +113,8 @@ struct VHDXMetadata: Sendable {
             guard length % 2 == 0, end <= r.bytes.count, start >= 20 else {
                 throw ImageError(r.layer, .corrupt, "parent locator string at \(offset) length \(length)", at: at)
             }
-            var units: [UInt16] = []
-            for i in stride(from: start, to: end, by: 2) {
-                units.append(UInt16(r.bytes[i]) | UInt16(r.bytes[i + 1]) << 8)
-            }
-            return String(decoding: units, as: UTF16.self)
+            var s = ByteReader(Array(r.bytes[start..<end]), layer: r.layer, base: r.base + UInt64(start))
+            return try s.utf16le(units: Int(length) / 2)
         }
         var out: [String: String] = [:]
         for _ in 0..<count {

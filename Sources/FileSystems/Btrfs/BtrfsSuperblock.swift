@@ -150,12 +150,6 @@ struct BtrfsSuperblock: Sendable {
         self.offset = offset
     }
 
-    /// The fsid as the usual 8-4-4-4-12 lowercase UUID string.
-    var uuidString: String {
-        let hex = fsid.map { b in (b < 16 ? "0" : "") + String(b, radix: 16) }
-        return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { hex[$0].joined() }.joined(separator: "-")
-    }
-
     /// Reads the primary superblock, or, when it is unusable, the newest valid mirror that fits
     /// on the device. Throws the primary's error when no copy is valid.
     static func read(from device: any BlockDevice) throws -> BtrfsSuperblock {

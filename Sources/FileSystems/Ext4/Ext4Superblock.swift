@@ -136,12 +136,6 @@ struct Ext4Superblock: Sendable {
         return incompat.contains(.recover) ? "ext3" : "ext2"
     }
 
-    /// Lower-case 8-4-4-4-12, as `blkid` prints it.
-    var uuidString: String {
-        let hex = uuid.map { b in String(b >> 4, radix: 16) + String(b & 0xF, radix: 16) }
-        return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { hex[$0].joined() }.joined(separator: "-")
-    }
-
     /// The volume label up to its first NUL, nil when empty.
     var label: String? {
         let bytes = volumeName.prefix { $0 != 0 }

@@ -148,9 +148,8 @@ struct FATDirectoryParser {
             guard let part = longParts[i] else { return nil }
             units += part
         }
-        if let end = units.firstIndex(of: 0) { units = Array(units[..<end]) }
-        guard !units.isEmpty else { return nil }
-        return String(decoding: units, as: UTF16.self)
+        let name = ByteReader.text(utf16: units)
+        return name.isEmpty ? nil : name
     }
 
     /// The long-name checksum of an 11-byte short name (spec section 7).

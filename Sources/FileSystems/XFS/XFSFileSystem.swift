@@ -49,16 +49,8 @@ public final class XFSFileSystem: BlockFileSystem {
     /// Type `xfs`, `sb_uuid` (what blkid prints, also when metadata carries `sb_meta_uuid`) and the label.
     public var identity: FileSystemIdentity {
         FileSystemIdentity(
-            type: "xfs", uuid: Self.format(uuid: superblock.uuid),
+            type: "xfs", uuid: UUIDText(superblock.uuid, layout: .bigEndian).description,
             label: superblock.label.isEmpty ? nil : superblock.label)
-    }
-
-    static func format(uuid: [UInt8]) -> String {
-        let hex = uuid.map { b -> String in
-            let s = String(b, radix: 16)
-            return s.count == 1 ? "0" + s : s
-        }
-        return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { hex[$0].joined() }.joined(separator: "-")
     }
 
     // MARK: Inodes

@@ -19,26 +19,11 @@ struct GPTEntry: Sendable {
         firstLBA = try e.u64le()  // 0x20
         lastLBA = try e.u64le()  // 0x28
         attributes = try e.u64le()  // 0x30
-        var units: [UInt16] = []
-        for _ in 0..<36 {  // 0x38 name, 72 bytes UTF-16LE
-            let u = try e.u16le()
-            if u == 0 { break }
-            units.append(u)
-        }
-        name = String(decoding: units, as: UTF16.self)
+        name = try e.utf16le(units: 36)  // 0x38 name, 72 bytes UTF-16LE
         if typeGUID.allSatisfy({ $0 == 0 }) { return nil }
         guard firstLBA <= lastLBA else {
             throw ImageError(
                 "gpt", .corrupt, "entry ends (LBA \(lastLBA)) before it starts (LBA \(firstLBA))", at: at + 0x20)
         }
     }
-}
-
-/// A GUID as Linux prints it: lower case, the first three fields little-endian ("mixed endian").
-func guidString(_ b: [UInt8]) -> String {
-    guard b.count == 16 else { return "" }
-    let order = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15]
-    var s = ""
-    for i in order { s += i < 0 ? "-" : hex2(b[i]) }
-    return s
 }

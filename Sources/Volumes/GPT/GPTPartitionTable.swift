@@ -75,10 +75,11 @@ public struct GPTPartitionTable: Sendable {
                 Partition(
                     scheme: .gpt, number: slot + 1, start: entry.firstLBA * sectorSize,
                     size: (entry.lastLBA - entry.firstLBA + 1) * sectorSize,
-                    type: guidString(entry.typeGUID), uuid: guidString(entry.uniqueGUID), name: entry.name))
+                    type: UUIDText(entry.typeGUID, layout: .mixedEndian).description,
+                    uuid: UUIDText(entry.uniqueGUID, layout: .mixedEndian).description, name: entry.name))
         }
         self.sectorSize = sectorSize
-        self.diskGUID = guidString(header.diskGUID)
+        self.diskGUID = UUIDText(header.diskGUID, layout: .mixedEndian).description
         self.partitions = parts
         self.primaryDamage = damage
         self.headerLBA = header.myLBA
