@@ -1,3 +1,4 @@
+import FileSystems
 import Testing
 
 @testable import Guest
@@ -14,6 +15,25 @@ import Testing
         #expect(GuestInspector.interest.matches("/var/lib/dpkg/status"))
         #expect(GuestInspector.interest.matches("/etc/udev/rules.d/10-azure-unmanaged-sriov.rules"))
         #expect(GuestInspector.interest.matches("/usr/lib/python3/dist-packages/cloudinit/version.py"))
+    }
+
+    /// One glob decides both what an inspector declares (coverage) and what a tarball keeps:
+    /// `[…]` is a class in both (GuestInterest read it as a literal, PathInterest as a class).
+    @Test func guestInterestAndPathInterestAgreeOnBrackets() {
+        let patterns = ["/etc/[ab].conf", "/etc/ifcfg-eth[!0]", "/lib/[", "/x/**/[0-9]*.rules"]
+        let guest = GuestInterest(patterns)
+        let tarball = PathInterest(patterns)
+        for p in [
+            "/etc/a.conf", "/etc/[ab].conf", "/etc/c.conf", "/etc/ifcfg-eth0", "/etc/ifcfg-eth1", "/lib/[",
+            "/x/y/70-net.rules", "/x/net.rules",
+        ] {
+            #expect(guest.matches(p) == tarball.matches(p), "\(p)")
+        }
+        #expect(guest.matches("/etc/a.conf"))
+        #expect(!guest.matches("/etc/[ab].conf"))
+        #expect(guest.matches("/lib/["))  // an unterminated bracket is literal
+        #expect(GuestInterest.glob("eth[0-9]", "eth1"))
+        #expect(!GuestInterest.glob("eth[!0-9]", "eth1"))
     }
 
     @Test func dhclientArgumentsGiveInterfaces() {

@@ -28,6 +28,11 @@ public struct PathInterest: Sendable, Equatable {
         return compiled.contains { Self.match($0[...], components[...]) }
     }
 
+    /// One path component (a file name) against one pattern component: `*`, `?`, `[…]`.
+    public static func matches(component name: String, pattern: String) -> Bool {
+        component(Array(pattern), Array(name))
+    }
+
     /// Components of a pattern against components of a path; `**` backtracks over components.
     static func match(_ p: ArraySlice<String>, _ s: ArraySlice<[Character]>) -> Bool {
         guard let first = p.first else { return s.isEmpty }

@@ -1,62 +1,26 @@
 import BlockIO
 import FileSystems
 
-/// Guest paths an inspector reads, as absolute glob patterns: `*` matches within one component,
-/// `**` any number of components. A stream-only source (a tarball) keeps the entries that match.
+/// Guest paths an inspector reads, as absolute glob patterns: `*`, `?` and `[…]` match within
+/// one component, `**` any number of components. A stream-only source (a tarball) keeps the
+/// entries that match. The matching is `PathInterest`'s, so the coverage an inspector declares
+/// and what a tarball keeps are decided by one glob.
 public struct GuestInterest: Sendable, Hashable {
-    /// Absolute glob patterns (`*` within a component, `**` any depth).
-    public let patterns: [String]
+    /// Absolute glob patterns.
+    public var patterns: [String] { paths.patterns }
+    /// The same patterns as the file systems see them.
+    public let paths: PathInterest
 
-    /// Creates a value from its fields.
-    public init(_ patterns: [String]) { self.patterns = patterns }
+    public init(_ patterns: [String]) { paths = PathInterest(patterns) }
 
     /// True when `path` matches one of the patterns.
-    public func matches(_ path: String) -> Bool {
-        let comps = path.split(separator: "/").map(String.init)
-        return patterns.contains { Self.match(Array($0.split(separator: "/").map(String.init))[...], comps[...]) }
-    }
+    public func matches(_ path: String) -> Bool { paths.matches(path) }
 
-    static func match(_ pattern: ArraySlice<String>, _ path: ArraySlice<String>) -> Bool {
-        guard let p = pattern.first else { return path.isEmpty }
-        if p == "**" {
-            var rest = path
-            while true {
-                if match(pattern.dropFirst(), rest) { return true }
-                guard !rest.isEmpty else { return false }
-                rest = rest.dropFirst()
-            }
-        }
-        guard let c = path.first, glob(p, c) else { return false }
-        return match(pattern.dropFirst(), path.dropFirst())
-    }
+    /// One path component against one glob component (`*`, `?`, `[…]`).
+    static func glob(_ pattern: String, _ name: String) -> Bool { PathInterest.matches(component: name, pattern: pattern) }
 
-    /// `*` and `?` within one component; `[` is literal.
-    static func glob(_ pattern: String, _ name: String) -> Bool {
-        let p = Array(pattern)
-        let n = Array(name)
-        var pi = 0
-        var ni = 0
-        var star = -1
-        var mark = 0
-        while ni < n.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == n[ni]) {
-                pi += 1
-                ni += 1
-            } else if pi < p.count && p[pi] == "*" {
-                star = pi
-                mark = ni
-                pi += 1
-            } else if star >= 0 {
-                pi = star + 1
-                mark += 1
-                ni = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count && p[pi] == "*" { pi += 1 }
-        return pi == p.count
-    }
+    public static func == (a: Self, b: Self) -> Bool { a.patterns == b.patterns }
+    public func hash(into hasher: inout Hasher) { hasher.combine(patterns) }
 }
 
 /// One step of inspection: reads a few guest paths and fills part of `GuestFacts`.
