@@ -91,10 +91,20 @@ struct SparseBytes {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         try handle.truncate(atOffset: UInt64(size))
-        for p in pages.keys.sorted() {
-            let bytes = pages[p] ?? []
-            try handle.seek(toOffset: UInt64(p * Self.page))
-            try handle.write(contentsOf: bytes.prefix(size - p * Self.page))
+        // Runs of consecutive data pages in one write each.
+        let sorted = pages.keys.sorted()
+        var i = 0
+        while i < sorted.count {
+            var run = pages[sorted[i]] ?? []
+            var j = i + 1
+            while j < sorted.count, sorted[j] == sorted[j - 1] + 1 {
+                run += pages[sorted[j]] ?? []
+                j += 1
+            }
+            let start = sorted[i] * Self.page
+            try handle.seek(toOffset: UInt64(start))
+            try handle.write(contentsOf: run.prefix(size - start))
+            i = j
         }
     }
 }
