@@ -158,6 +158,19 @@ import Testing
         #expect(e.offset == 512 + 16)
     }
 
+    /// A text offset of 2^64-1 trapped (start + offset before the bound); found by the
+    /// field-mutation test.
+    @Test func metadataTextOffsetNearTheTypeLimitIsCorrupt() throws {
+        var d = LVM2Builder.pv(text: LVM2Builder.text(lvs: ""))
+        d.put64(.max, at: 4096 + 40)
+        d.put32(0, at: 4096)
+        d.put32(CRC32.lvm(d[4096 + 4..<4096 + 512]), at: 4096)
+        let e = try #require(throws: ImageError.self) { try VolumeScanner.scan([MemoryDevice(d)]) }
+        #expect(e.kind == .corrupt)
+        #expect(e.detail.contains("metadata text offset 18446744073709551615 outside the area"))
+        #expect(e.offset == 4096 + 0x28)
+    }
+
     @Test func badMetadataAreaMagicIsBadMagic() throws {
         var d = LVM2Builder.pv(text: LVM2Builder.text(lvs: ""))
         d[4096 + 5] ^= 1

@@ -55,8 +55,8 @@ struct LVM2MetadataArea: Sendable {
         let length = try r.u64le()
         let textChecksum = try r.u32le()
         let flags = try r.u32le()
-        textOffset = start + offset
         guard offset != 0, length != 0, flags & Self.rawLocationIgnored == 0 else {
+            textOffset = start
             text = nil
             return
         }
@@ -65,6 +65,8 @@ struct LVM2MetadataArea: Sendable {
                 "lvm2", .corrupt, "metadata text offset \(offset) outside the area of \(size) bytes",
                 at: area.offset + 0x28)
         }
+        // Below start + size, which checkRange found inside the device.
+        textOffset = start + offset
         guard length <= Self.maximumTextBytes, length <= size - Self.headerSize else {
             throw ImageError("lvm2", .limitExceeded, "metadata text of \(length) bytes", at: area.offset + 0x30)
         }

@@ -1,7 +1,7 @@
 /// CRC-32 with the reflected IEEE polynomial 0xEDB88320, as GPT (UEFI spec, "GPT Header", zlib's
 /// crc32: initial value and final XOR 0xFFFFFFFF) and LVM2 (`calc_crc`: initial 0xF597A6CF, no
 /// final XOR) use it. Only the starting value and the final XOR differ, so one table serves both.
-enum CRC32 {
+public enum CRC32 {
     private static let table: [UInt32] = (0..<256).map { n in
         var c = UInt32(n)
         for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
@@ -9,20 +9,20 @@ enum CRC32 {
     }
 
     /// Continues a raw (unreflected-state) CRC over `bytes`.
-    static func update<C: Collection>(_ crc: UInt32, _ bytes: C) -> UInt32 where C.Element == UInt8 {
+    public static func update<C: Collection>(_ crc: UInt32, _ bytes: C) -> UInt32 where C.Element == UInt8 {
         var c = crc
         for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
         return c
     }
 
     /// The zlib / UEFI CRC-32 of `bytes`.
-    static func ieee<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+    public static func ieee<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
         update(0xFFFF_FFFF, bytes) ^ 0xFFFF_FFFF
     }
 
     /// LVM2's `calc_crc(INITIAL_CRC, …)`: starts at 0xF597A6CF, no final XOR (lib/misc/crc.c).
-    static let lvmInitial: UInt32 = 0xF597_A6CF
-    static func lvm<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+    public static let lvmInitial: UInt32 = 0xF597_A6CF
+    public static func lvm<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
         update(lvmInitial, bytes)
     }
 }
