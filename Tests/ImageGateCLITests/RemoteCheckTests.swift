@@ -52,4 +52,25 @@ import TestSupport
         #expect(single.stderr.contains("404"), "\(single.stderr)")
         #expect(!single.stderr.contains("c2VjcmV0"))
     }
+
+    /// A refused expired SAS and a replaced blob, through the fault proxy: exit 2, layer http, why.
+    @Test func faultsAreHTTPErrorsSayingWhy() throws {
+        let server = try NginxServer(root: Fixtures.directory)
+        let proxy = try FaultProxy(upstreamPort: server.port)
+        let base = "http://127.0.0.1:\(proxy.port)/debian12-disk/disk.qcow2"
+        var faults = FaultProxy.Faults()
+        faults.status = 403
+        proxy.set(faults)
+        let expired = try CLI.run(["check", base + "?sv=2022-11-02&se=2021-01-01T00%3A00%3A00Z&" + Self.secret])
+        #expect(expired.status == 2)
+        #expect(expired.stderr.contains("http: 403 access denied: the SAS expired at 2021-01-01T00:00:00Z"), "\(expired.stderr)")
+        #expect(!expired.stderr.contains("c2VjcmV0"))
+        faults = FaultProxy.Faults()
+        faults.replaceAfter = 3
+        proxy.set(faults)
+        let replaced = try CLI.run(["check", "--format", "json", base + Self.query])
+        #expect(replaced.status == 2)
+        #expect(replaced.stderr.contains("the object changed while being read"), "\(replaced.stderr)")
+        #expect(!(String(decoding: replaced.stdout, as: UTF8.self) + replaced.stderr).contains("c2VjcmV0"))
+    }
 }
