@@ -14,11 +14,13 @@ public struct TransferStats: Sendable, Equatable, Codable {
     public var bytes: UInt64 = 0
     public init() {}
 
-    public static func += (a: inout TransferStats, b: TransferStats) {
-        a.requests += b.requests
-        a.roundTrips += b.roundTrips
-        a.retries += b.retries
-        a.bytes += b.bytes
+    public static func + (a: TransferStats, b: TransferStats) -> TransferStats {
+        var sum = a
+        sum.requests += b.requests
+        sum.roundTrips += b.roundTrips
+        sum.retries += b.retries
+        sum.bytes += b.bytes
+        return sum
     }
 }
 
