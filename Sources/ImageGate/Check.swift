@@ -36,6 +36,8 @@ public struct CheckResult: Sendable {
     /// Bytes and reads from the image files, all layers.
     public var bytesRead: UInt64
     public var reads: UInt64
+    /// What an image behind a URL cost on the network (nil for a local image).
+    public var transfer: TransferStats? = nil
 }
 
 extension ImageGate {
@@ -68,6 +70,8 @@ extension ImageGate {
         let report = Report(
             image: .init(path: GuestImage.shownPath(path), format: image.format, virtualSize: image.virtualSize), profile: options.profile.name,
             findings: findings, facts: encoded, strict: options.strict)
-        return CheckResult(report: report, facts: facts, bytesRead: image.counter.bytes, reads: image.counter.reads)
+        return CheckResult(
+            report: report, facts: facts, bytesRead: image.counter.bytes, reads: image.counter.reads,
+            transfer: image.transfer?.stats)
     }
 }

@@ -123,7 +123,7 @@ struct CheckCommand: ParsableCommand {
         try runner.run(into: stream)
         let totals = try stream.finish()
         try? out.synchronize()
-        if options.stats { printStats(bytes: totals.bytesRead, reads: totals.reads, since: start) }
+        if options.stats { printStats(bytes: totals.bytesRead, reads: totals.reads, transfer: totals.transfer, since: start) }
         if totals.exitCode != 0 { throw ExitCode(totals.exitCode) }
     }
 

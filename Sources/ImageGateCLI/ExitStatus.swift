@@ -16,11 +16,18 @@ func printError(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
 }
 
-/// Prints the `--stats` line, exactly `stats: <bytes> bytes in <reads> reads, <seconds> s`.
-func printStats(bytes: UInt64, reads: UInt64, since start: ContinuousClock.Instant) {
+/// Prints the `--stats` line, exactly `stats: <bytes> bytes in <reads> reads, <seconds> s`, and
+/// for images behind URLs a second one, exactly
+/// `stats: http: <requests> requests, <round trips> round trips, <bytes> bytes transferred, <retries> retries`
+/// (counts only: no URL, whose query may be a secret).
+func printStats(bytes: UInt64, reads: UInt64, transfer: TransferStats? = nil, since start: ContinuousClock.Instant) {
     let d = ContinuousClock.now - start
     let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     printError("stats: \(bytes) bytes in \(reads) reads, \(String(format: "%.3f", seconds)) s")
+    if let t = transfer {
+        printError(
+            "stats: http: \(t.requests) requests, \(t.roundTrips) round trips, \(t.bytes) bytes transferred, \(t.retries) retries")
+    }
 }
 
 /// Runs `body` on an opened image, printing `imagegate: error: …` and exiting 2 when the image
@@ -30,7 +37,9 @@ func withImage<T>(_ path: String, _ options: ImageOptions, _ body: (GuestImage) 
     var image: GuestImage?
     defer {
         if options.stats {
-            printStats(bytes: image?.counter.bytes ?? 0, reads: image?.counter.reads ?? 0, since: start)
+            printStats(
+                bytes: image?.counter.bytes ?? 0, reads: image?.counter.reads ?? 0, transfer: image?.transfer?.stats,
+                since: start)
         }
     }
     do {

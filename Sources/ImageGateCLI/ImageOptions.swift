@@ -18,11 +18,15 @@ struct ImageOptions: ParsableArguments {
     @Option(name: .customLong("disk"), help: ArgumentHelp("Which disk of an OVA to read (1 is the first the OVF lists).", valueName: "N"))
     var diskNumber: Int = 1
 
+    @OptionGroup var remote: RemoteImageOptions
+
     func validate() throws {
         if diskNumber < 1 { throw ValidationError("--disk counts from 1") }
     }
 
     var openOptions: OpenOptions {
-        OpenOptions(allowExternalFiles: allowExternalFiles, root: root, extraDisks: extraDisks, diskIndex: diskNumber - 1)
+        var o = OpenOptions(allowExternalFiles: allowExternalFiles, root: root, extraDisks: extraDisks, diskIndex: diskNumber - 1)
+        o.caCertFile = remote.caCert
+        return o
     }
 }

@@ -1,3 +1,4 @@
+import BlockIO
 import Foundation
 import ImageGate
 import Synchronization
@@ -32,16 +33,16 @@ struct PileRunner {
                     guard position < entries.count else { return }
                     let entry = entries[position]
                     stream.progress?.started(position, entry.path)
-                    var (report, bytes, reads): (Report, UInt64, UInt64)
+                    var (report, bytes, reads, transfer): (Report, UInt64, UInt64, TransferStats?)
                     if let worker {
-                        (report, bytes, reads) = worker.check(entry)
+                        (report, bytes, reads, transfer) = worker.check(entry)
                     } else {
                         let r = ImageGate.check(entry.path, options: options)
-                        (report, bytes, reads) = (r.report, r.bytesRead, r.reads)
+                        (report, bytes, reads, transfer) = (r.report, r.bytesRead, r.reads, r.transfer)
                     }
                     if isPile { report.index = entry.index }
                     do {
-                        try stream.deliver(position, report, bytesRead: bytes, reads: reads)
+                        try stream.deliver(position, report, bytesRead: bytes, reads: reads, transfer: transfer)
                     } catch {
                         failure.withLock { $0 = $0 ?? error }
                         return

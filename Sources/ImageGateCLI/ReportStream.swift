@@ -1,3 +1,4 @@
+import BlockIO
 import Foundation
 import ImageGate
 import Synchronization
@@ -21,6 +22,8 @@ final class ReportStream: Sendable {
         var worst: Int32 = 0
         var bytesRead: UInt64 = 0
         var reads: UInt64 = 0
+        /// Summed over the remote images (nil while there was none).
+        var transfer: TransferStats?
     }
 
     let format: ReportFormat
@@ -39,13 +42,14 @@ final class ReportStream: Sendable {
     }
 
     /// The report of the image at `position` in this run's entries (0-based, after sharding).
-    func deliver(_ position: Int, _ report: Report, bytesRead: UInt64, reads: UInt64) throws {
+    func deliver(_ position: Int, _ report: Report, bytesRead: UInt64, reads: UInt64, transfer: TransferStats? = nil) throws {
         if report.verdict == .error { writeError(Self.errorLine(report)) }
         try state.withLock { s in
             s.summary.add(report)
             s.worst = max(s.worst, report.exitCode)
             s.bytesRead += bytesRead
             s.reads += reads
+            if let transfer { s.transfer = (s.transfer ?? TransferStats()) + transfer }
             switch format {
             case .json:
                 try write(try format.render([report], options: options))
@@ -64,7 +68,7 @@ final class ReportStream: Sendable {
 
     /// Writes what only the whole run gives; returns the exit code the run asks for and what
     /// was read, for `--stats`.
-    func finish() throws -> (exitCode: Int32, bytesRead: UInt64, reads: UInt64) {
+    func finish() throws -> (exitCode: Int32, bytesRead: UInt64, reads: UInt64, transfer: TransferStats?) {
         progress?.finish()
         return try state.withLock { s in
             let inOrder = s.kept.sorted { $0.position < $1.position }.map(\.report)
@@ -78,7 +82,7 @@ final class ReportStream: Sendable {
             case .junit, .sarif:
                 try write(try format.render(inOrder, options: options))
             }
-            return (s.worst, s.bytesRead, s.reads)
+            return (s.worst, s.bytesRead, s.reads, s.transfer)
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BlockIO
 import Foundation
 import ImageGate
 
@@ -14,6 +15,7 @@ struct WorkerResponse: Codable {
     var report: Report
     var bytesRead: UInt64
     var reads: UInt64
+    var transfer: TransferStats?
 }
 
 /// `imagegate internal-worker --memory-limit BYTES <check arguments…>`: the process `check` runs
@@ -56,7 +58,8 @@ struct WorkerCommand: ParsableCommand {
             if let fault, fault.name == URL(fileURLWithPath: request.path).lastPathComponent { Self.inject(fault.kind) }
             let result = ImageGate.check(request.path, options: options)
             var out = try encoder.encode(
-                WorkerResponse(index: request.index, report: result.report, bytesRead: result.bytesRead, reads: result.reads))
+                WorkerResponse(index: request.index, report: result.report, bytesRead: result.bytesRead, reads: result.reads,
+                    transfer: result.transfer))
             out.append(0x0A)
             try FileHandle.standardOutput.write(contentsOf: out)
         }

@@ -1,3 +1,4 @@
+import BlockIO
 import Foundation
 import ImageGate
 import Synchronization
@@ -35,27 +36,27 @@ final class WorkerProcess {
 
     /// Checks one image in the worker; an image that ends or stalls the worker gets an `error`
     /// report of layer `internal` instead, and the next image gets a fresh worker.
-    func check(_ entry: PileInput.Entry) -> (report: Report, bytesRead: UInt64, reads: UInt64) {
+    func check(_ entry: PileInput.Entry) -> (report: Report, bytesRead: UInt64, reads: UInt64, transfer: TransferStats?) {
         do {
             try startIfNeeded()
             var line = try JSONEncoder().encode(WorkerRequest(index: entry.index, path: entry.path))
             line.append(0x0A)
             try toWorker?.write(contentsOf: line)
         } catch {
-            return (failure(entry, "could not start or reach the worker process (\(error))"), 0, 0)
+            return (failure(entry, "could not start or reach the worker process (\(error))"), 0, 0, nil)
         }
         switch readLine(deadline: .now + launch.timeout) {
         case .line(let bytes):
             if let r = try? JSONDecoder().decode(WorkerResponse.self, from: Data(bytes)), r.index == entry.index {
-                return (r.report, r.bytesRead, r.reads)
+                return (r.report, r.bytesRead, r.reads, r.transfer)
             }
             stop()
-            return (failure(entry, "the worker process answered with something that is not its report"), 0, 0)
+            return (failure(entry, "the worker process answered with something that is not its report"), 0, 0, nil)
         case .timedOut:
             stop()
-            return (failure(entry, "gave up after \(Self.seconds(launch.timeout)) s (--timeout): the worker process was killed"), 0, 0)
+            return (failure(entry, "gave up after \(Self.seconds(launch.timeout)) s (--timeout): the worker process was killed"), 0, 0, nil)
         case .closed:
-            return (failure(entry, reap()), 0, 0)
+            return (failure(entry, reap()), 0, 0, nil)
         }
     }
 

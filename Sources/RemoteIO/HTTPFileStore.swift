@@ -1,7 +1,8 @@
 import BlockIO
 
 /// The files of an image behind an `http://` or `https://` URL, each read with range GETs
-/// (`HTTPDevice`).
+/// (`HTTPDevice`), their transfers counted together and their retries bounded by one deadline
+/// (the per-image `timeout`, from when the store was made).
 ///
 /// A name that is not a URL is refused: a remote image's backing files and extents would be
 /// host files otherwise, and a stranger's image must never make imagegate read those. Sibling
@@ -9,8 +10,14 @@ import BlockIO
 /// names another file is refused with this error.
 public struct HTTPFileStore: FileStore {
     public let options: RemoteOptions
+    public let counter: TransferCounter
+    let deadline: ContinuousClock.Instant
 
-    public init(options: RemoteOptions = RemoteOptions()) { self.options = options }
+    public init(options: RemoteOptions = RemoteOptions(), counter: TransferCounter = TransferCounter()) {
+        self.options = options
+        self.counter = counter
+        deadline = ContinuousClock.now.advanced(by: options.timeout)
+    }
 
     public func open(_ name: String) throws -> any BlockDevice {
         guard RemoteURL.isRemote(name) else {
@@ -18,6 +25,6 @@ public struct HTTPFileStore: FileStore {
                 "http", .unsupported,
                 "\(name): a remote image names another file (a backing file, parent or extent); reading those over HTTP is not supported yet")
         }
-        return try HTTPDevice(url: name, options: options)
+        return try HTTPDevice(url: name, options: options, counter: counter, deadline: deadline)
     }
 }

@@ -10,8 +10,14 @@ public struct RemoteOptions: Sendable {
     public var blockSize: Int
     /// Blocks kept in memory (least recently used dropped first).
     public var cachedBlocks: Int
-    /// Tries of one request (first try included) on 408/429/5xx or a reset connection.
+    /// Blocks a sequential read fetches beyond what was asked (file contents are read in order).
+    public var readAheadBlocks: Int
+    /// Tries of one request (first try included) on 408/429/5xx, a reset connection, a short body
+    /// or a try that timed out.
     public var maximumTries: Int
+    /// Bound on one try of one request (connection included): a stalled server costs this and a
+    /// retry, not the whole `timeout`.
+    public var requestTimeout: Duration
     /// Sent as `x-ms-version` (Azure Blob storage wants it with bearer tokens; others ignore it).
     public var azureStorageVersion: String
     /// The environment variable whose value is sent as `Authorization: Bearer …`.
@@ -19,28 +25,20 @@ public struct RemoteOptions: Sendable {
 
     public init(
         caCertFile: String? = nil, timeout: Duration = .seconds(120), blockSize: Int = 1 << 20,
-        cachedBlocks: Int = 64, maximumTries: Int = 5, azureStorageVersion: String = "2021-08-06",
+        cachedBlocks: Int = 64, readAheadBlocks: Int = 3, maximumTries: Int = 5, requestTimeout: Duration = .seconds(30),
+        azureStorageVersion: String = "2021-08-06",
         tokenEnvironmentVariable: String = "IMAGEGATE_AZURE_TOKEN"
     ) {
         self.caCertFile = caCertFile
         self.timeout = timeout
         self.blockSize = max(4096, min(blockSize, 16 << 20))
         self.cachedBlocks = max(2, cachedBlocks)
+        self.readAheadBlocks = max(0, min(readAheadBlocks, 16))
         self.maximumTries = max(1, maximumTries)
+        self.requestTimeout = max(.milliseconds(1), requestTimeout)
         self.azureStorageVersion = azureStorageVersion
         self.tokenEnvironmentVariable = tokenEnvironmentVariable
     }
-}
-
-/// What one remote device cost, for `--stats`. Never holds a URL.
-public struct RemoteStats: Sendable, Equatable {
-    /// HTTP requests sent, retries included.
-    public var requests = 0
-    /// Requests that were retries of a failed one.
-    public var retries = 0
-    /// Body bytes received.
-    public var bytes: UInt64 = 0
-    public init() {}
 }
 
 /// URL helpers that keep the query (a SAS signature) out of everything printed.

@@ -1,13 +1,14 @@
 import Foundation
 
-/// Starts nginx from Debian on 127.0.0.1 at a free port, with its own temp prefix, serving `root`;
+/// Starts nginx from Debian on 127.0.0.1 at a free port, with its own temp prefix, serving `root`
+/// (over TLS and HTTP/2 with `tls`: a certificate and key in PEM files);
 /// killed (SIGKILL, then reaped) when released: `terminate()` + `waitUntilExit()` was seen to hang.
 public final class NginxServer: @unchecked Sendable {
     public let port: Int
     let dir: URL
     let process: Process
 
-    public init(root: String) throws {
+    public init(root: String, tls: (certificate: String, key: String)? = nil) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("ig-nginx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         var port = 0
@@ -16,12 +17,13 @@ public final class NginxServer: @unchecked Sendable {
             if Self.loopback(port, bind) { break }
         }
         self.port = port
+        let tlsConf = tls.map { "ssl_certificate \($0.certificate); ssl_certificate_key \($0.key);" } ?? ""
         let conf = """
             daemon off; master_process off; pid \(dir.path)/nginx.pid; error_log \(dir.path)/error.log;
             events { worker_connections 64; }
             http { access_log off; client_body_temp_path \(dir.path); proxy_temp_path \(dir.path);
               fastcgi_temp_path \(dir.path); uwsgi_temp_path \(dir.path); scgi_temp_path \(dir.path);
-              server { listen 127.0.0.1:\(port); root \(root); } }
+              server { listen 127.0.0.1:\(port)\(tls == nil ? "" : " ssl http2"); root \(root); \(tlsConf) } }
             """
         try conf.write(to: dir.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
         process = Process()

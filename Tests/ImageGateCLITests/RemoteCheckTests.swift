@@ -52,4 +52,51 @@ import TestSupport
         #expect(single.stderr.contains("404"), "\(single.stderr)")
         #expect(!single.stderr.contains("c2VjcmV0"))
     }
+
+    /// A refused expired SAS and a replaced blob, through the fault proxy: exit 2, layer http, why.
+    @Test func faultsAreHTTPErrorsSayingWhy() throws {
+        let server = try NginxServer(root: Fixtures.directory)
+        let proxy = try FaultProxy(upstreamPort: server.port)
+        let base = "http://127.0.0.1:\(proxy.port)/debian12-disk/disk.qcow2"
+        var faults = FaultProxy.Faults()
+        faults.status = 403
+        proxy.set(faults)
+        let expired = try CLI.run(["check", base + "?sv=2022-11-02&se=2021-01-01T00%3A00%3A00Z&" + Self.secret])
+        #expect(expired.status == 2)
+        #expect(expired.stderr.contains("http: 403 access denied: the SAS expired at 2021-01-01T00:00:00Z"), "\(expired.stderr)")
+        #expect(!expired.stderr.contains("c2VjcmV0"))
+        faults = FaultProxy.Faults()
+        faults.replaceAfter = 3
+        proxy.set(faults)
+        let replaced = try CLI.run(["check", "--format", "json", base + Self.query])
+        #expect(replaced.status == 2)
+        #expect(replaced.stderr.contains("the object changed while being read"), "\(replaced.stderr)")
+        #expect(!(String(decoding: replaced.stdout, as: UTF8.self) + replaced.stderr).contains("c2VjcmV0"))
+    }
+
+    /// `stats: http: <requests> requests, <round trips> round trips, <bytes> bytes transferred, <retries> retries`.
+    static func transfer(_ stderr: String) -> [UInt64]? {
+        guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix("stats: http: ") }) else { return nil }
+        let numbers = line.split(separator: " ").compactMap { UInt64($0) }
+        return numbers.count == 4 ? numbers : nil
+    }
+
+    @Test func statsCountRequestsRoundTripsAndBytesWithoutTheQuery() throws {
+        let server = try NginxServer(root: Fixtures.directory)
+        let url = "http://127.0.0.1:\(server.port)/debian12-disk/disk.qcow2" + Self.query
+        let one = try CLI.run(["check", "--stats", "--format", "json", url])
+        let counts = try #require(Self.transfer(one.stderr), "\(one.stderr)")
+        #expect(counts[0] > 0 && counts[1] > 0 && counts[1] <= counts[0], "\(one.stderr)")
+        #expect(counts[2] >= 1 << 20, "at least the first block was transferred")
+        #expect(counts[3] == 0)
+        #expect(!one.stderr.contains("c2VjcmV0") && !one.stderr.contains("sv=2022"))
+        let local = try CLI.run(["check", "--stats", try Fixtures.path("debian12-disk/disk.qcow2")])
+        #expect(local.stderr.contains("stats: ") && Self.transfer(local.stderr) == nil, "a local image has no http line")
+        // A pile sums its images' transfers (they come back from the worker processes).
+        let pile = try CLI.run(["check", "--stats", "--format", "json", url, url])
+        let summed = try #require(Self.transfer(pile.stderr), "\(pile.stderr)")
+        #expect(summed[0] > counts[0] && summed[2] > counts[2], "\(pile.stderr)")
+        let inspect = try CLI.run(["inspect", "--stats", url])
+        #expect(Self.transfer(inspect.stderr) != nil, "\(inspect.stderr)")
+    }
 }

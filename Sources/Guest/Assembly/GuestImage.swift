@@ -19,8 +19,12 @@ public struct OpenOptions: Sendable {
     /// How long one image may take (`check --timeout`, default 120 s). A worker process is killed
     /// past it; a layer that waits on the network (retries, backoff) stops waiting at it.
     public var timeout: Duration
-    /// Where the image and the files it names are opened from (host files by default).
+    /// Where the image and the files it names are opened from (host files by default; a URL is
+    /// always read through `HTTPFileStore`).
     public var fileStore: any FileStore = LocalFileStore()
+    /// PEM bundle of the CAs trusted for `https://` images (`--ca-cert`); nil: `SSL_CERT_FILE`,
+    /// else libcurl's default bundle.
+    public var caCertFile: String?
     public init(
         allowExternalFiles: Bool = false, root: String? = nil, extraDisks: [String] = [], diskIndex: Int = 0,
         timeout: Duration = .seconds(120)
@@ -57,6 +61,8 @@ public final class GuestImage: Sendable {
     public let files: [String]
     /// Bytes and reads from the image files, all layers included.
     public let counter: ReadCounter
+    /// Requests, round trips and bytes on the network, for an image behind a URL (nil otherwise).
+    public let transfer: TransferCounter?
     public let notes: [String]
     public let scan: VolumeScan?
     public let volumes: [FoundVolume]
@@ -64,7 +70,8 @@ public final class GuestImage: Sendable {
     public var tree: GuestTree { assembly.tree }
 
     init(
-        path: String, format: String, virtualSize: UInt64?, files: [String], counter: ReadCounter, notes: [String],
+        path: String, format: String, virtualSize: UInt64?, files: [String], counter: ReadCounter, transfer: TransferCounter?,
+        notes: [String],
         scan: VolumeScan?, volumes: [FoundVolume], assembly: RootAssembly
     ) {
         self.path = path
@@ -72,6 +79,7 @@ public final class GuestImage: Sendable {
         self.virtualSize = virtualSize
         self.files = files
         self.counter = counter
+        self.transfer = transfer
         self.notes = notes
         self.scan = scan
         self.volumes = volumes

@@ -10,6 +10,8 @@ struct SourceInput {
     let path: String
     let options: OpenOptions
     let counter = ReadCounter()
+    /// What a remote image's files cost on the network (nil for a local image).
+    let transfer: TransferCounter?
     /// The folder, when `path` is one (there is no file device then).
     let folder: DirectoryFileSystem?
     /// The file at `path`, counted: the only handle any source reads the image file through.
@@ -22,7 +24,13 @@ struct SourceInput {
         let remote = RemoteURL.isRemote(path)
         // A URL is read where it lies, through range GETs; its query (a SAS) is a secret, so only
         // `shownPath` ever reaches a report or an error.
-        let store: any FileStore = remote ? HTTPFileStore(options: RemoteOptions(timeout: options.timeout)) : options.fileStore
+        transfer = remote ? TransferCounter() : nil
+        let store: any FileStore =
+            if let transfer {
+                HTTPFileStore(options: RemoteOptions(caCertFile: options.caCertFile, timeout: options.timeout), counter: transfer)
+            } else {
+                options.fileStore
+            }
         let absolute = remote ? path : OpenContext.absolute(path)
         let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
         var context = OpenContext(
@@ -87,7 +95,7 @@ struct ImageSource: Sendable {
         let assembly = try RootAssembly.assemble(found, options: input.options, applyFstab: true)
         return GuestImage(
             path: input.shownPath, format: disk.format, virtualSize: disk.virtualSize,
-            files: disk.files + extras.flatMap(\.files), counter: input.counter, notes: disk.notes + scan.notes,
+            files: disk.files + extras.flatMap(\.files), counter: input.counter, transfer: input.transfer, notes: disk.notes + scan.notes,
             scan: scan, volumes: found, assembly: assembly)
     }
 
@@ -99,6 +107,6 @@ struct ImageSource: Sendable {
         let assembly = try RootAssembly.assemble([found], options: input.options, applyFstab: false)
         return GuestImage(
             path: input.shownPath, format: format, virtualSize: nil, files: [input.shownPath], counter: input.counter,
-            notes: [], scan: nil, volumes: [found], assembly: assembly)
+            transfer: input.transfer, notes: [], scan: nil, volumes: [found], assembly: assembly)
     }
 }
