@@ -75,6 +75,15 @@ struct CheckCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.usage)
             }
         }
+        if let vmSize, catalogue.size(named: vmSize) == nil {
+            // A typo must not pass the gate as a skip: the size is a usage error, with a hint.
+            let near = catalogue.nearest(to: vmSize)
+            printError(
+                "imagegate: error: --vm-size \(vmSize) is not in \(catalogue.source); "
+                    + (near.isEmpty ? "no known size is close" : "nearest: \(near.joined(separator: ", "))")
+                    + (skus == nil ? " (pass --skus with az vm list-skus --output json for every size)" : ""))
+            throw ExitCode(ExitStatus.usage)
+        }
         var open = options.openOptions
         open.timeout = pile.timeoutDuration
         return CheckOptions(
