@@ -117,7 +117,7 @@ struct CheckCommand: ParsableCommand {
             input.isPile && (stderrIsTTY || pile.progress) ? ProgressLine(mode: stderrIsTTY ? .live : .lines, total: input.entries.count) : nil
         let stream = ReportStream(
             format: format, options: reporting.renderOptions(format: format, toTerminal: output == nil), isPile: input.isPile,
-            output: out, progress: progress)
+            output: out, progress: progress, severities: reporting.severity?.severities)
         var launch: WorkerProcess.Launch?
         if input.isPile {
             // A worker that died must not kill the parent when it writes the next request.
