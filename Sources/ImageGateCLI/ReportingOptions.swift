@@ -37,10 +37,23 @@ struct ReportingOptions: ParsableArguments {
             valueName: "LIST"))
     var severity: SeverityList?
 
+    @Option(
+        help: ArgumentHelp(
+            "SARIF: the URL this repository's files are browsed at (for example https://github.com/ORG/imagegate/blob/v0.1.0/); each rule's helpUri becomes its own heading in the repository's docs instead of the Microsoft section it comes from.",
+            valueName: "URL"))
+    var sarifDocsURL: String?
+
+    func validate() throws {
+        if let sarifDocsURL, !(sarifDocsURL.hasPrefix("https://") || sarifDocsURL.hasPrefix("http://")) || sarifDocsURL.contains("?") {
+            throw ValidationError("--sarif-docs-url must be an http(s) URL without a query (SARIF's helpUri is absolute)")
+        }
+    }
+
     /// The render options for output going to standard output (`toTerminal`) or a file.
     func renderOptions(format: ReportFormat, toTerminal: Bool) -> RenderOptions {
         RenderOptions(
             color: format == .text && color.enabled(toTerminal: toTerminal && isatty(1) != 0, environment: ProcessInfo.processInfo.environment),
-            quiet: quiet, sarifAll: sarifAll, baseDirectory: FileManager.default.currentDirectoryPath)
+            quiet: quiet, sarifAll: sarifAll, baseDirectory: FileManager.default.currentDirectoryPath,
+            documentationBase: sarifDocsURL)
     }
 }

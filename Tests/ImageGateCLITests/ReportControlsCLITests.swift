@@ -65,3 +65,15 @@ import TestSupport
         #expect(try CLI.run(["check", try Self.sample(), "--severity", "critical"]).status == 64)
     }
 }
+
+/// `--sarif-docs-url` reaches the SARIF rules; a URL SARIF cannot take is a usage error.
+@Suite struct SARIFDocsURLTests {
+    @Test func theDocsURLBecomesEachRulesHelpURI() throws {
+        let sample = try ReportControlsCLITests.sample()
+        let r = try CLI.run(["check", sample, "--format", "sarif", "--sarif-docs-url", "https://example.test/ig/blob/main/"])
+        #expect(r.status == 1, "\(r.stderr)")
+        let text = String(decoding: r.stdout, as: UTF8.self)
+        #expect(text.contains("\"helpUri\" : \"https://example.test/ig/blob/main/docs/REQUIREMENTS.md#cloud-init\""), "\(text.prefix(400))")
+        #expect(try CLI.run(["check", sample, "--sarif-docs-url", "docs/"]).status == 64)
+    }
+}
