@@ -77,3 +77,18 @@ import TestSupport
         #expect(try CLI.run(["check", sample, "--sarif-docs-url", "docs/"]).status == 64)
     }
 }
+
+/// `imagegate requirements --format`.
+@Suite struct RequirementsFormatCLITests {
+    @Test func everyFormatPrintsAndJSONParses() throws {
+        let json = try CLI.run(["requirements", "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let doc = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
+        #expect((doc?["profiles"] as? [Any])?.count == 1)
+        let md = try CLI.run(["requirements", "--format", "markdown"])
+        #expect(String(decoding: md.stdout, as: UTF8.self).hasPrefix("# imagegate requirements\n"))
+        let text = try CLI.run(["requirements"])
+        #expect(String(decoding: text.stdout, as: UTF8.self).hasPrefix("Profile azure-accelerated-networking:"))
+        #expect(try CLI.run(["requirements", "--format", "sarif"]).status == 64)
+    }
+}
