@@ -4,8 +4,10 @@ import Testing
 import TestSupport
 
 /// One test per requirement id, parameterized over the images of `IMAGEGATE_IMAGES` (see
-/// `ConformanceImages`): `swift test --filter Conformance --xunit-output report.xml` gives a JUnit
-/// report with one testcase per requirement. Each image is checked once for all tests.
+/// `ConformanceImages`): `swift test --filter Conformance --xunit-output report.xml` writes
+/// `report-swift-testing.xml` (not `report.xml`, XCTest's) with one testcase per requirement, all
+/// images folded into it; per-image JUnit is `imagegate check --format junit`. Each image is
+/// checked once for all tests.
 @Suite struct ConformanceTests {
     /// The requirement ids this suite declares a `@Test` for, in catalog order.
     static let declaredIDs = [

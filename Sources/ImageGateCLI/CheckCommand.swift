@@ -75,6 +75,15 @@ struct CheckCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.usage)
             }
         }
+        if let vmSize, catalogue.size(named: vmSize) == nil {
+            // A typo must not pass the gate as a skip: the size is a usage error, with a hint.
+            let near = catalogue.nearest(to: vmSize)
+            printError(
+                "imagegate: error: --vm-size \(vmSize) is not in \(catalogue.source); "
+                    + (near.isEmpty ? "no known size is close" : "nearest: \(near.joined(separator: ", "))")
+                    + (skus == nil ? " (pass --skus with az vm list-skus --output json for every size)" : ""))
+            throw ExitCode(ExitStatus.usage)
+        }
         var open = options.openOptions
         open.timeout = pile.timeoutDuration
         return CheckOptions(
@@ -108,7 +117,7 @@ struct CheckCommand: ParsableCommand {
             input.isPile && (stderrIsTTY || pile.progress) ? ProgressLine(mode: stderrIsTTY ? .live : .lines, total: input.entries.count) : nil
         let stream = ReportStream(
             format: format, options: reporting.renderOptions(format: format, toTerminal: output == nil), isPile: input.isPile,
-            output: out, progress: progress)
+            output: out, progress: progress, severities: reporting.severity?.severities)
         var launch: WorkerProcess.Launch?
         if input.isPile {
             // A worker that died must not kill the parent when it writes the next request.

@@ -31,18 +31,25 @@ final class ReportStream: Sendable {
     let isPile: Bool
     let output: FileHandle
     let progress: ProgressLine?
+    /// `--severity`: the severities shown (nil: all); the verdict and exit code follow what is shown.
+    let severities: Set<Severity>?
     private let state = Mutex(State())
 
-    init(format: ReportFormat, options: RenderOptions, isPile: Bool, output: FileHandle, progress: ProgressLine?) {
+    init(
+        format: ReportFormat, options: RenderOptions, isPile: Bool, output: FileHandle, progress: ProgressLine?,
+        severities: Set<Severity>? = nil
+    ) {
         self.format = format
         self.options = options
         self.isPile = isPile
         self.output = output
         self.progress = progress
+        self.severities = severities
     }
 
     /// The report of the image at `position` in this run's entries (0-based, after sharding).
-    func deliver(_ position: Int, _ report: Report, bytesRead: UInt64, reads: UInt64, transfer: TransferStats? = nil) throws {
+    func deliver(_ position: Int, _ checked: Report, bytesRead: UInt64, reads: UInt64, transfer: TransferStats? = nil) throws {
+        let report = severities.map { checked.showing(severities: $0) } ?? checked
         if report.verdict == .error { writeError(Self.errorLine(report)) }
         try state.withLock { s in
             s.summary.add(report)

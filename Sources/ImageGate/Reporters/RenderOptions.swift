@@ -11,11 +11,20 @@ public struct RenderOptions: Sendable, Equatable {
     /// The folder SARIF artifact locations are relative to (`%SRCROOT%`, normally the working
     /// directory). nil: relative image paths stay relative and absolute ones become `file://` URIs.
     public var baseDirectory: String?
+    /// Where this repository's files are browsed (`--sarif-docs-url`, e.g.
+    /// `https://github.com/ORG/imagegate/blob/v0.1.0/`): each SARIF rule's `helpUri` is then its
+    /// own section of the repository's docs (`Requirement.documentation`). nil: the section of
+    /// Microsoft's page the requirement comes from, which several requirements share.
+    public var documentationBase: String?
 
-    public init(color: Bool = false, quiet: Bool = false, sarifAll: Bool = false, baseDirectory: String? = nil) {
+    public init(
+        color: Bool = false, quiet: Bool = false, sarifAll: Bool = false, baseDirectory: String? = nil,
+        documentationBase: String? = nil
+    ) {
         self.color = color
         self.quiet = quiet
         self.sarifAll = sarifAll
         self.baseDirectory = baseDirectory
+        self.documentationBase = documentationBase
     }
 }

@@ -16,24 +16,29 @@ import Foundation
 ///   image path is the same alert across runs; `primaryLocationLineHash` is given too, so the
 ///   upload action does not read a multi-gigabyte image to compute one itself.
 /// - Rules carry `shortDescription`, `fullDescription`, `help.text` / `help.markdown` with the
-///   remediation, and a `helpUri` of their own: the section of Microsoft's page they come from.
+///   remediation, and a `helpUri`: with a documentation base (`--sarif-docs-url`) the rule's own
+///   heading in this repository's docs (`Requirement.documentation`, unique per id), else the section
+///   of Microsoft's page it comes from (absolute, as SARIF requires of `helpUri`; several
+///   requirements cite one section, and the tool cannot know where its repository is published).
 public enum SARIFReporter {
     static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
     static let page = "https://learn.microsoft.com/azure/virtual-network/accelerated-networking-overview"
     static let baseID = "%SRCROOT%"
 
-    public static func render(_ reports: [Report], all: Bool = false, baseDirectory: String? = nil) throws -> Data {
+    public static func render(
+        _ reports: [Report], all: Bool = false, baseDirectory: String? = nil, documentationBase: String? = nil
+    ) throws -> Data {
         let log: JSONValue = .object([
             "$schema": .string(schema),
             "version": .string("2.1.0"),
-            "runs": .array([run(reports, all: all, baseDirectory: baseDirectory)]),
+            "runs": .array([run(reports, all: all, baseDirectory: baseDirectory, documentationBase: documentationBase)]),
         ])
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try e.encode(log) + Data("\n".utf8)
     }
 
-    static func run(_ reports: [Report], all: Bool, baseDirectory: String?) -> JSONValue {
+    static func run(_ reports: [Report], all: Bool, baseDirectory: String?, documentationBase: String?) -> JSONValue {
         // Rules: every requirement id seen, in first-seen order.
         var ruleIDs: [String] = []
         var firstFinding: [String: Finding] = [:]
@@ -44,7 +49,7 @@ public enum SARIFReporter {
             }
         }
         let ruleIndex = Dictionary(uniqueKeysWithValues: ruleIDs.enumerated().map { ($1, $0) })
-        let rules = ruleIDs.compactMap { firstFinding[$0].map(rule) }
+        let rules = ruleIDs.compactMap { id in firstFinding[id].map { rule($0, documentationBase: documentationBase) } }
 
         var artifacts: [JSONValue] = []
         var results: [JSONValue] = []
@@ -96,10 +101,10 @@ public enum SARIFReporter {
         return .object(run)
     }
 
-    static func rule(_ f: Finding) -> JSONValue {
+    static func rule(_ f: Finding, documentationBase: String?) -> JSONValue {
         let general = Requirement.catalog.first { $0.id == f.id }
         let remediation = general?.remediation ?? f.remediation ?? "See the source."
-        let uri = helpURI(reference: general?.reference ?? f.reference)
+        let uri = helpURI(reference: general?.reference ?? f.reference, documentation: general?.documentation, base: documentationBase)
         let text = "\(f.title). Expected: \(f.expected). Fix: \(remediation) Source: \(f.reference)."
         let markdown = "**\(f.title)** (`\(f.id)`, \(f.severity.rawValue))\n\nExpected: \(f.expected).\n\n"
             + "**Fix:** \(remediation)\n\nSource: [\(f.reference)](\(uri))"
@@ -142,9 +147,11 @@ public enum SARIFReporter {
         ])
     }
 
-    /// The section of Microsoft's page a reference names (`…, section "Supported VM instances"`)
-    /// as its anchor; azure-vm-utils' own packaging points at its repository.
-    static func helpURI(reference: String) -> String {
+    /// The rule's heading in the repository's docs below `base`, when given; else the section of
+    /// Microsoft's page a reference names (`…, section "Supported VM instances"`) as its anchor,
+    /// and azure-vm-utils' own packaging points at its repository.
+    static func helpURI(reference: String, documentation: String? = nil, base: String? = nil) -> String {
+        if let base, let documentation { return (base.hasSuffix("/") ? base : base + "/") + documentation }
         if reference.hasPrefix("azure-vm-utils") { return "https://github.com/Azure/azure-vm-utils" }
         guard let start = reference.range(of: "section \"") else { return page }
         let rest = reference[start.upperBound...]
