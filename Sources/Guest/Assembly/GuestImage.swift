@@ -21,6 +21,9 @@ public struct OpenOptions: Sendable {
     public var timeout: Duration
     /// Where the image and the files it names are opened from (host files by default).
     public var fileStore: any FileStore = LocalFileStore()
+    /// What a policy asks inspection to read beyond the inspectors' own interests; a tarball
+    /// keeps the bytes of these paths too.
+    public var declared = DeclaredInterest()
     public init(
         allowExternalFiles: Bool = false, root: String? = nil, extraDisks: [String] = [], diskIndex: Int = 0,
         timeout: Duration = .seconds(120)

@@ -81,8 +81,11 @@ public struct PackageDatabaseInspector: Inspector {
             ])
     }
 
-    /// Creates the inspector (it has no settings).
-    public init() {}
+    /// Names recorded besides the built-in ones (a policy's `package` rules).
+    public let declaredNames: Set<String>
+
+    /// Creates the inspector recording the built-in names of interest and `declaredNames`.
+    public init(declaredNames: Set<String> = []) { self.declaredNames = declaredNames }
 
     /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
@@ -99,7 +102,7 @@ public struct PackageDatabaseInspector: Inspector {
                     db.problems = dpkg.problems
                 }
                 var packages: [PackageFact] = []
-                for p in all where Self.isOfInterest(p.name) {
+                for p in all where Self.isOfInterest(p.name) || declaredNames.contains(p.name) {
                     let time = try (opened as? DpkgDatabase)?.installTime(of: p.name)
                     packages.append(PackageFact(p, evidence: [.path(opened.evidence)], installTime: time))
                 }
