@@ -43,6 +43,10 @@ public struct PackageDatabaseInspector: Inspector {
             guard try tree.resolve(ApkDatabase.path, followFinal: false) != nil else { return nil }
             return try ApkDatabase(tree: tree)
         },
+        PackageDatabaseLocator(name: "pacman", paths: [PacmanDatabase.directory]) { tree in
+            guard try tree.resolve(PacmanDatabase.directory) != nil else { return nil }
+            return try PacmanDatabase(tree: tree)
+        },
     ]
 
     /// rpm databases recognized by path (RHEL 9/Fedora SQLite, RHEL 8 Berkeley DB, SUSE ndb). When
@@ -77,7 +81,8 @@ public struct PackageDatabaseInspector: Inspector {
     public var interest: GuestInterest {
         GuestInterest(
             Self.locators.flatMap(\.paths) + Self.rpmPaths.map(\.path) + [
-                "/var/lib/dpkg/info/*.list", "/var/lib/rpm/**",
+                "/var/lib/dpkg/info/*.list", "/var/lib/rpm/**", PacmanDatabase.directory + "/*/desc",
+                PacmanDatabase.directory + "/*/files",
             ])
     }
 
@@ -126,7 +131,8 @@ public struct PackageDatabaseInspector: Inspector {
             return
         }
         facts.packageDatabase = PackageDatabaseFacts(
-            evidence: ([DpkgDatabase.statusPath] + Self.rpmPaths.map(\.path) + [ApkDatabase.path]).map(Evidence.path),
+            evidence: ([DpkgDatabase.statusPath] + Self.rpmPaths.map(\.path) + [ApkDatabase.path, PacmanDatabase.directory])
+                .map(Evidence.path),
             unreadable: "no package database")
     }
 }
