@@ -36,7 +36,9 @@ let package = Package(
             ]
         ),
         .target(name: "LiveNetwork", dependencies: ["BlockIO", "CEthtool"]),
-        .target(name: "ImageGate", dependencies: ["Guest", "PackageDatabases", "BlockIO", "LiveNetwork"]),
+        .target(
+            name: "ImageGate",
+            dependencies: ["Guest", "PackageDatabases", "BlockIO", "LiveNetwork", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "ImageGateCLI",
             dependencies: [

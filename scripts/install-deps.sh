@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(libarchive-dev libblkid-dev zlib1g-dev libzstd-dev libsqlite3-dev liblzo2-dev pkg-config
       qemu-utils xfsprogs btrfs-progs mtools dosfstools gdisk fdisk lvm2 e2fsprogs debootstrap
-      rpm zstd xz-utils lz4 cpio libxml2-utils db5.3-util python3-jsonschema cryptsetup-bin)
+      rpm zstd xz-utils lz4 cpio libxml2-utils db5.3-util python3-jsonschema python3-yaml cryptsetup-bin)
 pkgs+=(libcurl4-openssl-dev nginx-light)  # RemoteIO (libcurl), remote tests serve fixtures with nginx
 pkgs+=(iproute2)  # live VF check tests: ip netns, veth pairs
 pkgs+=(openssl bzip2)  # tar-rootfs fixture: deterministic random bytes (AES-CTR), tar -j

@@ -13,6 +13,9 @@ public struct CheckOptions: Sendable {
     public var live: Bool
     /// How `live` samples the network; ignored unless `live`.
     public var liveOptions: LiveOptions
+    /// User policy files (`--policy`): their requirements follow the profile's in every report,
+    /// and what they declare (packages, modules, files) is gathered at inspection.
+    public var policies: [Policy] = []
 
     public init(
         profile: Profile = .azureAcceleratedNetworking, strict: Bool = false, vmSize: String? = nil,
@@ -45,8 +48,11 @@ extension ImageGate {
     /// Never throws: an unreadable image gives a report with verdict `error`.
     public static func check(_ path: String, options: CheckOptions = CheckOptions()) -> CheckResult {
         let image: GuestImage
+        let declared = options.policies.declaredInterest
+        var open = options.open
+        open.declared.formUnion(declared)
         do {
-            image = try GuestImage.open(path, options: options.open)
+            image = try GuestImage.open(path, options: open)
         } catch let e as ImageError {
             return CheckResult(
                 report: Report(image: .init(path: GuestImage.shownPath(path)), error: .init(layer: e.layer, message: e.description)), facts: nil,
@@ -56,11 +62,11 @@ extension ImageGate {
                 report: Report(image: .init(path: GuestImage.shownPath(path)), error: .init(layer: "io", message: "\(error)")), facts: nil,
                 bytesRead: 0, reads: 0)
         }
-        let facts = GuestInspector.inspect(image.tree)
+        let facts = GuestInspector.inspect(image.tree, declared: open.declared)
         let liveNetwork = options.live ? options.liveOptions.sampleNetwork() : nil
         let context = CheckContext(
             facts: facts, vmSize: options.vmSize, vmSizes: options.vmSizes, live: options.live, liveNetwork: liveNetwork)
-        let findings = options.profile.requirements.map { $0.evaluate(context) }
+        let findings = (options.profile.requirements + options.policies.flatMap(\.requirements)).map { $0.evaluate(context) }
         var encoded = (try? JSONValue.from(facts)) ?? .object([:])
         // The live sample sits beside the image facts, under "liveNetwork".
         if let liveNetwork, case .object(var o) = encoded, let l = try? JSONValue.from(liveNetwork) {

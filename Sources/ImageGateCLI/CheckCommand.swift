@@ -52,6 +52,8 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var liveCheck: LiveCheckOptions
 
+    @OptionGroup var policy: PolicyOptions
+
     func validate() throws {
         guard Profile.named(profile) != nil else {
             throw ValidationError("unknown profile '\(profile)'; known: \(Profile.all.map(\.name).joined(separator: ", "))")
@@ -86,9 +88,16 @@ struct CheckCommand: ParsableCommand {
         }
         var open = options.openOptions
         open.timeout = pile.timeoutDuration
-        return CheckOptions(
+        var check = CheckOptions(
             profile: Profile.named(profile) ?? .azureAcceleratedNetworking, strict: strict, vmSize: vmSize, vmSizes: catalogue,
             open: open, live: live, liveOptions: liveCheck.liveOptions)
+        do {
+            check.policies = try PolicyOptions.load(policy.files)
+        } catch let e as PolicyError {
+            printError("imagegate: error: policy \(e)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        return check
     }
 
     func run() throws {

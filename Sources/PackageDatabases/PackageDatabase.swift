@@ -1,6 +1,6 @@
 /// An installed package as a package manager records it.
 public struct InstalledPackage: Sendable, Equatable, Hashable, Codable {
-    public enum Manager: String, Sendable, Codable { case dpkg, rpm, apk }
+    public enum Manager: String, Sendable, Codable { case dpkg, rpm, apk, pacman }
     public var manager: Manager
     public var name: String
     /// rpm EPOCH or dpkg's `epoch:` prefix; nil when absent.

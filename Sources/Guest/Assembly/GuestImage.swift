@@ -25,6 +25,9 @@ public struct OpenOptions: Sendable {
     /// PEM bundle of the CAs trusted for `https://` images (`--ca-cert`); nil: `SSL_CERT_FILE`,
     /// else libcurl's default bundle.
     public var caCertFile: String?
+    /// What a policy asks inspection to read beyond the inspectors' own interests; a tarball
+    /// keeps the bytes of these paths too.
+    public var declared = DeclaredInterest()
     public init(
         allowExternalFiles: Bool = false, root: String? = nil, extraDisks: [String] = [], diskIndex: Int = 0,
         timeout: Duration = .seconds(120)

@@ -71,7 +71,8 @@ struct ImageSource: Sendable {
         guard let file = input.file, ArchiveFileSystem.matches(file), try DiskImage.sniff(file) == nil else {
             return nil
         }
-        let fs = try ArchiveFileSystem(device: file, interest: GuestInspector.interest.paths)
+        let fs = try ArchiveFileSystem(
+            device: file, interest: PathInterest(GuestInspector.interest.patterns + input.options.declared.patterns))
         return try single(fs, name: "archive", format: "archive", input)
     }
 

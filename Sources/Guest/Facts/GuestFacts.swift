@@ -30,6 +30,9 @@ public struct GuestFacts: Sendable, Codable {
     public var sysctl: SysctlFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
+    /// The files a policy declared (`DeclaredInterest.files`), sorted by path; nil (absent from
+    /// JSON) when none was declared.
+    public var declaredFiles: [DeclaredFileFacts]?
 
     /// An empty value, filled by the inspectors.
     public init() {

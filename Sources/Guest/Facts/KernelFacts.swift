@@ -26,6 +26,9 @@ public struct KernelFacts: Sendable, Hashable, Codable, Comparable {
     public var initramfs: InitramfsImageFacts?
     /// Problems met while inspecting this kernel (a modules walk cut at its bound, an unreadable config).
     public var problems: [String]
+    /// The modules a policy declared (`DeclaredInterest.modules`), found as `drivers` finds its
+    /// six, sorted by name; nil (absent from JSON) when none was declared.
+    public var declaredModules: [DriverFacts]?
 
     /// Creates a value from its fields.
     public init(release: String, modulesDirectory: Evidence) {

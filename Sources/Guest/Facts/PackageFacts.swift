@@ -40,7 +40,7 @@ public struct PackageDatabaseFacts: Sendable, Hashable, Codable {
 
 /// An installed package of interest (cloud-init, azure-vm-utils, kernels, systemd, network managers).
 public struct PackageFact: Sendable, Hashable, Codable, Comparable {
-    /// dpkg or rpm: decides how versions compare.
+    /// dpkg, rpm, apk or pacman: decides how versions compare.
     public var manager: InstalledPackage.Manager
     /// The name.
     public var name: String
@@ -73,6 +73,7 @@ public struct PackageFact: Sendable, Hashable, Codable, Comparable {
         case .dpkg: DpkgVersion.compare(fullVersion, other)
         case .rpm: RPMVersion.compare(fullVersion, other)
         case .apk: ApkVersion.compare(fullVersion, other)
+        case .pacman: PacmanVersion.compare(fullVersion, other)
         }
     }
 
@@ -82,6 +83,7 @@ public struct PackageFact: Sendable, Hashable, Codable, Comparable {
         case .dpkg: DpkgVersion.compare(upstreamVersion, minimum)
         case .rpm: RPMVersion.vercmp(upstreamVersion, minimum)
         case .apk: ApkVersion.compare(upstreamVersion, minimum)
+        case .pacman: PacmanVersion.compare(upstreamVersion, minimum)
         }
     }
 

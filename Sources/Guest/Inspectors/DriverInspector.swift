@@ -24,14 +24,22 @@ public struct DriverInspector: Inspector {
         ])
     }
 
-    /// Creates the inspector (it has no settings).
     /// Entries listed per kernel by this inspector (tests use a small bound).
     let entryLimit: Int
+    /// Modules a policy declared (name with `_`, its config symbols), recorded in
+    /// `KernelFacts.declaredModules` by the same walk.
+    let declared: [(name: String, config: [String])]
 
-    /// Creates the inspector with the default bound.
-    public init() { entryLimit = Self.maximumEntries }
+    /// Creates the inspector with the default bound, looking for `declaredModules` too.
+    public init(declaredModules: [String: [String]] = [:]) {
+        entryLimit = Self.maximumEntries
+        declared = declaredModules.map { ($0.key.replacingDashes(), $0.value) }.sorted { $0.name < $1.name }
+    }
 
-    init(entryLimit: Int) { self.entryLimit = entryLimit }
+    init(entryLimit: Int) {
+        self.entryLimit = entryLimit
+        declared = []
+    }
 
     /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
@@ -51,7 +59,7 @@ public struct DriverInspector: Inspector {
     func inspectKernel(_ tree: GuestTree, _ kernel: KernelFacts) throws -> KernelFacts {
         var k = kernel
         let dir = k.modulesDirectory.value
-        let wanted = Set(DriverFacts.required.map(\.name))
+        let wanted = Set(DriverFacts.required.map(\.name) + declared.map(\.name))
         var files: [String: String] = [:]
         // Resolved once: the walk then lists directories of that one file system by inner path
         // (nothing mounts below a modules directory), without re-resolving each guest path.
@@ -110,38 +118,9 @@ public struct DriverInspector: Inspector {
                 k.problems.append("\(path): \(e.detail)")
             }
         }
-        k.drivers = DriverFacts.required.map { name, symbols in
-            let settings =
-                k.config == nil ? [] : symbols.map { s in config[s].map { "\(s)=\($0)" } ?? "\(s) is not set" }
-            if let f = files[name] {
-                return DriverFacts(name: name, presence: .module, evidence: [.path(f)], config: settings)
-            }
-            if builtin.contains(name), let b = builtinPath {
-                return DriverFacts(name: name, presence: .builtin, evidence: [.path(b)], config: settings)
-            }
-            if let c = k.config, !symbols.isEmpty, symbols.allSatisfy({ config[$0] == "y" }) {
-                return DriverFacts(
-                    name: name, presence: .builtin, evidence: [c], config: settings,
-                    note: symbols.map { "\($0)=y" }.joined(separator: " and "))
-            }
-            var note = "no \(name == "pci_hyperv" ? "pci-hyperv" : name).ko* below \(dir)"
-            note += builtinPath == nil ? ", no modules.builtin" : ", not in modules.builtin"
-            if let c = k.config {
-                if config[symbols[0]] == "m" {
-                    note = "\(symbols[0])=m in \(c.value) but no module file below \(dir): a stripped modules package?"
-                } else if symbols.count > 1, config[symbols[0]] == "y" {
-                    note += ", \(symbols[1]) is not y in \(c.value)"
-                } else {
-                    note += ", \(symbols[0]) is not y in \(c.value)"
-                }
-            } else {
-                note += ", no kernel config"
-            }
-            var evidence: [Evidence] = [.path(dir)]
-            if let b = builtinPath { evidence.append(.path(b)) }
-            if let c = k.config { evidence.append(c) }
-            return DriverFacts(name: name, presence: .missing, evidence: evidence, config: settings, note: note)
-        }
+        let found = Found(directory: dir, files: files, builtin: builtin, builtinPath: builtinPath, config: config, configFile: k.config)
+        k.drivers = DriverFacts.required.map { found.presence($0.name, $0.config) }
+        if !declared.isEmpty { k.declaredModules = declared.map { found.presence($0.name, $0.config) } }
         return k
     }
 
@@ -168,6 +147,55 @@ public struct DriverInspector: Inspector {
             out[String(decoding: bytes[a..<eq], as: UTF8.self)] = String(decoding: bytes[(eq + 1)..<b], as: UTF8.self)
         }
         return out
+    }
+}
+
+/// What one kernel's walk found, from which each module's presence is told.
+private struct Found {
+    let directory: String
+    let files: [String: String]
+    let builtin: Set<String>
+    let builtinPath: String?
+    let config: [String: String]
+    let configFile: Evidence?
+
+    /// How module `name` (built in by `symbols`) is present: a file, a `modules.builtin` line,
+    /// every symbol `=y`, or missing with the reason.
+    func presence(_ name: String, _ symbols: [String]) -> DriverFacts {
+        let dir = directory
+        let settings =
+            configFile == nil ? [] : symbols.map { s in config[s].map { "\(s)=\($0)" } ?? "\(s) is not set" }
+        if let f = files[name] {
+            return DriverFacts(name: name, presence: .module, evidence: [.path(f)], config: settings)
+        }
+        if builtin.contains(name), let b = builtinPath {
+            return DriverFacts(name: name, presence: .builtin, evidence: [.path(b)], config: settings)
+        }
+        if let c = configFile, !symbols.isEmpty, symbols.allSatisfy({ config[$0] == "y" }) {
+            return DriverFacts(
+                name: name, presence: .builtin, evidence: [c], config: settings,
+                note: symbols.map { "\($0)=y" }.joined(separator: " and "))
+        }
+        var note = "no \(name == "pci_hyperv" ? "pci-hyperv" : name).ko* below \(dir)"
+        note += builtinPath == nil ? ", no modules.builtin" : ", not in modules.builtin"
+        if let c = configFile {
+            // A declared module may name no config symbol: then only the file and modules.builtin tell.
+            if let first = symbols.first {
+                if config[first] == "m" {
+                    note = "\(first)=m in \(c.value) but no module file below \(dir): a stripped modules package?"
+                } else if symbols.count > 1, config[first] == "y" {
+                    note += ", \(symbols[1]) is not y in \(c.value)"
+                } else {
+                    note += ", \(first) is not y in \(c.value)"
+                }
+            }
+        } else {
+            note += ", no kernel config"
+        }
+        var evidence: [Evidence] = [.path(dir)]
+        if let b = builtinPath { evidence.append(.path(b)) }
+        if let c = configFile { evidence.append(c) }
+        return DriverFacts(name: name, presence: .missing, evidence: evidence, config: settings, note: note)
     }
 }
 

@@ -60,6 +60,23 @@ public enum GuestInspector {
     /// The union of every inspector's interest.
     public static var interest: GuestInterest { GuestInterest(all.flatMap(\.interest.patterns)) }
 
+    /// Every inspector, widened to what `declared` asks for (package names, modules, files).
+    public static func inspectors(declared: DeclaredInterest) -> [any Inspector] {
+        guard !declared.isEmpty else { return all }
+        return all.map { inspector -> any Inspector in
+            switch inspector {
+            case is PackageDatabaseInspector: PackageDatabaseInspector(declaredNames: declared.packages)
+            case is DriverInspector: DriverInspector(declaredModules: declared.modules)
+            default: inspector
+            }
+        } + (declared.files.isEmpty ? [] : [DeclaredFilesInspector(files: declared.files)])
+    }
+
+    /// Runs every inspector, widened to `declared`, over `tree`.
+    public static func inspect(_ tree: GuestTree, declared: DeclaredInterest) -> GuestFacts {
+        inspect(tree, inspectors: inspectors(declared: declared))
+    }
+
     /// Runs every inspector over `tree`. Never throws: an inspector's error becomes a problem.
     public static func inspect(_ tree: GuestTree, inspectors: [any Inspector] = all) -> GuestFacts {
         var facts = GuestFacts()

@@ -43,6 +43,10 @@ public struct PackageDatabaseInspector: Inspector {
             guard try tree.resolve(ApkDatabase.path, followFinal: false) != nil else { return nil }
             return try ApkDatabase(tree: tree)
         },
+        PackageDatabaseLocator(name: "pacman", paths: [PacmanDatabase.directory]) { tree in
+            guard try tree.resolve(PacmanDatabase.directory) != nil else { return nil }
+            return try PacmanDatabase(tree: tree)
+        },
     ]
 
     /// rpm databases recognized by path (RHEL 9/Fedora SQLite, RHEL 8 Berkeley DB, SUSE ndb). When
@@ -77,12 +81,16 @@ public struct PackageDatabaseInspector: Inspector {
     public var interest: GuestInterest {
         GuestInterest(
             Self.locators.flatMap(\.paths) + Self.rpmPaths.map(\.path) + [
-                "/var/lib/dpkg/info/*.list", "/var/lib/rpm/**",
+                "/var/lib/dpkg/info/*.list", "/var/lib/rpm/**", PacmanDatabase.directory + "/*/desc",
+                PacmanDatabase.directory + "/*/files",
             ])
     }
 
-    /// Creates the inspector (it has no settings).
-    public init() {}
+    /// Names recorded besides the built-in ones (a policy's `package` rules).
+    public let declaredNames: Set<String>
+
+    /// Creates the inspector recording the built-in names of interest and `declaredNames`.
+    public init(declaredNames: Set<String> = []) { self.declaredNames = declaredNames }
 
     /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
@@ -99,7 +107,7 @@ public struct PackageDatabaseInspector: Inspector {
                     db.problems = dpkg.problems
                 }
                 var packages: [PackageFact] = []
-                for p in all where Self.isOfInterest(p.name) {
+                for p in all where Self.isOfInterest(p.name) || declaredNames.contains(p.name) {
                     let time = try (opened as? DpkgDatabase)?.installTime(of: p.name)
                     packages.append(PackageFact(p, evidence: [.path(opened.evidence)], installTime: time))
                 }
@@ -123,7 +131,8 @@ public struct PackageDatabaseInspector: Inspector {
             return
         }
         facts.packageDatabase = PackageDatabaseFacts(
-            evidence: ([DpkgDatabase.statusPath] + Self.rpmPaths.map(\.path) + [ApkDatabase.path]).map(Evidence.path),
+            evidence: ([DpkgDatabase.statusPath] + Self.rpmPaths.map(\.path) + [ApkDatabase.path, PacmanDatabase.directory])
+                .map(Evidence.path),
             unreadable: "no package database")
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `check --policy` end to end on the debootstrapped Debian 12 tree (fixture debian12-tree): the
+/// two example policies give known results in every format, reach pile workers, and a malformed
+/// policy is a usage error.
+@Suite struct PolicyCLITests {
+    static var tree: String { get throws { try Fixtures.path("debian12-tree/rootfs") } }
+    static let examples = ["hardened-baseline", "corporate-agent"].flatMap {
+        ["--policy", Fixtures.packageRoot + "/examples/policies/\($0).yaml"]
+    }
+
+    /// What the Debian 12 tree gives for each example requirement (it has no sshd, no corp-agent,
+    /// no hardening sysctl.d file; cloud-init 22.4.2; a full cloud kernel).
+    static let known: [String: String] = [
+        "no-telnet-server": "pass", "no-rsh-server": "pass", "shadow-private": "pass", "no-empty-passwords": "pass",
+        "sshd-no-root-password-login": "warn", "debug-shell-off": "pass", "no-icmp-redirects": "warn",
+        "kernel-pointers-hidden": "warn", "nftables-available": "pass", "corp-agent-installed": "fail",
+        "corp-agent-enabled": "fail", "corp-agent-enrolled": "fail", "cloud-init-supported": "pass",
+    ]
+
+    @Test func theExamplesGiveKnownResultsAndValidJSON() throws {
+        let r = try CLI.run(["check", "--format", "json"] + Self.examples + [try Self.tree])
+        #expect(r.status == 1, "\(r.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+        let findings = try #require(report["requirements"] as? [[String: Any]])
+        var got: [String: String] = [:]
+        for f in findings { got[f["id"] as? String ?? ""] = f["status"] as? String }
+        for (id, status) in Self.known { #expect(got[id] == status, "\(id)") }
+        let enrolled = try #require(findings.first { $0["id"] as? String == "corp-agent-enrolled" })
+        #expect(enrolled["reference"] as? String == "Corporate Linux image standard, section 4.3")
+        #expect((enrolled["remediation"] as? String)?.contains("tenant_id") == true)
+        #expect(enrolled["severity"] as? String == "must")
+        let errors = try Tools.validateJSON([r.stdout], schema: Fixtures.schema("report.schema.json"))
+        #expect(errors.isEmpty, "\(errors)")
+    }
+
+    @Test(arguments: ["text", "markdown", "sarif", "junit"])
+    func everyFormatShowsPolicyFindings(_ format: String) throws {
+        let r = try CLI.run(["check", "--format", format] + Self.examples + [try Self.tree])
+        #expect(r.status == 1, "\(r.stderr)")
+        let out = String(decoding: r.stdout, as: UTF8.self)
+        #expect(out.contains("corp-agent-installed"), "\(format)")
+        // SARIF lists failures only by default; the others list every requirement.
+        #expect(out.contains("corp-agent-enrolled"), "\(format)")
+    }
+
+    /// Several images make a pile checked by worker processes: each worker reads the policies too.
+    @Test func pileWorkersCheckThePolicies() throws {
+        let tree = try Self.tree
+        let r = try CLI.run(["check", "--format", "json", "--jobs", "2"] + Self.examples + [tree, tree])
+        #expect(r.status == 1, "\(r.stderr)")
+        let lines = String(decoding: r.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 2)
+        for line in lines {
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let ids = (report["requirements"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            #expect(ids.contains("corp-agent-installed") && ids.contains("no-telnet-server"))
+        }
+    }
+
+    @Test func aMalformedPolicyIsAUsageErrorNamingWhere() throws {
+        let bad = try Tools.temporaryFile(
+            Data("schemaVersion: 1\nrequirements:\n  - id: x\n    title: t\n    severity: must\n    remediation: r\n    sysctl: {key: a.b, value: 1}\n".utf8),
+            suffix: ".yaml")
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let r = try CLI.run(["check", "--policy", bad, try Self.tree])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("\(bad):7:24: requirements[0].sysctl.value: unknown key 'value'"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func aBuiltInIdIsAUsageError() throws {
+        let bad = try Tools.temporaryFile(
+            Data("schemaVersion: 1\nrequirements:\n  - id: rp-filter\n    title: t\n    severity: must\n    remediation: r\n    unit: {name: x, masked: true}\n".utf8),
+            suffix: ".yaml")
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let r = try CLI.run(["check", "--policy", bad, try Self.tree])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("\(bad):3:9: id: 'rp-filter' is the id of a built-in requirement"), "\(r.stderr)")
+    }
+}
