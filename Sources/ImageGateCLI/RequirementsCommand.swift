@@ -7,16 +7,40 @@ struct RequirementsCommand: ParsableCommand {
         commandName: "requirements",
         abstract: "List the requirement catalog with its sources, and what cannot be checked offline and why.")
 
-    @Option(help: ArgumentHelp("The requirement profile.", valueName: "NAME"))
-    var profile = "azure-accelerated-networking"
+    @Option(
+        help: ArgumentHelp(
+            "List only this profile (or these, joined by commas); default: every profile, one after the other.",
+            valueName: "NAME[,NAME]"))
+    var profile: String?
 
     func validate() throws {
-        guard Profile.named(profile) != nil else { throw ValidationError("unknown profile '\(profile)'") }
+        guard let profile else { return }
+        do {
+            _ = try Profile.parse(profile)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The profiles to list: each named one separately, so every section says whose ids they are.
+    var profiles: [Profile] {
+        guard let profile else { return Profile.all }
+        return profile.split(separator: ",").compactMap { Profile.named(String($0)) }
     }
 
     func run() throws {
-        guard let p = Profile.named(profile) else { return }
-        var out = "Profile \(p.name): \(p.requirements.count) requirements\n\n"
+        var out = ""
+        for p in profiles {
+            out += "Profile \(p.name): \(p.requirements.count) requirements\n\n"
+            out += Self.list(p)
+        }
+        out += "Not checkable from an image:\n"
+        for item in OutOfScope.items { out += "  - \(item.topic): \(item.reason)\n" }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+
+    static func list(_ p: Profile) -> String {
+        var out = ""
         for r in p.requirements {
             out += "\(r.id) [\(r.severity.rawValue)]: \(r.title)\n"
             out += "  expected: \(r.expected)\n"
@@ -25,8 +49,6 @@ struct RequirementsCommand: ParsableCommand {
             if let limit = r.offlineLimit { out += "  offline: skipped on images: \(limit)\n" }
             out += "\n"
         }
-        out += "Not checkable from an image:\n"
-        for item in OutOfScope.items { out += "  - \(item.topic): \(item.reason)\n" }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        return out
     }
 }
