@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "GuestTests", dependencies: ["Guest", "PackageDatabases", "FileSystems", "BlockIO", "TestSupport"]),
         .testTarget(name: "LiveNetworkTests", dependencies: ["LiveNetwork", "BlockIO", "TestSupport"]),
         .testTarget(
-            name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "PackageDatabases", "LiveNetwork", "TestSupport"],
+            name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "DiskFormats", "PackageDatabases", "LiveNetwork", "TestSupport"],
             exclude: ["Golden"]),
         .testTarget(
             name: "ImageGateCLITests", dependencies: ["ImageGateCLI", "TestSupport"]

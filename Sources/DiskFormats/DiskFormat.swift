@@ -43,6 +43,10 @@ public struct OpenedDisk: Sendable {
     public var files: [String]
     /// Notes worth showing a user (dirty bits, a non-empty log, …).
     public var notes: [String]
+    /// The length in bytes of the image file itself (the top of a chain), set by `DiskImage.open`.
+    public var fileSize: UInt64?
+    /// The footer of the top file, when it is a VHD (what `vhd-*` checks read).
+    public var vhdFooter: VHDFooterFacts?
 
     public init(device: any BlockDevice, format: String, files: [String], notes: [String] = []) {
         self.device = device

@@ -30,10 +30,12 @@ public enum DiskImage {
 
     /// Decodes an already opened file by sniffing its content; unknown content is a raw disk.
     public static func open(_ file: any BlockDevice, path: String, context: OpenContext) throws -> OpenedDisk {
+        var disk = OpenedDisk(device: file, format: "raw", files: [path])
         if let format = try sniff(file) {
-            return try refusingOversize(try format.open(file, path: path, context: context))
+            disk = try refusingOversize(try format.open(file, path: path, context: context))
         }
-        return OpenedDisk(device: file, format: "raw", files: [path])
+        disk.fileSize = file.size
+        return disk
     }
 
     /// The one place a decoded virtual size becomes a device: a disk larger than `Int64.max` bytes

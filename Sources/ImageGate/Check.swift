@@ -65,7 +65,8 @@ extension ImageGate {
         let facts = GuestInspector.inspect(image.tree, declared: open.declared)
         let liveNetwork = options.live ? options.liveOptions.sampleNetwork() : nil
         let context = CheckContext(
-            facts: facts, vmSize: options.vmSize, vmSizes: options.vmSizes, live: options.live, liveNetwork: liveNetwork)
+            facts: facts, container: image.container, vmSize: options.vmSize, vmSizes: options.vmSizes, live: options.live,
+            liveNetwork: liveNetwork)
         let findings = (options.profile.requirements + options.policies.flatMap(\.requirements)).map { $0.evaluate(context) }
         var encoded = (try? JSONValue.from(facts)) ?? .object([:])
         // The live sample sits beside the image facts, under "liveNetwork".

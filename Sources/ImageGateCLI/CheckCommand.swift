@@ -20,7 +20,10 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Images (.vhd, .vhdx, .qcow2, .vmdk, .raw, .ova, rootfs tarballs) or folders holding an unpacked root.")
     var images: [String] = []
 
-    @Option(help: ArgumentHelp("The requirement profile.", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "The requirement profile, or several joined by commas (azure-accelerated-networking,azure-image): their requirements in that order, in one report.",
+            valueName: "NAME[,NAME]"))
     var profile = "azure-accelerated-networking"
 
     @Option(help: "Report format.")
@@ -55,8 +58,10 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var policy: PolicyOptions
 
     func validate() throws {
-        guard Profile.named(profile) != nil else {
-            throw ValidationError("unknown profile '\(profile)'; known: \(Profile.all.map(\.name).joined(separator: ", "))")
+        do {
+            _ = try Profile.parse(profile)
+        } catch {
+            throw ValidationError(error.description)
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if skus != nil && vmSize == nil { throw ValidationError("--skus needs --vm-size") }

@@ -7,17 +7,30 @@ struct RequirementsCommand: ParsableCommand {
         commandName: "requirements",
         abstract: "List the requirement catalog with its sources, and what cannot be checked offline and why.")
 
-    @Option(help: ArgumentHelp("The requirement profile.", valueName: "NAME"))
-    var profile = "azure-accelerated-networking"
+    @Option(
+        help: ArgumentHelp(
+            "List only this profile (or these, joined by commas); default: every profile, one after the other.",
+            valueName: "NAME[,NAME]"))
+    var profile: String?
 
     @OptionGroup var catalogue: CatalogueFormatOptions
 
     func validate() throws {
-        guard Profile.named(profile) != nil else { throw ValidationError("unknown profile '\(profile)'") }
+        guard let profile else { return }
+        do {
+            _ = try Profile.parse(profile)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The profiles to list: each named one separately, so every section says whose ids they are.
+    var profiles: [Profile] {
+        guard let profile else { return Profile.all }
+        return profile.split(separator: ",").compactMap { Profile.named(String($0)) }
     }
 
     func run() throws {
-        guard let p = Profile.named(profile) else { return }
-        FileHandle.standardOutput.write(try catalogue.format.render([p]))
+        FileHandle.standardOutput.write(try catalogue.format.render(profiles))
     }
 }

@@ -41,7 +41,11 @@ public enum VHDFormat: DiskFormat {
         _ file: any BlockDevice, path: String, context: OpenContext
     ) throws -> (disk: OpenedDisk, footer: VHDFooter) {
         var notes: [String] = []
-        let footer = try readFooter(file, notes: &notes)
+        let (footer, footerOffset) = try readFooter(file, notes: &notes)
+        let facts = VHDFooterFacts(
+            diskType: footer.diskType.facts, creatorApplication: footer.creatorApplication,
+            originalSize: footer.originalSize, currentSize: footer.currentSize, geometry: footer.geometry,
+            footerOffset: footerOffset, usedCopyAtStart: footerOffset != file.size - UInt64(VHDFooter.length))
         if footer.savedState { notes.append("vhd: the disk holds a saved state (a suspended VM)") }
         let name = formatName(footer.diskType)
         if footer.diskType == .fixed {
@@ -53,7 +57,9 @@ public enum VHDFormat: DiskFormat {
                     at: file.size - UInt64(min(file.size, UInt64(VHDFooter.length))) + 0x30)
             }
             let data = try SliceDevice(file, start: 0, size: footer.currentSize, layer: "vhd")
-            return (OpenedDisk(device: data, format: name, files: [path], notes: notes), footer)
+            var disk = OpenedDisk(device: data, format: name, files: [path], notes: notes)
+            disk.vhdFooter = facts
+            return (disk, footer)
         }
 
         guard footer.dataOffset < file.size, UInt64(VHDDynamicHeader.length) <= file.size - footer.dataOffset else {
@@ -74,19 +80,22 @@ public enum VHDFormat: DiskFormat {
             notes += opened.notes.map { "parent: \($0)" }
         }
         let device = VHDDevice(file: file, size: footer.currentSize, header: header, parent: parent)
-        return (OpenedDisk(device: device, format: name, files: files, notes: notes), footer)
+        var disk = OpenedDisk(device: device, format: name, files: files, notes: notes)
+        disk.vhdFooter = facts
+        return (disk, footer)
     }
 
     /// The footer at the end of the file; when it is damaged, the copy at offset 0 that dynamic
     /// and differencing disks keep (with a note). Otherwise the error about the footer at the end.
-    static func readFooter(_ file: any BlockDevice, notes: inout [String]) throws -> VHDFooter {
+    /// Returns the footer and the byte offset it was read at.
+    static func readFooter(_ file: any BlockDevice, notes: inout [String]) throws -> (VHDFooter, UInt64) {
         let length = UInt64(VHDFooter.length)
         guard file.size >= length else {
             throw ImageError("vhd", .truncated, "file of \(file.size) bytes is shorter than a VHD footer", at: 0)
         }
         do {
             var r = try file.reader(at: file.size - length, count: VHDFooter.length, layer: "vhd")
-            return try VHDFooter(&r)
+            return (try VHDFooter(&r), file.size - length)
         } catch let endError as ImageError {
             guard file.size >= 2 * length else { throw endError }
             var head = try file.reader(at: 0, count: VHDFooter.length, layer: "vhd")
@@ -99,7 +108,7 @@ public enum VHDFormat: DiskFormat {
             }
             guard copy.diskType != .fixed else { throw endError }
             notes.append("vhd: the footer at the end is damaged (\(endError)); using its copy at offset 0")
-            return copy
+            return (copy, 0)
         }
     }
 }

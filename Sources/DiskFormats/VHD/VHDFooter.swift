@@ -12,12 +12,22 @@ struct VHDFooter: Sendable {
         case fixed = 2
         case dynamic = 3
         case differencing = 4
+
+        var facts: VHDFooterFacts.DiskType {
+            switch self {
+            case .fixed: return .fixed
+            case .dynamic: return .dynamic
+            case .differencing: return .differencing
+            }
+        }
     }
 
     let dataOffset: UInt64
     let timestamp: UInt32
     let creatorApplication: String
+    let originalSize: UInt64
     let currentSize: UInt64
+    let geometry: VHDFooterFacts.Geometry
     let diskType: DiskType
     let uniqueID: [UInt8]
     let savedState: Bool
@@ -35,9 +45,11 @@ struct VHDFooter: Sendable {
         creatorApplication = QCOW2HeaderExtensions.text(try r.bytes(4))  // 0x1C
         _ = try r.u32be()  // 0x20 creator version
         _ = try r.u32be()  // 0x24 creator host OS
-        _ = try r.u64be()  // 0x28 original size
+        originalSize = try r.u64be()  // 0x28 original size
         currentSize = try r.u64be()  // 0x30 current size
-        _ = try r.u32be()  // 0x38 geometry (qemu rounds sizes to it; the current size is what the guest sees)
+        // 0x38 geometry: qemu without force_size rounds the size to it; the current size is what
+        // the guest sees.
+        geometry = VHDFooterFacts.Geometry(cylinders: try r.u16be(), heads: try r.u8(), sectorsPerTrack: try r.u8())
         let type = try r.u32be()  // 0x3C disk type
         let checksum = try r.u32be()  // 0x40
         uniqueID = try r.bytes(16)  // 0x44 unique id

@@ -70,12 +70,14 @@ public final class GuestImage: Sendable {
     public let scan: VolumeScan?
     public let volumes: [FoundVolume]
     public let assembly: RootAssembly
+    /// The container file and OS disk below the guest; nil for a folder or a tarball.
+    public let container: ContainerFacts?
     public var tree: GuestTree { assembly.tree }
 
     init(
         path: String, format: String, virtualSize: UInt64?, files: [String], counter: ReadCounter, transfer: TransferCounter?,
         notes: [String],
-        scan: VolumeScan?, volumes: [FoundVolume], assembly: RootAssembly
+        scan: VolumeScan?, volumes: [FoundVolume], assembly: RootAssembly, container: ContainerFacts? = nil
     ) {
         self.path = path
         self.format = format
@@ -87,6 +89,7 @@ public final class GuestImage: Sendable {
         self.scan = scan
         self.volumes = volumes
         self.assembly = assembly
+        self.container = container
     }
 
     /// Opens a disk image, a rootfs tarball, or a folder holding an unpacked root file system.

@@ -94,10 +94,11 @@ struct ImageSource: Sendable {
             found.append(try GuestImage.probe(v))
         }
         let assembly = try RootAssembly.assemble(found, options: input.options, applyFstab: true)
+        let container = try ContainerFacts.read(disk, device: disk.device, scan: scan, volumes: found)
         return GuestImage(
             path: input.shownPath, format: disk.format, virtualSize: disk.virtualSize,
             files: disk.files + extras.flatMap(\.files), counter: input.counter, transfer: input.transfer, notes: disk.notes + scan.notes,
-            scan: scan, volumes: found, assembly: assembly)
+            scan: scan, volumes: found, assembly: assembly, container: container)
     }
 
     /// An image that is one file system and nothing else (a folder, a tarball): no volumes, no fstab.

@@ -4,6 +4,9 @@ import LiveNetwork
 /// What a check sees: the facts of one image and the options of the run. Checks never open files.
 public struct CheckContext: Sendable {
     public var facts: GuestFacts
+    /// The container file and OS disk (profile `azure-image`'s "Container and disk" checks); nil
+    /// for a folder or a tarball, where those checks skip.
+    public var container: ContainerFacts?
     /// `--vm-size`, when given.
     public var vmSize: String?
     /// `--skus FILE`, else the shipped catalogue.
@@ -14,10 +17,11 @@ public struct CheckContext: Sendable {
     public var liveNetwork: LiveNetworkFacts?
 
     public init(
-        facts: GuestFacts, vmSize: String? = nil, vmSizes: VMSizeCatalogue = .shipped, live: Bool = false,
-        liveNetwork: LiveNetworkFacts? = nil
+        facts: GuestFacts, container: ContainerFacts? = nil, vmSize: String? = nil, vmSizes: VMSizeCatalogue = .shipped,
+        live: Bool = false, liveNetwork: LiveNetworkFacts? = nil
     ) {
         self.facts = facts
+        self.container = container
         self.vmSize = vmSize
         self.vmSizes = vmSizes
         self.live = live
