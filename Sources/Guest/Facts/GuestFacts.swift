@@ -28,6 +28,10 @@ public struct GuestFacts: Sendable, Codable {
     public var network: NetworkFacts
     /// Kernel parameters set at boot (sysctl.d).
     public var sysctl: SysctlFacts
+    /// Persistent net rules, installer leftovers, provisioning state and shell histories.
+    public var leftovers: LeftoverFacts
+    /// Accounts with a usable password, authorized SSH keys, SSH host private keys.
+    public var credentials: CredentialFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
 
@@ -45,6 +49,8 @@ public struct GuestFacts: Sendable, Codable {
         initramfs = InitramfsFacts()
         network = NetworkFacts()
         sysctl = SysctlFacts()
+        leftovers = LeftoverFacts()
+        credentials = CredentialFacts()
         problems = []
     }
 

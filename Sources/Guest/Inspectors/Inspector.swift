@@ -91,6 +91,8 @@ public enum GuestInspector {
         SysctlInspector(),
         DhclientInspector(),
         InterfaceMatchInspector(),
+        LeftoverFilesInspector(),
+        CredentialsInspector(),
     ]
 
     /// The union of every inspector's interest.

@@ -1,0 +1,27 @@
+import Foundation
+import Guest
+import TestSupport
+import Testing
+
+/// What the provisioning half of `azure-image` says about the real debootstrap builds: a minbase
+/// bookworm with cloud-init that never booted (no instance state, no history, no keys, root
+/// locked with `*`), the same tree as a folder and inside the partitioned disk.
+@Suite struct DebianFixtureProvisioningTests {
+    static func facts(_ fixture: String) throws -> GuestFacts {
+        GuestInspector.inspect(try GuestImage.open(try Fixtures.path(fixture)).tree)
+    }
+
+    @Test(arguments: ["debian12-tree/rootfs", "debian12-disk/disk.raw"])
+    func neverBootedBuildIsGeneralizedAndHoldsNoCredentials(fixture: String) throws {
+        let facts = try Self.facts(fixture)
+        #expect(facts.leftovers.persistentNetRules.isEmpty)
+        #expect(facts.leftovers.provisioningState.isEmpty)
+        #expect(facts.credentials.shadow == .path("/etc/shadow"))
+        #expect(facts.credentials.usablePasswords.isEmpty)
+        #expect(facts.credentials.problems.isEmpty)
+        for id in ["no-persistent-net-rules", "generalized", "no-credentials"] {
+            let f = try GuestFolder.finding(id, facts)
+            #expect(f.status == .pass, "\(fixture) \(id): \(f.found) — \(f.summary)")
+        }
+    }
+}
