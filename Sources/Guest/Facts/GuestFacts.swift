@@ -32,6 +32,8 @@ public struct GuestFacts: Sendable, Codable {
     public var leftovers: LeftoverFacts
     /// Accounts with a usable password, authorized SSH keys, SSH host private keys.
     public var credentials: CredentialFacts
+    /// WALinuxAgent's package, units and waagent.conf settings.
+    public var waagent: WAAgentFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
 
@@ -51,6 +53,7 @@ public struct GuestFacts: Sendable, Codable {
         sysctl = SysctlFacts()
         leftovers = LeftoverFacts()
         credentials = CredentialFacts()
+        waagent = WAAgentFacts()
         problems = []
     }
 

@@ -93,6 +93,7 @@ public enum GuestInspector {
         InterfaceMatchInspector(),
         LeftoverFilesInspector(),
         CredentialsInspector(),
+        WAAgentInspector(),
     ]
 
     /// The union of every inspector's interest.

@@ -19,6 +19,11 @@ import Testing
         #expect(facts.credentials.shadow == .path("/etc/shadow"))
         #expect(facts.credentials.usablePasswords.isEmpty)
         #expect(facts.credentials.problems.isEmpty)
+        #expect(facts.waagent.isAbsent)
+        let agent = try GuestFolder.finding("provisioning-agent", facts)
+        #expect(agent.status == .pass, "\(fixture): \(agent.found)")
+        #expect(agent.found.hasPrefix("cloud-init 22.4.2-1+deb12u"), "\(agent.found)")
+        #expect(try GuestFolder.finding("waagent-conf", facts).status == .skip)
         for id in ["no-persistent-net-rules", "generalized", "no-credentials"] {
             let f = try GuestFolder.finding(id, facts)
             #expect(f.status == .pass, "\(fixture) \(id): \(f.found) — \(f.summary)")

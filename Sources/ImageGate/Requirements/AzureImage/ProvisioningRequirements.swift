@@ -3,7 +3,7 @@
 /// and boot checks.
 extension Requirement {
     static let azureImageProvisioning: [Requirement] = [
-        .noPersistentNetRules, .generalized, .noCredentials,
+        .provisioningAgent, .waagentConf, .noPersistentNetRules, .generalized, .noCredentials,
     ]
 }
 
