@@ -1,5 +1,6 @@
 import Foundation
 import Guest
+@testable import ImageGate
 import Testing
 
 /// `provisioning-agent` and `waagent-conf` on guest folders built here.
@@ -108,5 +109,53 @@ import Testing
         #expect(swap.status == .fail)
         #expect(swap.found.hasPrefix("ResourceDisk.EnableSwap=y (/etc/waagent.conf:3)"))
         #expect(swap.found.contains("Provisioning.UseCloudInit=y"))
+    }
+}
+
+/// `cloud-init-datasource` (one judgement with the AN profile's `cloud-init-azure`) and
+/// `cloud-init-leftovers` on guest folders built here.
+@Suite struct CloudInitRequirementTests {
+    @Test func datasourceListDecidesBothIdsAlike() throws {
+        let g = try GuestFolder()
+        try g.dpkg([("cloud-init", "24.1-1")])
+        try ProvisioningAgentRequirementTests.cloudInit(g)
+        let unset = try g.finding("cloud-init-datasource")
+        #expect(unset.status == .pass)
+        #expect(unset.found == "default datasource_list")
+
+        try g.write("/etc/cloud/cloud.cfg", "datasource_list: [ NoCloud, None ]\n")
+        try g.write("/etc/cloud/cloud.cfg.d/90_dpkg.cfg", "datasource_list: [ NoCloud, ConfigDrive ]\n")
+        let facts = try g.facts()
+        let lacking = try GuestFolder.finding("cloud-init-datasource", facts)
+        #expect(lacking.status == .warn)
+        #expect(lacking.found == "datasource_list [NoCloud, ConfigDrive] lacks Azure (/etc/cloud/cloud.cfg.d/90_dpkg.cfg)")
+        #expect(lacking.remediation == "In /etc/cloud/cloud.cfg.d/90_dpkg.cfg set datasource_list: [ Azure ] (it is the file whose datasource_list wins).")
+        let an = Requirement.catalog.first { $0.id == "cloud-init-azure" }
+        let azure = try #require(an).evaluate(CheckContext(facts: facts))
+        #expect(azure.status == .warn)
+        #expect(azure.found == "datasource_list [NoCloud, ConfigDrive] lacks Azure")
+
+        try g.write("/etc/cloud/cloud.cfg.d/91-azure.cfg", "datasource_list: [ Azure ]\n")
+        let fixed = try g.finding("cloud-init-datasource")
+        #expect(fixed.status == .pass)
+        #expect(fixed.found == "datasource_list [Azure] (/etc/cloud/cloud.cfg.d/91-azure.cfg)")
+    }
+
+    @Test func datasourceSkipsWithoutCloudInit() throws {
+        let g = try GuestFolder()
+        try g.dpkg([("walinuxagent", "2.9.1.1-1")])
+        #expect(try g.finding("cloud-init-datasource").status == .skip)
+    }
+
+    @Test func installerLeftoversWarnNamingEachFile() throws {
+        let g = try GuestFolder()
+        try g.write("/etc/cloud/cloud.cfg.d/90_dpkg.cfg", "datasource_list: [ Azure ]\n")
+        #expect(try g.finding("cloud-init-leftovers").status == .pass)
+        try g.write("/etc/cloud/cloud.cfg.d/50-curtin-networking.cfg", "network: {config: disabled}\n")
+        try g.write("/etc/cloud/ds-identify.cfg", "policy: enabled\n")
+        let f = try g.finding("cloud-init-leftovers")
+        #expect(f.status == .warn)
+        #expect(f.evidence == ["/etc/cloud/cloud.cfg.d/50-curtin-networking.cfg", "/etc/cloud/ds-identify.cfg"])
+        #expect(f.remediation == "Delete them before capture: rm -f /etc/cloud/cloud.cfg.d/50-curtin-networking.cfg /etc/cloud/ds-identify.cfg.")
     }
 }
