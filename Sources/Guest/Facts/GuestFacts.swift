@@ -34,6 +34,8 @@ public struct GuestFacts: Sendable, Codable {
     public var credentials: CredentialFacts
     /// WALinuxAgent's package, units and waagent.conf settings.
     public var waagent: WAAgentFacts
+    /// sudo's `targetpw` and `ALL ALL=(ALL) ALL` lines in /etc/sudoers and its includes.
+    public var sudoers: SudoersFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
 
@@ -54,6 +56,7 @@ public struct GuestFacts: Sendable, Codable {
         leftovers = LeftoverFacts()
         credentials = CredentialFacts()
         waagent = WAAgentFacts()
+        sudoers = SudoersFacts()
         problems = []
     }
 

@@ -94,6 +94,7 @@ public enum GuestInspector {
         LeftoverFilesInspector(),
         CredentialsInspector(),
         WAAgentInspector(),
+        SudoersInspector(),
     ]
 
     /// The union of every inspector's interest.

@@ -3,7 +3,7 @@
 /// and boot checks.
 extension Requirement {
     static let azureImageProvisioning: [Requirement] = [
-        .provisioningAgent, .waagentConf, .cloudInitDatasource, .cloudInitLeftovers, .noPersistentNetRules, .generalized, .noCredentials,
+        .provisioningAgent, .waagentConf, .cloudInitDatasource, .cloudInitLeftovers, .noPersistentNetRules, .generalized, .noCredentials, .sudoers,
     ]
 }
 
