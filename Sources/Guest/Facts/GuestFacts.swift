@@ -28,6 +28,14 @@ public struct GuestFacts: Sendable, Codable {
     public var network: NetworkFacts
     /// Kernel parameters set at boot (sysctl.d).
     public var sysctl: SysctlFacts
+    /// Persistent net rules, installer leftovers, provisioning state and shell histories.
+    public var leftovers: LeftoverFacts
+    /// Accounts with a usable password, authorized SSH keys, SSH host private keys.
+    public var credentials: CredentialFacts
+    /// WALinuxAgent's package, units and waagent.conf settings.
+    public var waagent: WAAgentFacts
+    /// sudo's `targetpw` and `ALL ALL=(ALL) ALL` lines in /etc/sudoers and its includes.
+    public var sudoers: SudoersFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
     /// The files a policy declared (`DeclaredInterest.files`), sorted by path; nil (absent from
@@ -48,6 +56,10 @@ public struct GuestFacts: Sendable, Codable {
         initramfs = InitramfsFacts()
         network = NetworkFacts()
         sysctl = SysctlFacts()
+        leftovers = LeftoverFacts()
+        credentials = CredentialFacts()
+        waagent = WAAgentFacts()
+        sudoers = SudoersFacts()
         problems = []
     }
 

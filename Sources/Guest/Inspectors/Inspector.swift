@@ -55,6 +55,10 @@ public enum GuestInspector {
         SysctlInspector(),
         DhclientInspector(),
         InterfaceMatchInspector(),
+        LeftoverFilesInspector(),
+        CredentialsInspector(),
+        WAAgentInspector(),
+        SudoersInspector(),
     ]
 
     /// The union of every inspector's interest.

@@ -68,6 +68,9 @@ public struct PackageDatabaseInspector: Inspector {
         "wicked", "network-scripts", "initscripts", "isc-dhcp-client", "dhcp-client", "dhclient",
         "initramfs-tools", "dracut", "grub-pc", "grub-efi-amd64", "grub2-common", "grub2-pc", "grub2-efi-x64",
         "python3-cloudinit",
+        // Profile azure-image: the provisioning agent, sshd and the Hyper-V daemons.
+        "walinuxagent", "WALinuxAgent", "openssh-server", "hyperv-daemons", "hv-kvp-daemon-init", "hyperv-tools",
+        "linux-cloud-tools-common",
     ]
     /// Name prefixes of kernel packages (`linux-image-6.1.0-28-cloud-amd64`, `kernel-core`, `kernel-default`, `kernel-uek`).
     public static let prefixesOfInterest = ["linux-image-", "linux-modules-", "linux-signed-", "kernel"]

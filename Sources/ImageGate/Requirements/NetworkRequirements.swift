@@ -137,9 +137,7 @@ extension Requirement {
         let c = ctx.facts.cloudInit
         guard !c.isAbsent else { return Outcome(.skip, found: "cloud-init absent", summary: "cloud-init is not installed.") }
         var problems = c.disableMarkers.map(\.reason)
-        if let list = c.datasourceList, !list.contains(where: { $0.lowercased() == "azure" }) {
-            problems.append("datasource_list [\(list.joined(separator: ", "))] lacks Azure")
-        }
+        if let problem = azureDatasourceProblem(c) { problems.append(problem) }
         let evidence = c.disableMarkers.flatMap(\.evidence) + c.datasourceEvidence + c.units.flatMap(\.evidence)
         let ds = c.datasourceList.map { "datasource_list [\($0.joined(separator: ", "))]" } ?? "default datasource_list"
         if problems.isEmpty {
