@@ -118,11 +118,15 @@ struct CheckCommand: ParsableCommand {
         let start = ContinuousClock.now
         let out: FileHandle
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil), let h = FileHandle(forWritingAtPath: output) else {
-                printError("imagegate: error: cannot write \(output)")
+            // Opened in place (O_TRUNC), never created by rename: FileManager.createFile writes a
+            // temporary file and renames it over the path, which turns `-o /dev/null` into a
+            // regular file and replaces a symlink instead of writing through it.
+            let fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
+                printError("imagegate: error: cannot write \(output): \(String(cString: strerror(errno)))")
                 throw ExitCode(ExitStatus.usage)
             }
-            out = h
+            out = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         } else {
             out = FileHandle.standardOutput
         }

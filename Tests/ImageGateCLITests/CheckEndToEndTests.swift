@@ -118,6 +118,26 @@ import TestSupport
         #expect(c.statuses()["initramfs-rule"] == "pass", "\(c.finding("initramfs-rule"))")
     }
 
+    /// `-o` writes the named file in place: through a symlink and into the same inode. A
+    /// create-and-rename would replace the link, and would turn `-o /dev/null` into a file.
+    @Test func outputIsWrittenInPlaceNotRenamedOver() throws {
+        let image = try Fixtures.path("debian12-pass/disk.qcow2")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imagegate-out-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(FileManager.default.createFile(atPath: dir + "/target.json", contents: Data("old, longer than nothing".utf8)))
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.json", withDestinationPath: dir + "/target.json")
+        let before = try FileManager.default.attributesOfItem(atPath: dir + "/target.json")[.systemFileNumber] as? NSNumber
+        let r = try CLI.run(["check", image, "--format", "json", "-o", dir + "/link.json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/link.json")
+        #expect(attributes[.type] as? FileAttributeType == .typeSymbolicLink, "the link was replaced")
+        let after = try FileManager.default.attributesOfItem(atPath: dir + "/target.json")[.systemFileNumber] as? NSNumber
+        #expect(before != nil && before?.uint64Value == after?.uint64Value, "the target was renamed over")
+        let written = try Data(contentsOf: URL(fileURLWithPath: dir + "/target.json"))
+        #expect(try JSONSerialization.jsonObject(with: written) is [String: Any], "truncated and rewritten")
+    }
+
     // MARK: every report format, validated
 
     static let fixtures = ["debian12-disk/disk.qcow2", "debian12-pass/disk.qcow2"]

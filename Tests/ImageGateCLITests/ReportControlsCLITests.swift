@@ -84,7 +84,11 @@ import TestSupport
         let json = try CLI.run(["requirements", "--format", "json"])
         #expect(json.status == 0, "\(json.stderr)")
         let doc = try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any]
-        #expect((doc?["profiles"] as? [Any])?.count == 1)
+        // Every profile by default; `--profile` narrows it to one.
+        #expect((doc?["profiles"] as? [Any])?.count == 2)
+        let one = try CLI.run(["requirements", "--format", "json", "--profile", "azure-image"])
+        let oneDoc = try JSONSerialization.jsonObject(with: one.stdout) as? [String: Any]
+        #expect((oneDoc?["profiles"] as? [[String: Any]])?.map { $0["name"] as? String } == ["azure-image"])
         let md = try CLI.run(["requirements", "--format", "markdown"])
         #expect(String(decoding: md.stdout, as: UTF8.self).hasPrefix("# imagegate requirements\n"))
         let text = try CLI.run(["requirements"])

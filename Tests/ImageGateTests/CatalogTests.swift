@@ -83,7 +83,9 @@ import TestSupport
         let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let items = (root["properties"] as? [String: Any])?["requirements"] as? [String: Any]
         let id = ((items?["items"] as? [String: Any])?["properties"] as? [String: Any])?["id"] as? [String: Any]
-        let schemaIDs = try #require(id?["enum"] as? [String])
+        // anyOf: the built-in ids, or a policy file's own id (a pattern).
+        let builtIn = (id?["anyOf"] as? [[String: Any]])?.first { $0["enum"] != nil }
+        let schemaIDs = try #require(builtIn?["enum"] as? [String])
         let az = try Self.document("PROFILE-AZURE-IMAGE.md")
         let documented =
             Self.documentedIDs(try Self.document("REQUIREMENTS.md"), section: "Requirements")

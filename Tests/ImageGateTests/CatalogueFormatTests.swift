@@ -5,17 +5,20 @@ import TestSupport
 
 /// `requirements --format`: the catalogue for tools (JSON, against its schema) and for people.
 @Suite struct CatalogueFormatTests {
-    static let profiles = [Profile.azureAcceleratedNetworking]
+    static let profiles = Profile.all
 
     @Test func jsonValidatesAndHoldsEveryRequirementInOrder() throws {
         let data = try CatalogueFormat.json.render(Self.profiles)
         #expect(try Tools.validateJSON([data], schema: Fixtures.schema("requirements.schema.json")) == [])
         let doc = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-        let profile = (doc["profiles"] as? [[String: Any]])?.first ?? [:]
-        #expect(profile["name"] as? String == "azure-accelerated-networking")
-        #expect(profile["document"] as? String == "docs/REQUIREMENTS.md")
-        let requirements = profile["requirements"] as? [[String: Any]] ?? []
-        #expect(requirements.compactMap { $0["id"] as? String } == Requirement.catalog.map(\.id))
+        let listed = doc["profiles"] as? [[String: Any]] ?? []
+        #expect(listed.compactMap { $0["name"] as? String } == Profile.all.map(\.name))
+        for (p, l) in zip(Profile.all, listed) {
+            #expect(l["document"] as? String == p.document)
+            #expect((l["requirements"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } == p.requirements.map(\.id))
+        }
+        #expect(listed.first?["document"] as? String == "docs/REQUIREMENTS.md")
+        let requirements = listed.first?["requirements"] as? [[String: Any]] ?? []
         let vf = requirements.first { $0["id"] as? String == "vf-traffic" }
         #expect(vf?["offlineLimit"] as? String == Requirement.catalog.first { $0.id == "vf-traffic" }?.offlineLimit)
         #expect(vf?["documentation"] as? String == "docs/REQUIREMENTS.md#vf-traffic")
@@ -43,7 +46,8 @@ import TestSupport
 
     @Test func textNamesEachRequirementWithItsFix() throws {
         let text = String(decoding: try CatalogueFormat.text.render(Self.profiles), as: UTF8.self)
-        #expect(text.hasPrefix("Profile azure-accelerated-networking: \(Requirement.catalog.count) requirements\n"))
+        #expect(text.hasPrefix("Profile azure-accelerated-networking: \(Profile.azureAcceleratedNetworking.requirements.count) requirements\n"))
+        #expect(text.contains("\nProfile azure-image: \(Profile.azureImage.requirements.count) requirements\n"))
         for r in Requirement.catalog { #expect(text.contains("\(r.id) [\(r.severity.rawValue)]: \(r.title)\n  expected: ")) }
         #expect(text.contains("Not checkable from an image:\n"))
     }
