@@ -28,6 +28,10 @@ public struct GuestFacts: Sendable, Codable {
     public var network: NetworkFacts
     /// Kernel parameters set at boot (sysctl.d).
     public var sysctl: SysctlFacts
+    /// `/etc/fstab`.
+    public var fstab: FstabFacts
+    /// Module blocks in `/etc/modprobe.d`.
+    public var modprobe: ModprobeFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
 
@@ -45,6 +49,8 @@ public struct GuestFacts: Sendable, Codable {
         initramfs = InitramfsFacts()
         network = NetworkFacts()
         sysctl = SysctlFacts()
+        fstab = FstabFacts()
+        modprobe = ModprobeFacts()
         problems = []
     }
 

@@ -91,6 +91,7 @@ public enum GuestInspector {
         SysctlInspector(),
         DhclientInspector(),
         InterfaceMatchInspector(),
+        BootConfigInspector(),
     ]
 
     /// The union of every inspector's interest.
