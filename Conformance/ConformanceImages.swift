@@ -7,7 +7,9 @@ import TestSupport
 /// - `IMAGEGATE_IMAGES`: image paths separated by `:` (a pipeline's images);
 /// - none set: the bundled sample (`make sample`), whose designed failures are asserted instead;
 /// - `IMAGEGATE_STRICT=1`: a `warn` fails its test too;
-/// - `IMAGEGATE_VM_SIZE`: the target VM size for `vm-size` (else it skips).
+/// - `IMAGEGATE_VM_SIZE`: the target VM size for `vm-size` (else it skips);
+/// - `IMAGEGATE_PROFILE`: the profile, or profiles joined by `,` (default
+///   `azure-accelerated-networking`); the tests of ids outside it are skipped.
 enum ConformanceImages {
     static let environment = ProcessInfo.processInfo.environment
 
@@ -25,7 +27,15 @@ enum ConformanceImages {
 
     static let strict = environment["IMAGEGATE_STRICT"] == "1"
 
-    static let options = CheckOptions(strict: strict, vmSize: environment["IMAGEGATE_VM_SIZE"].flatMap { $0.isEmpty ? nil : $0 })
+    /// The profile checked; an unknown name falls back to the default, and `namedProfileIsKnown`
+    /// fails then.
+    static let profile: Profile = environment["IMAGEGATE_PROFILE"].flatMap { $0.isEmpty ? nil : Profile.named($0) } ?? .azureAcceleratedNetworking
+
+    /// True when the profile checked has requirement `id` (its test runs).
+    static func runs(_ id: String) -> Bool { profile.requirements.contains { $0.id == id } }
+
+    static let options = CheckOptions(
+        profile: profile, strict: strict, vmSize: environment["IMAGEGATE_VM_SIZE"].flatMap { $0.isEmpty ? nil : $0 })
 
     /// One check per image for the whole run: every requirement's test awaits the same task.
     private static let checks = Mutex<[String: Task<Report, Never>]>([:])

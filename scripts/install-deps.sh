@@ -7,6 +7,7 @@ pkgs=(libarchive-dev libblkid-dev zlib1g-dev libzstd-dev libsqlite3-dev liblzo2-
 pkgs+=(libcurl4-openssl-dev nginx-light)  # RemoteIO (libcurl), remote tests serve fixtures with nginx
 pkgs+=(iproute2)  # live VF check tests: ip netns, veth pairs
 pkgs+=(openssl bzip2)  # tar-rootfs fixture: deterministic random bytes (AES-CTR), tar -j
+pkgs+=(mbr)  # azure-disk-layouts fixture: install-mbr writes real BIOS boot code into sector 0
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

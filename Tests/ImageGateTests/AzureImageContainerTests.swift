@@ -122,3 +122,48 @@ import TestSupport
         }
     }
 }
+
+/// Fixed VHDs qemu-img writes with force_size that Azure still refuses (fixture vhd-azure-sizes).
+@Suite struct AzureImageVHDSizeTests {
+    static func finding(_ id: String, _ fixture: String) throws -> Finding {
+        try AzureImageContainerTests.finding(id, "vhd-azure-sizes/" + fixture)
+    }
+
+    @Test func aFooterAfterExtraBytesFailsVHDFooter() throws {
+        #expect(try Self.finding("vhd-footer", "aligned-24m.vhd").status == .pass)
+        let f = try Self.finding("vhd-footer", "padded.vhd")
+        #expect(f.status == .fail)
+        #expect(
+            f.found
+                == "the file is 25170432 bytes, not current size 25165824 + 512 = 25166336 (extra bytes before the footer)")
+        #expect(f.remediation?.hasPrefix("Rewrite the file so nothing lies between the disk data and the footer") == true)
+        // The rest of the footer is fine.
+        #expect(try Self.finding("vhd-format", "padded.vhd").status == .pass)
+        #expect(try Self.finding("vhd-size-aligned", "padded.vhd").status == .pass)
+    }
+
+    @Test func belowTwentyMiBFailsVHDSizeAligned() throws {
+        let f = try Self.finding("vhd-size-aligned", "small-16m.vhd")
+        #expect(f.status == .fail)
+        #expect(f.found == "16777216 bytes (16 MiB)")
+        #expect(f.summary == "The virtual size is below Azure's 20 MiB minimum.")
+        #expect(try Self.finding("vhd-size-aligned", "aligned-24m.vhd").status == .pass)
+    }
+
+    @Test func forceSizeKeepsAnUnalignedSize() throws {
+        let f = try Self.finding("vhd-size-aligned", "unaligned.vhd")
+        #expect(f.status == .fail)
+        #expect(f.found == "31457792 bytes (30 MiB + 512 bytes)")
+        #expect(f.remediation?.contains("qemu-img resize -f raw IMAGE.raw 31M") == true)
+        // Written with force_size (creator qem2): not a geometry rounding.
+        #expect(try Self.finding("vhd-qemu-geometry", "unaligned.vhd").status == .pass)
+    }
+
+    @Test func vhdSizeMaxOnFooterFacts() throws {
+        #expect(try Self.finding("vhd-size-max", "aligned-24m.vhd").status == .pass)
+        let f = try Self.finding("vhd-size-max", "oversize-1024g.vhd")
+        #expect(f.status == .fail)
+        #expect(f.found == "1099511627776 bytes (1024 GiB + 0 bytes)")
+        #expect(f.summary == "The virtual size is 1 GiB over Azure's 1,023 GiB OS disk limit.")
+    }
+}

@@ -36,6 +36,10 @@ public struct GuestFacts: Sendable, Codable {
     public var waagent: WAAgentFacts
     /// sudo's `targetpw` and `ALL ALL=(ALL) ALL` lines in /etc/sudoers and its includes.
     public var sudoers: SudoersFacts
+    /// `/etc/fstab`.
+    public var fstab: FstabFacts
+    /// Module blocks in `/etc/modprobe.d`.
+    public var modprobe: ModprobeFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
     /// The files a policy declared (`DeclaredInterest.files`), sorted by path; nil (absent from
@@ -60,6 +64,8 @@ public struct GuestFacts: Sendable, Codable {
         credentials = CredentialFacts()
         waagent = WAAgentFacts()
         sudoers = SudoersFacts()
+        fstab = FstabFacts()
+        modprobe = ModprobeFacts()
         problems = []
     }
 

@@ -140,6 +140,12 @@ public struct BootFacts: Sendable, Hashable, Codable {
     public var evidence: [Evidence]
     /// Why the default cannot be told; nil when `defaultRelease` is set.
     public var unknownReason: String?
+    /// The kernel command line of the default entry (its `linux` line after the path, a BLS
+    /// entry's `options` with `$kernelopts` from grubenv), else the fallback: `/etc/kernel/cmdline`,
+    /// then `/etc/default/grub`'s `GRUB_CMDLINE_LINUX` and `GRUB_CMDLINE_LINUX_DEFAULT`.
+    public var commandLine: String?
+    /// Where `commandLine` was read (`/boot/grub/grub.cfg:7`, `/etc/default/grub`).
+    public var commandLineSource: Evidence?
 
     /// Creates a value from its fields.
     public init(

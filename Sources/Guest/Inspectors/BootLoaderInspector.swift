@@ -18,7 +18,7 @@ public struct BootLoaderInspector: Inspector {
         GuestInterest(
             Self.grubConfigs + Self.grubEnvironments + [
                 "/boot/efi/EFI/*/grub.cfg", "/boot/efi/EFI/*/grubenv", "/boot/loader/entries/*.conf",
-                "/etc/default/grub",
+                "/etc/default/grub", "/etc/kernel/cmdline",
             ])
     }
 
@@ -32,6 +32,13 @@ public struct BootLoaderInspector: Inspector {
             boot = try decide(tree, kernels: facts.kernels.map(\.release))
         } catch let e as ImageError {
             boot.unknownReason = e.detail
+        }
+        if boot.commandLine == nil {
+            do {
+                try fallbackCommandLine(tree, into: &boot)
+            } catch let e as ImageError {
+                facts.problems.append(InspectionProblem(inspector: name, reason: "kernel command line: \(e.detail)"))
+            }
         }
         facts.boot = boot
         for i in facts.kernels.indices {
@@ -72,7 +79,12 @@ public struct BootLoaderInspector: Inspector {
                 return BootFacts(
                     evidence: evidence, unknownReason: "\(how): entry '\(entry.title)' boots no vmlinuz-<release>")
             }
-            return BootFacts(defaultRelease: release, how: how + ": '\(entry.title)'", evidence: evidence)
+            var boot = BootFacts(defaultRelease: release, how: how + ": '\(entry.title)'", evidence: evidence)
+            if let arguments = entry.arguments {
+                boot.commandLine = arguments
+                boot.commandLineSource = .path(path + (entry.linuxLine.map { ":\($0)" } ?? ""))
+            }
+            return boot
         }
         if let f = try tree.text("/etc/default/grub") {
             evidence.append(.path("/etc/default/grub"))
@@ -99,13 +111,15 @@ public struct BootLoaderInspector: Inspector {
 
     func decideBLS(_ tree: GuestTree, saved: String, how: String, evidence: [Evidence]) throws -> BootFacts {
         var evidence = evidence
-        var entries: [(id: String, path: String, linux: String?)] = []
+        var entries: [(id: String, path: String, linux: String?, options: String?)] = []
         for path in try tree.glob(Self.blsDirectory, "*.conf") {
             guard let f = try tree.text(path, limit: 64 << 10) else { continue }
             let linux = f.text.activeLines.first { $0.hasPrefix("linux ") || $0.hasPrefix("linux\t") }?.words
                 .dropFirst().first
+            let options = f.text.activeLines.first { $0.hasPrefix("options ") || $0.hasPrefix("options\t") }
+                .map { $0.words.dropFirst().joined(separator: " ") }
             let id = String(path.split(separator: "/").last?.dropLast(5) ?? "")
-            entries.append((id, path, linux))
+            entries.append((id, path, linux, options))
         }
         // blscfg sorts entries by their name with rpm's version order, highest first.
         entries.sort { RPMVersion.vercmp($0.id, $1.id) > 0 }
@@ -117,7 +131,16 @@ public struct BootLoaderInspector: Inspector {
         guard let release = try release(tree, linux: chosen.linux) else {
             return BootFacts(evidence: evidence, unknownReason: "BLS entry \(chosen.path) boots no vmlinuz-<release>")
         }
-        return BootFacts(defaultRelease: release, how: how + ": BLS entry \(chosen.id)", evidence: evidence)
+        var boot = BootFacts(defaultRelease: release, how: how + ": BLS entry \(chosen.id)", evidence: evidence)
+        if var options = chosen.options {
+            // RHEL 8 entries say `options $kernelopts`, set in grubenv.
+            if options.contains("$kernelopts"), let kernelopts = try grubEnvironment(tree)["kernelopts"] {
+                options = options.replacing("$kernelopts", with: kernelopts)
+            }
+            boot.commandLine = options
+            boot.commandLineSource = .path(chosen.path)
+        }
+        return boot
     }
 
     /// The release in a `linux` path (`/boot/vmlinuz-6.1.0-28-cloud-amd64`, `/vmlinuz-…`), following
@@ -138,12 +161,54 @@ public struct BootLoaderInspector: Inspector {
     }
 }
 
+extension BootLoaderInspector {
+    /// `key=value` lines of the first grubenv found.
+    func grubEnvironment(_ tree: GuestTree) throws -> [String: String] {
+        for path in Self.grubEnvironments + (try tree.expand("/boot/efi/EFI/*/grubenv")) {
+            guard let f = try tree.text(path, limit: 64 << 10) else { continue }
+            var out: [String: String] = [:]
+            for line in f.text.activeLines {
+                guard let eq = line.firstIndex(of: "=") else { continue }
+                out[String(line[..<eq])] = String(line[line.index(after: eq)...])
+            }
+            return out
+        }
+        return [:]
+    }
+
+    /// No entry gave a command line: `/etc/kernel/cmdline` (what kernel-install and BLS use), then
+    /// `/etc/default/grub` (what grub-mkconfig would write into every entry).
+    func fallbackCommandLine(_ tree: GuestTree, into boot: inout BootFacts) throws {
+        if let f = try tree.text("/etc/kernel/cmdline", limit: 64 << 10) {
+            boot.commandLine = f.text.activeLines.joined(separator: " ")
+            boot.commandLineSource = .path("/etc/kernel/cmdline")
+            return
+        }
+        guard let f = try tree.text("/etc/default/grub", limit: 1 << 20) else { return }
+        var linux = ""
+        var linuxDefault = ""
+        for line in f.text.activeLines {
+            if line.hasPrefix("GRUB_CMDLINE_LINUX=") {
+                linux = String(line.dropFirst("GRUB_CMDLINE_LINUX=".count)).trimmingCharacters(in: "\"'")
+            } else if line.hasPrefix("GRUB_CMDLINE_LINUX_DEFAULT=") {
+                linuxDefault = String(line.dropFirst("GRUB_CMDLINE_LINUX_DEFAULT=".count)).trimmingCharacters(in: "\"'")
+            }
+        }
+        boot.commandLine = [linux, linuxDefault].filter { !$0.isEmpty }.joined(separator: " ")
+        boot.commandLineSource = .path("/etc/default/grub")
+    }
+}
+
 /// The menu of a `grub.cfg`: top-level entries and submenus, and the `set default=` value.
 struct GrubMenu {
     struct Entry {
         var title: String
         var id: String?
         var linux: String?
+        /// The words of the `linux` line after the path: the kernel command line.
+        var arguments: String?
+        /// The 1-based line of the file the `linux` line is on.
+        var linuxLine: Int?
     }
     enum Item {
         case entry(Entry)
@@ -158,8 +223,12 @@ struct GrubMenu {
     static let maximumItems = 4096
 
     init(_ text: String) {
-        var stack: [(kind: String, title: String, id: String?, entries: [Entry], linux: String?)] = []
-        for line in text.activeLines.prefix(200_000) {
+        var stack: [(kind: String, title: String, id: String?, entries: [Entry], linux: String?, arguments: String?, line: Int?)] = []
+        var number = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(200_000) {
+            number += 1
+            let line = String(raw).trimmingASCIIWhitespace()
+            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             let w = GrubMenu.tokens(line)
             guard let first = w.first else { continue }
             if first == "blscfg" { usesBLS = true }
@@ -175,17 +244,19 @@ struct GrubMenu {
                 {
                     id = w[k + 1]
                 }
-                stack.append((first, title, id, [], nil))
+                stack.append((first, title, id, [], nil, nil, nil))
                 if !line.hasSuffix("{") { continue }
                 continue
             }
             if first == "linux" || first == "linuxefi" || first == "linux16", w.count > 1, !stack.isEmpty {
                 stack[stack.count - 1].linux = w[1]
+                stack[stack.count - 1].arguments = w.dropFirst(2).joined(separator: " ")
+                stack[stack.count - 1].line = number
             }
             if line == "}" || line.hasSuffix(" }"), let top = stack.popLast() {
                 guard items.count < GrubMenu.maximumItems else { continue }
                 if top.kind == "menuentry" {
-                    let e = Entry(title: top.title, id: top.id, linux: top.linux)
+                    let e = Entry(title: top.title, id: top.id, linux: top.linux, arguments: top.arguments, linuxLine: top.line)
                     if stack.isEmpty {
                         items.append(.entry(e))
                     } else {

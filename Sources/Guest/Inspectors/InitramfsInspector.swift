@@ -1,9 +1,10 @@
 import BlockIO
 import FileSystems
 
-/// The initramfs hooks of azure-vm-utils and, when one is installed, whether each kernel's
-/// initramfs holds the udev rule (REQUIREMENTS.md `initramfs-rule`). Without a hook the images
-/// are not opened: listing one means decompressing tens of MiB.
+/// The initramfs hooks of azure-vm-utils and, for each kernel's initramfs, whether it holds the
+/// udev rule (REQUIREMENTS.md `initramfs-rule`) and which of the Hyper-V and NVMe modules Azure
+/// boots with are inside it or built into the kernel (PROFILE-AZURE-IMAGE.md `initrd-hyperv`,
+/// `initrd-nvme`). Listing an image means decompressing tens of MiB, once per kernel.
 public struct InitramfsInspector: Inspector {
     /// The inspector's name in problems.
     public let name = "initramfs"
@@ -16,7 +17,11 @@ public struct InitramfsInspector: Inspector {
 
     /// The guest paths this inspector reads.
     public var interest: GuestInterest {
-        GuestInterest(Self.hooks + ["/boot/initrd.img-*", "/boot/initramfs-*.img", "/boot/initrd-*"])
+        GuestInterest(
+            Self.hooks + [
+                "/boot/initrd.img-*", "/boot/initramfs-*.img", "/boot/initrd-*", "/lib/modules/*/modules.builtin",
+                "/usr/lib/modules/*/modules.builtin", "/boot/config-*",
+            ])
     }
 
     /// Creates the inspector (it has no settings).
@@ -29,11 +34,11 @@ public struct InitramfsInspector: Inspector {
         for path in Self.hooks {
             if let c = try tree.canonical(path), seen.insert(c).inserted { hooks.append(.path(path)) }
         }
-        facts.initramfs = InitramfsFacts(
-            hooks: hooks, imagesNotRead: hooks.isEmpty ? "no hook installed: images not read" : nil)
-        guard !hooks.isEmpty else { return }
+        facts.initramfs = InitramfsFacts(hooks: hooks)
+        let wanted = Set(InitramfsImageFacts.bootModules.map(\.name))
         for i in facts.kernels.indices {
             guard var image = facts.kernels[i].initramfs else { continue }
+            (image.builtin, image.builtinEvidence) = try builtin(tree, facts.kernels[i])
             do {
                 guard let r = try tree.resolve(image.path.value), r.attributes.type == .regular else {
                     throw ImageError("initramfs", .notFound, "no such file: \(image.path.value)")
@@ -44,10 +49,35 @@ public struct InitramfsInspector: Inspector {
                 image.entryCount = archive.names.count
                 image.rulePath = archive.names.first { $0.hasSuffix("udev/rules.d/" + UdevRuleFacts.fileName) }
                 image.containsRule = image.rulePath != nil
+                image.modules = Set(
+                    archive.names.compactMap { n in
+                        DriverInspector.moduleName(String(n.split(separator: "/").last ?? "")).flatMap { wanted.contains($0) ? $0 : nil }
+                    }
+                ).sorted()
             } catch let e as ImageError {
                 image.unreadable = e.description
             }
             facts.kernels[i].initramfs = image
         }
+    }
+
+    /// Of `InitramfsImageFacts.bootModules`, those built into `kernel`: a line of its
+    /// modules.builtin, or `=y` for the symbol in its config. Sorted, with the files read.
+    func builtin(_ tree: GuestTree, _ kernel: KernelFacts) throws -> ([String], [Evidence]) {
+        var names = Set<String>()
+        var evidence: [Evidence] = []
+        let path = kernel.modulesDirectory.value + "/modules.builtin"
+        if let f = try tree.text(path, limit: DriverInspector.maximumConfigSize) {
+            evidence.append(.path(path))
+            for line in f.text.activeLines {
+                if let m = DriverInspector.moduleName(String(line.split(separator: "/").last ?? "")) { names.insert(m) }
+            }
+        }
+        if let c = kernel.config, let f = try tree.text(c.value, limit: DriverInspector.maximumConfigSize) {
+            evidence.append(c)
+            let config = DriverInspector.parseConfig(f.text)
+            for (name, symbol) in InitramfsImageFacts.bootModules where config[symbol] == "y" { names.insert(name) }
+        }
+        return (InitramfsImageFacts.bootModules.map(\.name).filter(names.contains), evidence)
     }
 }

@@ -59,6 +59,7 @@ public enum GuestInspector {
         CredentialsInspector(),
         WAAgentInspector(),
         SudoersInspector(),
+        BootConfigInspector(),
     ]
 
     /// The union of every inspector's interest.

@@ -11,6 +11,8 @@ extension Requirement {
     /// "Container and disk", then "Boot", in the document's order.
     static let azureImageContainer: [Requirement] = [
         .vhdFormat, .vhdFooter, .vhdSizeAligned, .vhdSizeMax, .vhdQemuGeometry, .firstMiBFree, .bootMode,
+        .initrdHyperV, .initrdNVMe, .kernelCmdlineConsole, .kernelCmdlineAvoid, .kernelModulesEnabled, .noSwapOSDisk,
+        .fstabPersistent,
     ]
 
     /// The sources of docs/PROFILE-AZURE-IMAGE.md by their key, as a requirement's `reference`
