@@ -36,6 +36,8 @@ public struct GuestFacts: Sendable, Codable {
     public var waagent: WAAgentFacts
     /// sudo's `targetpw` and `ALL ALL=(ALL) ALL` lines in /etc/sudoers and its includes.
     public var sudoers: SudoersFacts
+    /// OpenSSH server: package, units, and the global settings after Include.
+    public var sshd: SSHDFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
 
@@ -57,6 +59,7 @@ public struct GuestFacts: Sendable, Codable {
         credentials = CredentialFacts()
         waagent = WAAgentFacts()
         sudoers = SudoersFacts()
+        sshd = SSHDFacts()
         problems = []
     }
 

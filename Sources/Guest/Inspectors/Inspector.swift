@@ -95,6 +95,7 @@ public enum GuestInspector {
         CredentialsInspector(),
         WAAgentInspector(),
         SudoersInspector(),
+        SSHDInspector(),
     ]
 
     /// The union of every inspector's interest.
