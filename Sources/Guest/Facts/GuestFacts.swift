@@ -38,6 +38,8 @@ public struct GuestFacts: Sendable, Codable {
     public var sudoers: SudoersFacts
     /// OpenSSH server: package, units, and the global settings after Include.
     public var sshd: SSHDFacts
+    /// The Hyper-V KVP daemon's packages and program.
+    public var hypervDaemons: HyperVDaemonFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
 
@@ -60,6 +62,7 @@ public struct GuestFacts: Sendable, Codable {
         waagent = WAAgentFacts()
         sudoers = SudoersFacts()
         sshd = SSHDFacts()
+        hypervDaemons = HyperVDaemonFacts()
         problems = []
     }
 

@@ -96,6 +96,7 @@ public enum GuestInspector {
         WAAgentInspector(),
         SudoersInspector(),
         SSHDInspector(),
+        HyperVDaemonsInspector(),
     ]
 
     /// The union of every inspector's interest.

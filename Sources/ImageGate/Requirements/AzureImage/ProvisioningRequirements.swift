@@ -4,6 +4,7 @@
 extension Requirement {
     static let azureImageProvisioning: [Requirement] = [
         .provisioningAgent, .waagentConf, .cloudInitDatasource, .cloudInitLeftovers, .noPersistentNetRules, .generalized, .noCredentials, .sshd, .sudoers,
+        .hypervDaemons,
     ]
 }
 
