@@ -40,6 +40,10 @@ public struct GuestFacts: Sendable, Codable {
     public var fstab: FstabFacts
     /// Module blocks in `/etc/modprobe.d`.
     public var modprobe: ModprobeFacts
+    /// OpenSSH server: package, units, and the global settings after Include.
+    public var sshd: SSHDFacts
+    /// The Hyper-V KVP daemon's packages and program.
+    public var hypervDaemons: HyperVDaemonFacts
     /// Inspectors that failed outright, with the reason; sorted.
     public var problems: [InspectionProblem]
     /// The files a policy declared (`DeclaredInterest.files`), sorted by path; nil (absent from
@@ -66,6 +70,8 @@ public struct GuestFacts: Sendable, Codable {
         sudoers = SudoersFacts()
         fstab = FstabFacts()
         modprobe = ModprobeFacts()
+        sshd = SSHDFacts()
+        hypervDaemons = HyperVDaemonFacts()
         problems = []
     }
 

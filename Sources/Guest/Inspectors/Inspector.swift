@@ -60,6 +60,8 @@ public enum GuestInspector {
         WAAgentInspector(),
         SudoersInspector(),
         BootConfigInspector(),
+        SSHDInspector(),
+        HyperVDaemonsInspector(),
     ]
 
     /// The union of every inspector's interest.

@@ -27,6 +27,16 @@ import Testing
         // This build has no /etc/cloud/cloud.cfg.d/90_dpkg.cfg and cloud.cfg sets no datasource_list,
         // so cloud-init's default list (with Azure) holds.
         #expect(facts.cloudInit.datasourceList == nil)
+        // debootstrap --variant=minbase with cloud-init pulls in neither openssh-server nor
+        // hyperv-daemons, and writes no /etc/ssh: both should-checks warn "not installed".
+        #expect(facts.sshd.isAbsent)
+        #expect(facts.sshd.files.isEmpty)
+        #expect(facts.hypervDaemons.isAbsent)
+        for id in ["sshd", "hyperv-daemons"] {
+            let f = try GuestFolder.finding(id, facts)
+            #expect(f.status == .warn, "\(fixture) \(id): \(f.found) — \(f.summary)")
+            #expect(f.found == "not installed")
+        }
         for id in ["no-persistent-net-rules", "generalized", "no-credentials", "cloud-init-datasource", "cloud-init-leftovers"] {
             let f = try GuestFolder.finding(id, facts)
             #expect(f.status == .pass, "\(fixture) \(id): \(f.found) — \(f.summary)")
