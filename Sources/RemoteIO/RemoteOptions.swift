@@ -25,7 +25,7 @@ public struct RemoteOptions: Sendable {
 
     public init(
         caCertFile: String? = nil, timeout: Duration = .seconds(120), blockSize: Int = 1 << 20,
-        cachedBlocks: Int = 64, readAheadBlocks: Int = 3, maximumTries: Int = 5, requestTimeout: Duration = .seconds(30),
+        cachedBlocks: Int = 64, readAheadBlocks: Int = 2, maximumTries: Int = 5, requestTimeout: Duration = .seconds(30),
         azureStorageVersion: String = "2021-08-06",
         tokenEnvironmentVariable: String = "IMAGEGATE_AZURE_TOKEN"
     ) {
