@@ -56,8 +56,25 @@ public final class FaultProxy: @unchecked Sendable {
         }
         port = Int(UInt16(bigEndian: addr.sin_port))
         listener = fd
-        let proxy = self
-        Thread.detachNewThread { proxy.acceptLoop() }
+        // Weak while blocked in accept, so releasing the proxy stops it (deinit shuts the listener).
+        Thread.detachNewThread { [weak self] in
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                guard let proxy = self else {
+                    close(client)
+                    return
+                }
+                proxy.state.withLock { $0.connections += 1 }
+                Thread.detachNewThread { [weak proxy] in
+                    proxy?.serve(client)
+                    close(client)
+                }
+            }
+        }
     }
 
     deinit {
@@ -74,21 +91,6 @@ public final class FaultProxy: @unchecked Sendable {
 
     /// Changes the faults for the requests that come next.
     public func set(_ faults: Faults) { state.withLock { $0.faults = faults } }
-
-    private func acceptLoop() {
-        while true {
-            let client = accept(listener, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            state.withLock { $0.connections += 1 }
-            Thread.detachNewThread { [weak self] in
-                self?.serve(client)
-                close(client)
-            }
-        }
-    }
 
     /// What one request gets, decided under the lock so concurrent connections count faults once.
     private enum Action {
