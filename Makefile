@@ -6,7 +6,7 @@ export IMAGEGATE_FIXTURES ?= $(CACHE)/latest
 SAMPLE := $(CACHE)/latest/sample/sample.vhd
 BIN := .build/release/imagegate
 
-.PHONY: deps build release fixtures sample test demo bench fuzz check clean
+.PHONY: deps build release fixtures sample test demo bench bench-remote fuzz check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -34,6 +34,11 @@ demo: release sample
 
 bench: release fixtures
 	bash scripts/bench.sh
+
+# Remote checks: local vs HTTP at 0 ms vs 50 ms added per request (nginx + FaultProxy on 127.0.0.1).
+bench-remote: release fixtures
+	$(SWIFT) build -c release --product BenchServer
+	bash scripts/bench-remote.sh
 
 fuzz: deps
 	bash Fuzz/build.sh

@@ -47,6 +47,8 @@ let package = Package(
             ]
         ),
         .target(name: "TestSupport", dependencies: ["BlockIO", "FileSystems"]),
+        // nginx + the latency proxy for `make bench-remote`; not a product.
+        .executableTarget(name: "BenchServer", dependencies: ["TestSupport"]),
 
         .testTarget(name: "BlockIOTests", dependencies: ["BlockIO", "TestSupport"]),
         .testTarget(name: "DiskFormatsTests", dependencies: ["DiskFormats", "BlockIO", "TestSupport"]),

@@ -80,6 +80,12 @@ extension OpenContext {
         guard !name.isEmpty, !name.contains("\0") else {
             throw ImageError(layer, .corrupt, "empty or invalid referenced file name", at: offset)
         }
+        // A store that is not host files (HTTP) has its own rules.
+        if let resolved = try store.resolveReferenced(
+            name, in: directory, allowExternalFiles: allowExternalFiles, layer: layer, at: offset)
+        {
+            return resolved
+        }
         let joined = name.hasPrefix("/") ? name : directory + "/" + name
         let normalized = Self.normalize(joined)
         let dir = Self.normalize(directory)
@@ -111,7 +117,7 @@ extension OpenContext {
             throw ImageError(layer, .loop, "chain of backing or parent files deeper than \(Self.maximumChainDepth)")
         }
         var c = self
-        c.directory = Self.normalize(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
+        c.directory = store.folder(of: path) ?? Self.normalize(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
         if c.directory.isEmpty { c.directory = "/" }
         c.depth = depth + 1
         return c

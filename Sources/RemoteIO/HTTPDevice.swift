@@ -60,7 +60,9 @@ public final class HTTPDevice: BlockDevice {
                     st.blocks[b]?.used = st.uses
                 }
             }
-            let sequential = st.lastBlock.map { $0 + 1 == firstBlock || $0 == firstBlock } ?? false
+            // Only a read starting in the block after the last read's end is sequential: metadata
+            // reads that stay in one block (most of them) must not fetch megabytes ahead.
+            let sequential = st.lastBlock.map { $0 + 1 == firstBlock } ?? false
             st.lastBlock = lastBlock
             var runs: [ClosedRange<UInt64>] = []
             var b = firstBlock

@@ -127,7 +127,7 @@ final class HTTPRangeClient: Sendable {
             if wake >= deadline {
                 throw ImageError(
                     "http", .io(errno: ETIMEDOUT),
-                    "\(lastProblem); gave up after \(attempt) tries in \(Self.seconds(clock.now - began)): the --timeout of \(Self.seconds(options.timeout)) runs out (\(display))",
+                    "\(lastProblem); gave up after \(attempt) \(attempt == 1 ? "try" : "tries") in \(Self.seconds(clock.now - began)): the --timeout of \(Self.seconds(options.timeout)) runs out (\(display))",
                     at: start)
             }
             let pause = Self.milliseconds(backoff)

@@ -25,7 +25,7 @@ public struct RemoteOptions: Sendable {
 
     public init(
         caCertFile: String? = nil, timeout: Duration = .seconds(120), blockSize: Int = 1 << 20,
-        cachedBlocks: Int = 64, readAheadBlocks: Int = 3, maximumTries: Int = 5, requestTimeout: Duration = .seconds(30),
+        cachedBlocks: Int = 64, readAheadBlocks: Int = 2, maximumTries: Int = 5, requestTimeout: Duration = .seconds(30),
         azureStorageVersion: String = "2021-08-06",
         tokenEnvironmentVariable: String = "IMAGEGATE_AZURE_TOKEN"
     ) {
@@ -62,15 +62,42 @@ public enum RemoteURL {
 
     /// The URL of `name` next to `url` (same directory), carrying the same query, so a qcow2 backing
     /// file or a VMDK extent behind a SAS URL is readable with the same signature. Nil when `name`
-    /// is absolute or climbs out of the directory.
+    /// is absolute, climbs out of the directory or has an empty segment.
     public static func sibling(of url: String, named name: String) -> String? {
-        guard !name.isEmpty, !name.hasPrefix("/"), !name.contains("://"),
-            !name.split(separator: "/").contains(where: { $0 == ".." || $0 == "." })
+        // `./mid.qcow2` (as qemu-img writes it) is a sibling; `.` segments are dropped.
+        let segments = name.split(separator: "/", omittingEmptySubsequences: false).filter { $0 != "." }
+        guard !name.isEmpty, !name.hasPrefix("/"), !name.contains("://"), !segments.isEmpty,
+            !segments.contains(where: { $0 == ".." || $0.isEmpty })
         else { return nil }
         let base = display(url)
         guard let slash = base.lastIndex(of: "/"), base[..<slash].contains("://") else { return nil }
-        let escaped = name.split(separator: "/", omittingEmptySubsequences: false).map { percentEscape(String($0)) }
+        let escaped = segments.map { percentEscape(String($0)) }
         return String(base[...slash]) + escaped.joined(separator: "/") + query(url)
+    }
+
+    /// `scheme://host[:port]` of a URL, lower-cased; nil when it is not one.
+    public static func origin(_ url: String) -> String? {
+        guard isRemote(url) else { return nil }
+        let shown = display(url)
+        guard let colon = shown.firstIndex(of: ":") else { return nil }
+        let rest = shown[colon...].dropFirst(3)  // "://"
+        return (shown[..<rest.startIndex] + rest.prefix { $0 != "/" }).lowercased()
+    }
+
+    /// `name` (an absolute path, or relative with `..`) resolved lexically against the folder URL
+    /// `folder` on the same origin, without a query; `..` stops at the server's root. The folder's
+    /// segments are kept as they are (already escaped), the name's are percent-escaped.
+    static func resolve(_ name: String, against folder: String) -> String? {
+        guard let origin = origin(folder), !name.contains("://") else { return nil }
+        let shown = display(folder)
+        var parts: [String] = name.hasPrefix("/") ? [] : shown.dropFirst(origin.count).split(separator: "/").map(String.init)
+        for part in name.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast(); continue }
+            parts.append(percentEscape(String(part)))
+        }
+        guard !parts.isEmpty else { return nil }
+        return String(shown.prefix(origin.count)) + "/" + parts.joined(separator: "/")
     }
 
     static func percentEscape(_ s: String) -> String {

@@ -34,11 +34,11 @@ public final class FaultProxy: @unchecked Sendable {
     public let port: Int
     private let upstream: Int
     private let listener: Int32
-    private let state: Mutex<(faults: Faults, requests: Int, connections: Int, ranges: [String])>
+    private let state: Mutex<(faults: Faults, requests: Int, connections: Int, ranges: [String], targets: [String])>
 
     public init(upstreamPort: Int, faults: Faults = Faults()) throws {
         upstream = upstreamPort
-        state = Mutex((faults, 0, 0, []))
+        state = Mutex((faults, 0, 0, [], []))
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -56,8 +56,25 @@ public final class FaultProxy: @unchecked Sendable {
         }
         port = Int(UInt16(bigEndian: addr.sin_port))
         listener = fd
-        let proxy = self
-        Thread.detachNewThread { proxy.acceptLoop() }
+        // Weak while blocked in accept, so releasing the proxy stops it (deinit shuts the listener).
+        Thread.detachNewThread { [weak self] in
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                guard let proxy = self else {
+                    close(client)
+                    return
+                }
+                proxy.state.withLock { $0.connections += 1 }
+                Thread.detachNewThread { [weak proxy] in
+                    proxy?.serve(client)
+                    close(client)
+                }
+            }
+        }
     }
 
     deinit {
@@ -69,24 +86,11 @@ public final class FaultProxy: @unchecked Sendable {
     public var requests: Int { state.withLock { $0.requests } }
     public var connections: Int { state.withLock { $0.connections } }
     public var ranges: [String] { state.withLock { $0.ranges } }
+    /// The request target (path and query) of each request.
+    public var targets: [String] { state.withLock { $0.targets } }
 
     /// Changes the faults for the requests that come next.
     public func set(_ faults: Faults) { state.withLock { $0.faults = faults } }
-
-    private func acceptLoop() {
-        while true {
-            let client = accept(listener, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            state.withLock { $0.connections += 1 }
-            Thread.detachNewThread { [weak self] in
-                self?.serve(client)
-                close(client)
-            }
-        }
-    }
 
     /// What one request gets, decided under the lock so concurrent connections count faults once.
     private enum Action {
@@ -107,6 +111,7 @@ public final class FaultProxy: @unchecked Sendable {
             let action: Action = state.withLock { s in
                 s.requests += 1
                 s.ranges.append(headers.first { $0.0 == "range" }?.1 ?? "")
+                s.targets.append(lines.first.map { $0.split(separator: " ").dropFirst().first.map(String.init) ?? "" } ?? "")
                 if let status = s.faults.status { return .status(status, retryAfter: nil) }
                 if s.faults.unavailable > 0 {
                     s.faults.unavailable -= 1

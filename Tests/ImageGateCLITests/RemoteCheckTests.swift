@@ -72,6 +72,17 @@ import TestSupport
         #expect(replaced.status == 2)
         #expect(replaced.stderr.contains("the object changed while being read"), "\(replaced.stderr)")
         #expect(!(String(decoding: replaced.stdout, as: UTF8.self) + replaced.stderr).contains("c2VjcmV0"))
+        // Throttled past --timeout: the retries stop at it, not after Retry-After.
+        faults = FaultProxy.Faults()
+        faults.unavailable = 1000
+        faults.retryAfter = 30
+        proxy.set(faults)
+        let began = ContinuousClock.now
+        let throttled = try CLI.run(["check", "--timeout", "2", base + Self.query])
+        #expect(ContinuousClock.now - began < .seconds(10))
+        #expect(throttled.status == 2)
+        #expect(throttled.stderr.contains("http: HTTP status 503; gave up after 1 try in"), "\(throttled.stderr)")
+        #expect(throttled.stderr.contains("the --timeout of 2.0 s runs out"), "\(throttled.stderr)")
     }
 
     /// `stats: http: <requests> requests, <round trips> round trips, <bytes> bytes transferred, <retries> retries`.

@@ -27,12 +27,15 @@ struct SourceInput {
         transfer = remote ? TransferCounter() : nil
         let store: any FileStore =
             if let transfer {
-                HTTPFileStore(options: RemoteOptions(caCertFile: options.caCertFile, timeout: options.timeout), counter: transfer)
+                HTTPFileStore(
+                    options: RemoteOptions(caCertFile: options.caCertFile, timeout: options.timeout), counter: transfer,
+                    imageURL: path)
             } else {
                 options.fileStore
             }
         let absolute = remote ? path : OpenContext.absolute(path)
-        let directory = String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
+        // A URL's folder without its query: files the image names resolve against it.
+        let directory = store.folder(of: absolute) ?? String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
         var context = OpenContext(
             directory: directory.isEmpty ? "/" : directory, allowExternalFiles: options.allowExternalFiles,
             counter: counter)

@@ -1,0 +1,19 @@
+import Foundation
+import TestSupport
+
+// imagegate-bench-server ROOT LATENCY_MS: nginx serving ROOT on 127.0.0.1 and, in front of it, the
+// tests' FaultProxy adding LATENCY_MS to every request. Prints "<nginx port> <proxy port>" and
+// serves until its standard input closes, then stops both (so nginx never outlives it).
+// For `make bench-remote` (scripts/bench-remote.sh); not installed.
+let arguments = CommandLine.arguments
+guard arguments.count == 3, let latency = Int(arguments[2]), latency >= 0 else {
+    FileHandle.standardError.write(Data("usage: imagegate-bench-server ROOT LATENCY_MS\n".utf8))
+    exit(64)
+}
+let server = try NginxServer(root: arguments[1])
+var faults = FaultProxy.Faults()
+faults.latency = .milliseconds(latency)
+let proxy = try FaultProxy(upstreamPort: server.port, faults: faults)
+FileHandle.standardOutput.write(Data("\(server.port) \(proxy.port)\n".utf8))
+while readLine() != nil {}
+withExtendedLifetime((server, proxy)) {}
