@@ -78,6 +78,8 @@ export BIN TMP
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "-"} else if (NR%2) {print a[(NR+1)/2]} else {print (a[NR/2]+a[NR/2+1])/2}}'; }
 
+# Seconds on a shared machine mean little without the load they were taken under.
+echo "bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 printf '%-34s %-10s %9s %9s %12s %12s %8s\n' image tool "median s" "peak MiB" "rchar B" "image B" "×imagegate"
 # row LABEL IMAGE QEMU-FORMAT ROOT-OFFSET RUNS: alternate the tools RUNS times, then print them.
 row() {
@@ -129,4 +131,5 @@ row "debian12 rootfs.tar.zst (one pass)" "$FIX/tar-debian12/rootfs.tar.zst" skip
 row "debian12 XFS on LVM (vhd)" "$FIX/debian12-lvm-xfs/disk.vhd" skip 0 "$small_runs"
 row "debian12 btrfs @ @home (vhd)" "$FIX/debian12-btrfs/disk.vhd" skip 0 "$small_runs"
 [ -n "$inspector_note" ] && echo "$inspector_note"
+echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) at end"
 echo "pipeline: qemu-img convert -O raw + debugfs cat /var/lib/dpkg/status; rchar counts every byte each tool read (files, pipes, appliance)."
