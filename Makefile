@@ -32,8 +32,11 @@ demo: release sample
 	@echo "== imagegate check $(SAMPLE)"
 	@$(BIN) check $(SAMPLE) --stats || true
 
+# imagegate against qemu-img+debugfs and virt-inspector (scripts/bench.sh), then the remote
+# columns when the bench-remote target exists.
 bench: release fixtures
 	bash scripts/bench.sh
+	@if grep -q '^bench-remote:' $(firstword $(MAKEFILE_LIST)); then $(MAKE) --no-print-directory bench-remote; fi
 
 # Remote checks: local vs HTTP at 0 ms vs 50 ms added per request (nginx + FaultProxy on 127.0.0.1).
 bench-remote: release fixtures

@@ -1,62 +1,135 @@
 #!/usr/bin/env bash
-# make bench: time and bytes read by imagegate against the rootless pipeline a user would script
-# today (qemu-img convert -O raw to a temp file, then debugfs at the partition offset), side by
-# side, on every built disk fixture. Bytes for imagegate come from its --stats line (all layers,
-# every host file read); for the pipeline, from qemu-img map (every allocated byte must be read
-# to convert) — a lower bound.
+# make bench: imagegate against its peers, in one run, pair by pair (issue 13).
+#
+# Images: the realistic one (scripts/bench-fixture.sh: the Debian 12 guest with 4 GiB of random
+# data in a 30 GiB qcow2 and the same as a fixed VHD, built once and cached under /var/tmp), then
+# the small Debian 12 fixtures in every container.
+# Tools, run alternately (imagegate, peer, imagegate, peer, …) so load changes hit both:
+#   imagegate   `imagegate check IMAGE`
+#   pipeline    `qemu-img convert -O raw` to a temp file + `debugfs -R 'cat /var/lib/dpkg/status'`
+#               at the root partition's offset (what a user scripts today without root)
+#   inspector   `virt-inspector --no-applications` (libguestfs-tools, installed from Debian when
+#               missing; LIBGUESTFS_BACKEND=direct, with force_tcg when KVM cannot run a guest here)
+# Per tool and image: median wall seconds, peak RSS, and bytes read — `rchar` (every read(2) and
+# pread(2) of the tool and its children, appliance included) so all tools are measured alike;
+# imagegate's own `--stats` count of image bytes is printed too. Ratio = peer median / imagegate
+# median, from the same run.
+#
+#   BENCH_RUNS=N        runs per tool on the 30 GiB image (default 3; 5 on the small ones)
+#   BENCH_PEERS="pipeline inspector"   which peers (default both; "" for imagegate only)
+#   BENCH_BIG=0         skip the 30 GiB image
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/imagegate}
 FIX=${IMAGEGATE_FIXTURES:-/var/tmp/imagegate-fixtures/latest}
-TMP=$(mktemp -d /var/tmp/imagegate-bench.XXXXXX)
+TMP=$(mktemp -d /var/tmp/imagegate-bench-run.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-runs=${BENCH_RUNS:-3}
+big_runs=${BENCH_RUNS:-3}
+small_runs=${BENCH_RUNS:-5}
+peers=${BENCH_PEERS-pipeline inspector}
 
-stat_of() { # stat_of ARGS... → "<bytes> <seconds>" (best of $runs)
-    local best="" line
-    for _ in $(seq "$runs"); do
-        line=$( ("$BIN" "$@" --stats 2>&1 >/dev/null || true) | sed -n 's/^stats: \([0-9]*\) bytes in [0-9]* reads, \([0-9.]*\) s$/\1 \2/p')
-        [ -n "$line" ] || { echo "imagegate $* failed" >&2; "$BIN" "$@" >/dev/null; exit 1; }
-        if [ -z "$best" ] || awk -v a="${line#* }" -v b="${best#* }" 'BEGIN{exit !(a<b)}'; then best=$line; fi
-    done
-    echo "$best"
-}
+# --- virt-inspector: install when missing, pick the backend ----------------------------------
+inspector_note=""
+if [[ " $peers " == *" inspector "* ]]; then
+    if ! command -v virt-inspector >/dev/null; then
+        echo "bench: installing libguestfs-tools (virt-inspector) from Debian" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q libguestfs-tools >/dev/null 2>&1 || true
+    fi
+    if ! command -v virt-inspector >/dev/null; then
+        inspector_note="virt-inspector: not installable here (apt-get install libguestfs-tools failed); column left out"
+        peers=${peers//inspector/}
+    else
+        export LIBGUESTFS_BACKEND=direct
+        # A nested machine may show /dev/kvm and still be unable to run a guest: ask the tool.
+        if [ -w /dev/kvm ] && timeout 600 libguestfs-test-tool >"$TMP/kvm.log" 2>&1; then
+            inspector_note="virt-inspector: LIBGUESTFS_BACKEND=direct with KVM"
+        else
+            export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
+            if timeout 900 libguestfs-test-tool >"$TMP/tcg.log" 2>&1; then
+                inspector_note="virt-inspector: LIBGUESTFS_BACKEND=direct LIBGUESTFS_BACKEND_SETTINGS=force_tcg (KVM unusable here)"
+            else
+                inspector_note="virt-inspector: cannot start its appliance here, even under TCG (libguestfs-test-tool failed: $(tail -1 "$TMP/tcg.log")); column left out"
+                peers=${peers//inspector/}
+            fi
+        fi
+    fi
+fi
 
-pipeline() { # pipeline IMAGE FORMAT OFFSET → "<allocated bytes> <seconds>"
-    local img=$1 fmt=$2 off=$3 start end bytes
-    bytes=$(qemu-img map -f "$fmt" --output=json "$img" | python3 -c 'import json,sys; print(sum(e["length"] for e in json.load(sys.stdin) if e.get("data")))')
+# --- one measured run ----------------------------------------------------------------------
+# measure CMD... → "<seconds> <peak KiB> <rchar bytes>" (the command's own output discarded).
+measure() {
+    local start end
     start=$(date +%s.%N)
-    qemu-img convert -f "$fmt" -O raw "$img" "$TMP/disk.raw"
-    debugfs -R 'cat /var/lib/dpkg/status' "$TMP/disk.raw?offset=$off" > "$TMP/status" 2>/dev/null
+    /usr/bin/time -f '%M' -o "$TMP/rss" bash -c '"$@" >/dev/null 2>&1; cat /proc/$$/io' _ "$@" > "$TMP/io" || true
     end=$(date +%s.%N)
-    rm -f "$TMP/disk.raw"
-    echo "$bytes $(echo "$end - $start" | bc -l)"
+    echo "$(echo "$end - $start" | bc -l) $(tail -1 "$TMP/rss") $(sed -n 's/^rchar: //p' "$TMP/io")"
 }
 
-printf '%-38s %12s %10s %12s %10s %14s %10s %8s\n' image "check B" "check s" "status B" "status s" "pipeline B" "pipeline s" speedup
-row() { # row LABEL IMAGE QEMU-FORMAT ROOT-PARTITION-OFFSET
-    local label=$1 img=$2 fmt=$3 off=$4 i s p
-    [ -f "$img" ] || return 0
-    i=$(stat_of check "$img")
-    if "$BIN" cat "$img" /var/lib/dpkg/status >/dev/null 2>&1; then s=$(stat_of cat "$img" /var/lib/dpkg/status); else s="- -"; fi
-    if [ "$fmt" = skip ]; then p="- -"; else p=$(pipeline "$img" "$fmt" "$off"); fi
-    local speed="-"
-    [ "${p#* }" != "-" ] && speed=$(echo "${p#* } / ${s#* }" | bc -l | xargs printf '%.0fx')
-    printf '%-38s %12s %10s %12s %10s %14s %10s %8s\n' "$label" "${i% *}" "${i#* }" "${s% *}" "${s#* }" "${p% *}" "${p#* }" "$speed"
+run_imagegate() { "$BIN" check "$1" >/dev/null 2>&1 || true; }
+run_pipeline() { # IMAGE FORMAT OFFSET
+    qemu-img convert -f "$2" -O raw "$1" "$TMP/disk.raw"
+    debugfs -R 'cat /var/lib/dpkg/status' "$TMP/disk.raw?offset=$3" > "$TMP/status" 2>/dev/null
+    rm -f "$TMP/disk.raw"
+    [ -s "$TMP/status" ]
 }
+run_inspector() { virt-inspector --no-applications --format="$2" -a "$1" >/dev/null; }
+export -f run_imagegate run_pipeline run_inspector
+export BIN TMP
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "-"} else if (NR%2) {print a[(NR+1)/2]} else {print (a[NR/2]+a[NR/2+1])/2}}'; }
+
+# Seconds on a shared machine mean little without the load they were taken under.
+echo "bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+printf '%-34s %-10s %9s %9s %12s %12s %8s\n' image tool "median s" "peak MiB" "rchar B" "image B" "×imagegate"
+# row LABEL IMAGE QEMU-FORMAT ROOT-OFFSET RUNS: alternate the tools RUNS times, then print them.
+row() {
+    local label=$1 img=$2 fmt=$3 off=$4 runs=$5 tools=(imagegate) t i
+    [ -f "$img" ] || return 0
+    if [ "$fmt" != skip ]; then for t in $peers; do tools+=("$t"); done; fi
+    for t in "${tools[@]}"; do : > "$TMP/m-$t"; done
+    for i in $(seq "$runs"); do
+        for t in "${tools[@]}"; do
+            case $t in
+            imagegate) measure bash -c 'run_imagegate "$0"' "$img" >> "$TMP/m-$t" ;;
+            pipeline) measure bash -c 'run_pipeline "$0" "$1" "$2"' "$img" "$fmt" "$off" >> "$TMP/m-$t" ;;
+            inspector) measure bash -c 'run_inspector "$0" "$1"' "$img" "$fmt" >> "$TMP/m-$t" ;;
+            esac
+        done
+    done
+    local stats base s rss rchar ratio
+    stats=$( ("$BIN" check "$img" --stats 2>&1 >/dev/null || true) | sed -n 's/^stats: \([0-9]*\) bytes.*/\1/p')
+    base=$(cut -d' ' -f1 "$TMP/m-imagegate" | median)
+    for t in "${tools[@]}"; do
+        s=$(cut -d' ' -f1 "$TMP/m-$t" | median)
+        rss=$(cut -d' ' -f2 "$TMP/m-$t" | median | awk '{printf "%.0f", $1/1024}')
+        rchar=$(cut -d' ' -f3 "$TMP/m-$t" | median | awk '{printf "%.0f", $1}')
+        ratio=$(awk -v a="$s" -v b="$base" 'BEGIN {printf "%.0f×", a/b}')
+        [ "$t" = imagegate ] && ratio=1× || true
+        printf '%-34s %-10s %9.3f %9s %12s %12s %8s\n' "$label" "$t" "$s" "$rss" "$rchar" "$([ "$t" = imagegate ] && echo "$stats" || echo -)" "$ratio"
+    done
+}
+
 d=$FIX/debian12-disk
-off=$(( $(sgdisk -i 3 "$d/disk.raw" | sed -n 's/^First sector: \([0-9]*\).*/\1/p') * 512 ))
-row "debian12 raw" "$d/disk.raw" raw "$off"
-row "debian12 qcow2" "$d/disk.qcow2" qcow2 "$off"
-row "debian12 vhd fixed" "$d/disk-fixed.vhd" vpc "$off"
-row "debian12 vhd dynamic" "$d/disk-dynamic.vhd" vpc "$off"
-row "debian12 qcow2 grown to 2 TiB" "$d/disk-2T.qcow2" skip "$off"
-# Other layouts and containers of the same guest (imagegate only; the pipeline needs per-layout work).
-row "debian12 vhdx" "$FIX/vhdx-debian12/disk.vhdx" skip 0
-row "debian12 vmdk streamOptimized" "$FIX/vmdk-debian12/stream.vmdk" skip 0
-row "debian12 vmdk twoGbMaxExtentSparse" "$FIX/vmdk-debian12/split/disk.vmdk" skip 0
-row "debian12 ova" "$FIX/ova-debian12/debian12.ova" skip 0
-row "debian12 rootfs.tar.zst (one pass)" "$FIX/tar-debian12/rootfs.tar.zst" skip 0
-row "debian12 XFS on LVM, /usr LV (vhd)" "$FIX/debian12-lvm-xfs/disk.vhd" skip 0
-row "debian12 btrfs @ @home (vhd)" "$FIX/debian12-btrfs/disk.vhd" skip 0
-row "rhel9-like rpm sqlite (ext4)" "$FIX/rpm-rhel9/root.ext4" skip 0
+root_offset() { echo $(( $(sgdisk -i 3 "$1" | sed -n 's/^First sector: \([0-9]*\).*/\1/p') * 512 )); }
+off=$(root_offset "$d/disk.raw")
+if [ "${BENCH_BIG:-1}" != 0 ]; then
+    big=$(bash scripts/bench-fixture.sh "$d/disk.raw")
+    row "debian12 30 GiB + 4 GiB data qcow2" "$big/disk.qcow2" qcow2 "$off" "$big_runs"
+    row "debian12 30 GiB + 4 GiB fixed VHD" "$big/disk-fixed.vhd" vpc "$off" "$big_runs"
+fi
+row "debian12 raw" "$d/disk.raw" raw "$off" "$small_runs"
+row "debian12 qcow2" "$d/disk.qcow2" qcow2 "$off" "$small_runs"
+row "debian12 vhd fixed" "$d/disk-fixed.vhd" vpc "$off" "$small_runs"
+row "debian12 vhd dynamic" "$d/disk-dynamic.vhd" vpc "$off" "$small_runs"
+# Other containers and layouts of the same guest: imagegate only (each peer needs per-layout work).
+row "debian12 qcow2 grown to 2 TiB" "$d/disk-2T.qcow2" skip 0 "$small_runs"
+row "debian12 vhdx" "$FIX/vhdx-debian12/disk.vhdx" skip 0 "$small_runs"
+row "debian12 vmdk streamOptimized" "$FIX/vmdk-debian12/stream.vmdk" skip 0 "$small_runs"
+row "debian12 vmdk twoGbMaxExtentSparse" "$FIX/vmdk-debian12/split/disk.vmdk" skip 0 "$small_runs"
+row "debian12 ova" "$FIX/ova-debian12/debian12.ova" skip 0 "$small_runs"
+row "debian12 rootfs.tar.zst (one pass)" "$FIX/tar-debian12/rootfs.tar.zst" skip 0 "$small_runs"
+row "debian12 XFS on LVM (vhd)" "$FIX/debian12-lvm-xfs/disk.vhd" skip 0 "$small_runs"
+row "debian12 btrfs @ @home (vhd)" "$FIX/debian12-btrfs/disk.vhd" skip 0 "$small_runs"
+[ -n "$inspector_note" ] && echo "$inspector_note"
+echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg) at end"
+echo "pipeline: qemu-img convert -O raw + debugfs cat /var/lib/dpkg/status; rchar counts every byte each tool read (files, pipes, appliance)."

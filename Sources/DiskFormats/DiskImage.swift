@@ -10,13 +10,18 @@ public enum DiskImage {
         VHDFormat.self,
     ]
 
+    /// The head holds every magic and an OVA's first tar headers (pax headers before the .ovf).
     static let sniffWindow = 64 << 10
+    /// The tail holds the VHD footer (its last 512 bytes); a tarball is sniffed twice (archive,
+    /// then disk source), so the tail is kept short.
+    static let sniffTailWindow = 4 << 10
 
     /// The name of the format that would open this file, or "raw".
     public static func sniff(_ file: any BlockDevice) throws -> (any DiskFormat.Type)? {
         let headCount = Int(min(UInt64(sniffWindow), file.size))
         let head = try file.read(at: 0, count: headCount, layer: "sniff")
-        let tail = try file.read(at: file.size - UInt64(headCount), count: headCount, layer: "sniff")
+        let tailCount = Int(min(UInt64(sniffTailWindow), file.size))
+        let tail = try file.read(at: file.size - UInt64(tailCount), count: tailCount, layer: "sniff")
         return formats.first { $0.matches(head: head, tail: tail, size: file.size) }
     }
 

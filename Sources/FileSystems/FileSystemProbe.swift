@@ -19,6 +19,11 @@ public enum FileSystemProbe {
         FATFileSystem.self,
     ]
 
+    /// True when one of our readers recognises the superblock on `device` (cheap: magic checks).
+    public static func recognises(_ device: any BlockDevice) -> Bool {
+        formats.contains { $0.matches(device) }
+    }
+
     /// Opens the file system on `device`, or returns nil when no reader recognises it.
     /// Once a reader has matched, its errors propagate (a damaged ext4 is an error, not "unknown").
     public static func open(_ device: any BlockDevice) throws -> (any BlockFileSystem)? {

@@ -7,10 +7,23 @@ import BlockIO
 /// MBR (type 0xEE) or holds no MBR while "EFI PART" is at LBA 1; else an MBR; else the whole
 /// disk is one volume. Every partition and whole disk is then checked for an LVM2 PV label; PVs
 /// of all disks are assembled into VGs, whose readable LVs become volumes too.
+///
+/// libblkid is the costly part of a scan: it reads about 1 MiB of each volume in place, and each
+/// volume behind a decoded format is copied into a 2 MiB memfd for it. So a caller with readers of
+/// its own passes `recognised`: a volume it claims, and a PV whose label we read, are named
+/// without libblkid, which then sees only what nobody here understands (swap, LUKS, unknowns).
 public enum VolumeScanner {
     /// Scans `disks` (several when a VG spans images). Throws `ImageError` for a malformed
     /// partition table or LVM metadata; LVs that cannot be read are listed in `notes`.
-    public static func scan(_ disks: [any BlockDevice]) throws -> VolumeScan {
+    ///
+    /// `recognised` is asked about every volume before libblkid: true means the caller's own
+    /// reader knows it, and its content is left empty (the caller's reader names it; libblkid is
+    /// not asked, so a second, conflicting signature goes unnoticed there — our reader decides).
+    /// When `recognised` is given, an LVM2 PV is named from its label as blkid names it
+    /// (`LVM2_member`, the dashed PV UUID, `LVM2 001`). Without it, libblkid names every volume.
+    public static func scan(
+        _ disks: [any BlockDevice], recognised: ((any BlockDevice) -> Bool)? = nil
+    ) throws -> VolumeScan {
         var scan = VolumeScan()
         var candidates: [Volume] = []
         for (index, disk) in disks.enumerated() {
@@ -32,9 +45,10 @@ public enum VolumeScanner {
             }
         }
         var pvs: [LVM2VolumeGroup.FoundPV] = []
-        for v in candidates {
+        for (i, v) in candidates.enumerated() {
             do {
                 if let label = try LVM2Label.find(in: v.device) {
+                    if recognised != nil { candidates[i].content = pvContent(label) }
                     pvs.append(
                         LVM2VolumeGroup.FoundPV(label: label, device: v.device, volumeName: v.name, disk: v.disk))
                 }
@@ -47,6 +61,10 @@ public enum VolumeScanner {
         scan.volumeGroups = lvm.groups
         scan.notes += lvm.notes
         for var v in candidates + lvm.volumes {
+            if v.content.type != nil || recognised?(v.device) == true {
+                scan.volumes.append(v)
+                continue
+            }
             switch try BlkidProbe.identify(v.device) {
             case .identified(let content): v.content = content
             case .nothing: break
@@ -56,6 +74,11 @@ public enum VolumeScanner {
             scan.volumes.append(v)
         }
         return scan
+    }
+
+    /// What `blkid -p` prints for a PV (TYPE, UUID, VERSION; the label holds no other name).
+    static func pvContent(_ label: LVM2Label) -> VolumeContent {
+        VolumeContent(type: "LVM2_member", uuid: lvmUUIDText(label.uuid), version: "LVM2 001")
     }
 
     /// MBR extended containers and GPT-protective entries hold no file system of their own.

@@ -116,10 +116,12 @@ public final class GuestImage: Sendable {
     static let sources: [ImageSource] = [.directory, .archive, .disk]
 
     /// Decoded formats re-read their tables and small metadata often: a modest cache in front.
-    /// Raw and fixed VHD are plain file reads already.
+    /// Raw and fixed VHD are plain file reads already. Blocks are 4 KiB, the block size of the
+    /// file systems we read: a larger block fetches bytes nobody asked for from every scattered
+    /// inode and directory block (16 KiB blocks read 6.5 MB of the Debian qcow2 for 2.3 MB used).
     static func cached(_ disk: OpenedDisk) -> any BlockDevice {
         disk.format == "raw" || disk.format == "vhd-fixed"
-            ? disk.device : CachedDevice(disk.device, blockSize: 16 << 10, capacity: 2048)
+            ? disk.device : CachedDevice(disk.device, blockSize: 4 << 10, capacity: 8192)
     }
 
     /// Opens the file system of one volume, or says why it cannot be read.
