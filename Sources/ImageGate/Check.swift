@@ -51,6 +51,7 @@ extension ImageGate {
         let declared = options.policies.declaredInterest
         var open = options.open
         open.declared.formUnion(declared)
+        for r in options.profile.requirements { open.declared.formUnion(r.reads) }
         do {
             image = try GuestImage.open(path, options: open)
         } catch let e as ImageError {

@@ -54,14 +54,20 @@ import Testing
         #expect(image.unreadable?.hasPrefix("initramfs:") == true)
     }
 
-    @Test func withoutHookImagesAreStillListed() throws {
-        // Profile azure-image's initrd-* checks need every initramfs listed, hook or not.
+    /// Without a hook nothing asks for the images by default (listing one decompresses tens of
+    /// MiB); the boot-module checks declare `initramfsImages` and get every image listed.
+    @Test func withoutHookImagesAreListedOnlyWhenDeclared() throws {
         let (facts0, root) = try inspect("initrd-gzip-rule")
         defer { try? FileManager.default.removeItem(atPath: root) }
         #expect(facts0.kernels.first?.initramfs?.containsRule == true)
         try FileManager.default.removeItem(atPath: root + "/usr/share/initramfs-tools/hooks/azure-unmanaged-sriov")
-        let facts = GuestInspector.inspect(GuestTree(root: try DirectoryFileSystem(path: root)))
-        #expect(facts.initramfs.hooks.isEmpty)
+        let tree = GuestTree(root: try DirectoryFileSystem(path: root))
+        let plain = GuestInspector.inspect(tree)
+        #expect(plain.initramfs.hooks.isEmpty)
+        #expect(plain.initramfs.imagesNotRead == "no hook installed and no check asked for the boot modules: images not read")
+        #expect(plain.kernels.first?.initramfs?.containsRule == nil)
+        #expect(plain.kernels.first?.initramfs?.modificationTime != nil)
+        let facts = GuestInspector.inspect(tree, declared: DeclaredInterest(initramfsImages: true))
         #expect(facts.initramfs.imagesNotRead == nil)
         #expect(facts.kernels.first?.initramfs?.containsRule == true)
         #expect(facts.kernels.first?.initramfs?.entryCount == (try reference("initrd-gzip-rule")))

@@ -13,20 +13,29 @@ public struct DeclaredInterest: Sendable, Hashable {
     public var modules: [String: [String]]
     /// Files described in `GuestFacts.declaredFiles`, by absolute guest path.
     public var files: [String: DeclaredFile]
+    /// List every kernel's initramfs even when no azure-vm-utils hook is installed (the checks of
+    /// the boot modules inside it ask for this): listing means decompressing tens of MiB, so a
+    /// run whose checks do not need it does not pay for it.
+    public var initramfsImages: Bool
 
     /// Nothing declared.
-    public init(packages: Set<String> = [], modules: [String: [String]] = [:], files: [String: DeclaredFile] = [:]) {
+    public init(
+        packages: Set<String> = [], modules: [String: [String]] = [:], files: [String: DeclaredFile] = [:],
+        initramfsImages: Bool = false
+    ) {
         self.packages = packages
         self.modules = modules
         self.files = files
+        self.initramfsImages = initramfsImages
     }
 
     /// True when nothing is declared.
-    public var isEmpty: Bool { packages.isEmpty && modules.isEmpty && files.isEmpty }
+    public var isEmpty: Bool { packages.isEmpty && modules.isEmpty && files.isEmpty && !initramfsImages }
 
     /// Adds what `other` declares (patterns of one path are merged, owner names are kept if either asks).
     public mutating func formUnion(_ other: DeclaredInterest) {
         packages.formUnion(other.packages)
+        initramfsImages = initramfsImages || other.initramfsImages
         modules.merge(other.modules) { Array(Set($0 + $1)).sorted() }
         files.merge(other.files) { a, b in
             DeclaredFile(patterns: Array(Set(a.patterns + b.patterns)).sorted(), needsOwnerNames: a.needsOwnerNames || b.needsOwnerNames)

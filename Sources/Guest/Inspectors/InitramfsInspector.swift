@@ -24,8 +24,11 @@ public struct InitramfsInspector: Inspector {
             ])
     }
 
-    /// Creates the inspector (it has no settings).
-    public init() {}
+    /// List each kernel's initramfs even without a hook (`DeclaredInterest.initramfsImages`).
+    public let listsEveryImage: Bool
+
+    /// Creates the inspector; by default images are listed only when a hook is installed.
+    public init(listsEveryImage: Bool = false) { self.listsEveryImage = listsEveryImage }
 
     /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
@@ -34,11 +37,17 @@ public struct InitramfsInspector: Inspector {
         for path in Self.hooks {
             if let c = try tree.canonical(path), seen.insert(c).inserted { hooks.append(.path(path)) }
         }
-        facts.initramfs = InitramfsFacts(hooks: hooks)
+        let lists = !hooks.isEmpty || listsEveryImage
+        facts.initramfs = InitramfsFacts(
+            hooks: hooks, imagesNotRead: lists ? nil : "no hook installed and no check asked for the boot modules: images not read")
         let wanted = Set(InitramfsImageFacts.bootModules.map(\.name))
         for i in facts.kernels.indices {
             guard var image = facts.kernels[i].initramfs else { continue }
             (image.builtin, image.builtinEvidence) = try builtin(tree, facts.kernels[i])
+            guard lists else {
+                facts.kernels[i].initramfs = image
+                continue
+            }
             do {
                 guard let r = try tree.resolve(image.path.value), r.attributes.type == .regular else {
                     throw ImageError("initramfs", .notFound, "no such file: \(image.path.value)")

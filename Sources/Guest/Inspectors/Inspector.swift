@@ -74,6 +74,7 @@ public enum GuestInspector {
             switch inspector {
             case is PackageDatabaseInspector: PackageDatabaseInspector(declaredNames: declared.packages)
             case is DriverInspector: DriverInspector(declaredModules: declared.modules)
+            case is InitramfsInspector: InitramfsInspector(listsEveryImage: declared.initramfsImages)
             default: inspector
             }
         } + (declared.files.isEmpty ? [] : [DeclaredFilesInspector(files: declared.files)])

@@ -61,11 +61,15 @@ public struct Requirement: Sendable {
     public let remediation: String
     /// Why it cannot be decided from an image, when it cannot.
     public let offlineLimit: String?
+    /// What inspection must read beyond its defaults for this check to decide (a profile's checks
+    /// widen `ImageGate.check`'s inspection by these; a run without them does not pay for them).
+    public let reads: DeclaredInterest
     let check: @Sendable (CheckContext) -> Outcome
 
     public init(
         id: String, title: String, severity: Severity, expected: String, reference: String, remediation: String,
-        offlineLimit: String? = nil, check: @escaping @Sendable (CheckContext) -> Outcome
+        offlineLimit: String? = nil, reads: DeclaredInterest = DeclaredInterest(),
+        check: @escaping @Sendable (CheckContext) -> Outcome
     ) {
         self.id = id
         self.title = title
@@ -74,6 +78,7 @@ public struct Requirement: Sendable {
         self.reference = reference
         self.remediation = remediation
         self.offlineLimit = offlineLimit
+        self.reads = reads
         self.check = check
     }
 

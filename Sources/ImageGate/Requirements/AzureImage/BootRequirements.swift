@@ -19,6 +19,11 @@ extension Requirement {
     /// built into that kernel; `missing` is the status when one is not.
     static func initramfsModules(_ ctx: CheckContext, _ modules: [String], missing status: Status) -> Outcome {
         let f = ctx.facts
+        // Facts gathered for other checks only (GuestInspector.inspect without these requirements'
+        // `reads`): the images were not listed, which says nothing about their modules.
+        if let why = f.initramfs.imagesNotRead {
+            return Outcome(.skip, found: "not read", summary: "The initramfs images were not listed: \(why).")
+        }
         let kernels = f.bootableKernels
         guard !kernels.isEmpty else {
             return Outcome(.fail, found: "no kernel", evidence: [.path("/lib/modules")], summary: "No kernel was found in the image.")
@@ -69,7 +74,8 @@ extension Requirement {
         expected: "hv_vmbus, hv_storvsc and hv_netvsc inside every bootable kernel's initramfs (a .ko*), or built into the kernel",
         reference: azureImageReference("G", "R", "S", detail: "[L] verify_initrd_modules"),
         remediation:
-            "Add hv_vmbus, hv_storvsc and hv_netvsc to the initramfs (/etc/initramfs-tools/modules and update-initramfs -u -k all, or add_drivers+=\" hv_vmbus hv_netvsc hv_storvsc \" in /etc/dracut.conf.d/azure.conf and dracut -f --regenerate-all)."
+            "Add hv_vmbus, hv_storvsc and hv_netvsc to the initramfs (/etc/initramfs-tools/modules and update-initramfs -u -k all, or add_drivers+=\" hv_vmbus hv_netvsc hv_storvsc \" in /etc/dracut.conf.d/azure.conf and dracut -f --regenerate-all).",
+        reads: DeclaredInterest(initramfsImages: true)
     ) { ctx in initramfsModules(ctx, ["hv_vmbus", "hv_storvsc", "hv_netvsc"], missing: .fail) }
 
     static let initrdNVMe = Requirement(
@@ -77,7 +83,8 @@ extension Requirement {
         expected: "nvme and nvme_core inside every bootable kernel's initramfs, or built into the kernel (NVMe-only VM sizes)",
         reference: azureImageReference("R", "D", "S", "U"),
         remediation:
-            "Add nvme and nvme_core to the initramfs (/etc/initramfs-tools/modules and update-initramfs -u -k all, or add_drivers+=\" nvme nvme_core \" in /etc/dracut.conf.d/azure.conf and dracut -f --regenerate-all)."
+            "Add nvme and nvme_core to the initramfs (/etc/initramfs-tools/modules and update-initramfs -u -k all, or add_drivers+=\" nvme nvme_core \" in /etc/dracut.conf.d/azure.conf and dracut -f --regenerate-all).",
+        reads: DeclaredInterest(initramfsImages: true)
     ) { ctx in initramfsModules(ctx, ["nvme", "nvme_core"], missing: .warn) }
 
     /// How to change the default entry's command line, by where it was read.
