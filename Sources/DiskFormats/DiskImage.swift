@@ -33,7 +33,7 @@ public enum DiskImage {
         if let format = try sniff(file) {
             return try refusingOversize(try format.open(file, path: path, context: context))
         }
-        return OpenedDisk(device: file, format: "raw", files: [path])
+        return OpenedDisk(device: file, format: "raw", files: [path], needsCache: false)
     }
 
     /// The one place a decoded virtual size becomes a device: a disk larger than `Int64.max` bytes

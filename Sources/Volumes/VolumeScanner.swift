@@ -23,7 +23,7 @@ public enum VolumeScanner {
                 continue
             }
             scan.tables.append(table)
-            for p in table.partitions where !isContainer(p) && p.size > 0 {
+            for p in table.partitions where !p.isContainer && p.size > 0 {
                 candidates.append(
                     Volume(
                         name: "\(prefix)partition \(p.number)", origin: .partition(p),
@@ -56,11 +56,6 @@ public enum VolumeScanner {
             scan.volumes.append(v)
         }
         return scan
-    }
-
-    /// MBR extended containers and GPT-protective entries hold no file system of their own.
-    private static func isContainer(_ p: Partition) -> Bool {
-        p.scheme == .mbr && ["0x05", "0x0f", "0x85", "0xee"].contains(p.type)
     }
 
     /// The disk's partition table, or nil when it has none.

@@ -53,7 +53,7 @@ public enum VHDFormat: DiskFormat {
                     at: file.size - UInt64(min(file.size, UInt64(VHDFooter.length))) + 0x30)
             }
             let data = try SliceDevice(file, start: 0, size: footer.currentSize, layer: "vhd")
-            return (OpenedDisk(device: data, format: name, files: [path], notes: notes), footer)
+            return (OpenedDisk(device: data, format: name, files: [path], notes: notes, needsCache: false), footer)
         }
 
         guard footer.dataOffset < file.size, UInt64(VHDDynamicHeader.length) <= file.size - footer.dataOffset else {
