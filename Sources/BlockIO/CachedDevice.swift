@@ -1,6 +1,6 @@
 import Synchronization
 
-/// A bounded LRU cache of aligned blocks in front of a slower device (decoded formats, small
+/// A bounded LRU cache (`BoundedCache`) of aligned blocks in front of a slower device (decoded formats, small
 /// metadata reads that repeat). Holds at most `capacity` blocks of `blockSize` bytes.
 public final class CachedDevice: BlockDevice {
     public let base: any BlockDevice
@@ -8,41 +8,22 @@ public final class CachedDevice: BlockDevice {
     public let capacity: Int
     public var size: UInt64 { base.size }
 
-    private struct State {
-        var blocks: [UInt64: [UInt8]] = [:]
-        var lastUse: [UInt64: UInt64] = [:]
-        var clock: UInt64 = 0
-    }
-    private let state = Mutex(State())
+    private let blocks: Mutex<BoundedCache<UInt64, [UInt8]>>
 
     /// - Parameters: `blockSize` a power of two; `capacity` the number of blocks kept.
     public init(_ base: any BlockDevice, blockSize: Int = 64 << 10, capacity: Int = 256) {
         self.base = base
         self.blockSize = max(512, blockSize)
         self.capacity = max(1, capacity)
+        blocks = Mutex(BoundedCache(countLimit: self.capacity))
     }
 
     private func block(_ index: UInt64) throws -> [UInt8] {
-        if let hit = state.withLock({ s -> [UInt8]? in
-            guard let b = s.blocks[index] else { return nil }
-            s.clock += 1
-            s.lastUse[index] = s.clock
-            return b
-        }) {
-            return hit
-        }
+        if let hit = blocks.withLock({ $0[index] }) { return hit }
         let start = index * UInt64(blockSize)
         let n = Int(min(UInt64(blockSize), size - start))
         let data = try base.read(at: start, count: n, layer: "cache")
-        state.withLock { s in
-            if s.blocks.count >= capacity, let victim = s.lastUse.min(by: { $0.value < $1.value })?.key {
-                s.blocks[victim] = nil
-                s.lastUse[victim] = nil
-            }
-            s.clock += 1
-            s.blocks[index] = data
-            s.lastUse[index] = s.clock
-        }
+        blocks.withLock { $0.insert(data, for: index) }
         return data
     }
 

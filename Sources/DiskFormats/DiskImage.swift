@@ -35,7 +35,7 @@ public enum DiskImage {
 
     /// Decodes an already opened file by sniffing its content; unknown content is a raw disk.
     public static func open(_ file: any BlockDevice, path: String, context: OpenContext) throws -> OpenedDisk {
-        var disk = OpenedDisk(device: file, format: "raw", files: [path])
+        var disk = OpenedDisk(device: file, format: "raw", files: [path], needsCache: false)
         if let format = try sniff(file) {
             disk = try refusingOversize(try format.open(file, path: path, context: context))
         }

@@ -27,6 +27,13 @@ public struct Partition: Sendable, Equatable, Codable {
     /// GPT partition name (PARTLABEL).
     public var name: String?
 
+    /// An MBR extended container or GPT-protective entry: it holds partitions (or a GPT), never a
+    /// file system of its own, so it is not a volume.
+    public var isContainer: Bool {
+        scheme == .mbr && type.hasPrefix("0x")
+            && UInt8(type.dropFirst(2), radix: 16).map { MBREntry.containerTypes.contains($0) } == true
+    }
+
     public init(scheme: Scheme, number: Int, start: UInt64, size: UInt64, type: String, uuid: String? = nil, name: String? = nil) {
         self.scheme = scheme
         self.number = number
@@ -46,6 +53,29 @@ public struct VolumeContent: Sendable, Equatable, Codable {
     public var label: String?
     /// blkid's VERSION (`LUKS2`), when given.
     public var version: String?
+
+    /// What the layers above decide on, so they need not know blkid's TYPE names.
+    public enum Kind: Sendable, Equatable {
+        /// No signature recognised.
+        case unknown
+        /// LUKS (`crypto_LUKS`): cannot be read offline.
+        case encrypted
+        case swap
+        /// An LVM2 physical volume (`LVM2_member`), read through its volume group.
+        case lvm2PhysicalVolume
+        /// Anything else blkid names (a file system, a RAID member, …).
+        case other
+    }
+
+    public var kind: Kind {
+        switch type {
+        case nil: .unknown
+        case "crypto_LUKS"?: .encrypted
+        case "swap"?: .swap
+        case "LVM2_member"?: .lvm2PhysicalVolume
+        default: .other
+        }
+    }
     public init(type: String? = nil, uuid: String? = nil, label: String? = nil, version: String? = nil) {
         self.type = type
         self.uuid = uuid

@@ -36,7 +36,7 @@ public enum VolumeScanner {
                 continue
             }
             scan.tables.append(table)
-            for p in table.partitions where !isContainer(p) && p.size > 0 {
+            for p in table.partitions where !p.isContainer && p.size > 0 {
                 candidates.append(
                     Volume(
                         name: "\(prefix)partition \(p.number)", origin: .partition(p),
@@ -79,11 +79,6 @@ public enum VolumeScanner {
     /// What `blkid -p` prints for a PV (TYPE, UUID, VERSION; the label holds no other name).
     static func pvContent(_ label: LVM2Label) -> VolumeContent {
         VolumeContent(type: "LVM2_member", uuid: lvmUUIDText(label.uuid), version: "LVM2 001")
-    }
-
-    /// MBR extended containers and GPT-protective entries hold no file system of their own.
-    private static func isContainer(_ p: Partition) -> Bool {
-        p.scheme == .mbr && ["0x05", "0x0f", "0x85", "0xee"].contains(p.type)
     }
 
     /// The disk's partition table, or nil when it has none.

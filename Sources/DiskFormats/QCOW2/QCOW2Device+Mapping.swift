@@ -90,13 +90,13 @@ extension QCOW2Device {
         let byte = index * 8
         let pageStart = byte / Self.l2PageBytes * Self.l2PageBytes
         let page: [UInt8]
-        if let hit = caches.withLock({ $0.l1Pages.get(pageStart) }) {
+        if let hit = caches.withLock({ $0.l1Pages[pageStart] }) {
             page = hit
         } else {
             // The header check put the whole table inside the file.
             let count = min(Self.l2PageBytes, tableBytes - pageStart)
             page = try file.read(at: table + pageStart, count: Int(count), layer: "qcow2")
-            caches.withLock { $0.l1Pages.put(pageStart, page) }
+            caches.withLock { $0.l1Pages.insert(page, for: pageStart) }
         }
         let r = ByteReader(page, layer: "qcow2", base: table + pageStart)
         return (try r.u64be(at: Int(byte - pageStart)), table + byte)
@@ -111,7 +111,7 @@ extension QCOW2Device {
         let pageStart = table + byte / pageBytes * pageBytes
         let entryOffset = table + byte
         let page: [UInt8]
-        if let hit = caches.withLock({ $0.l2Pages.get(pageStart) }) {
+        if let hit = caches.withLock({ $0.l2Pages[pageStart] }) {
             page = hit
         } else {
             guard pageStart < metadata.fileSize, pageBytes <= metadata.fileSize - pageStart else {
@@ -121,7 +121,7 @@ extension QCOW2Device {
                     at: l1EntryOffset)
             }
             page = try file.read(at: pageStart, count: Int(pageBytes), layer: "qcow2")
-            caches.withLock { $0.l2Pages.put(pageStart, page) }
+            caches.withLock { $0.l2Pages.insert(page, for: pageStart) }
         }
         let r = ByteReader(page, layer: "qcow2", base: pageStart)
         let at = Int(byte % pageBytes)

@@ -22,9 +22,9 @@ public final class QCOW2Device: BlockDevice {
     static let clusterCacheCapacity = 8
 
     struct Caches: Sendable {
-        var l1Pages = BoundedCache<UInt64, [UInt8]>(capacity: 64)
-        var l2Pages = BoundedCache<UInt64, [UInt8]>(capacity: QCOW2Device.l2PageCapacity)
-        var clusters = BoundedCache<UInt64, [UInt8]>(capacity: QCOW2Device.clusterCacheCapacity)
+        var l1Pages = BoundedCache<UInt64, [UInt8]>(countLimit: 64)
+        var l2Pages = BoundedCache<UInt64, [UInt8]>(countLimit: QCOW2Device.l2PageCapacity)
+        var clusters = BoundedCache<UInt64, [UInt8]>(countLimit: QCOW2Device.clusterCacheCapacity)
     }
     let caches = Mutex(Caches())
 
@@ -105,11 +105,11 @@ public final class QCOW2Device: BlockDevice {
     }
 
     private func decompressedCluster(at offset: UInt64, count: Int) throws -> [UInt8] {
-        if let hit = caches.withLock({ $0.clusters.get(offset) }) { return hit }
+        if let hit = caches.withLock({ $0.clusters[offset] }) { return hit }
         let input = try file.read(at: offset, count: count, layer: "qcow2")
         let cluster = try QCOW2Decompressor.decompress(
             input, type: metadata.header.compressionType, clusterSize: Int(metadata.header.clusterSize), at: offset)
-        caches.withLock { $0.clusters.put(offset, cluster) }
+        caches.withLock { $0.clusters.insert(cluster, for: offset) }
         return cluster
     }
 }

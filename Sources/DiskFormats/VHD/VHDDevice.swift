@@ -16,8 +16,8 @@ public final class VHDDevice: BlockDevice {
     static let batPageBytes: UInt64 = 4096
 
     struct Caches: Sendable {
-        var batPages = BoundedCache<UInt64, [UInt8]>(capacity: 64)
-        var bitmaps = BoundedCache<UInt64, [UInt8]>(capacity: 64)
+        var batPages = BoundedCache<UInt64, [UInt8]>(countLimit: 64)
+        var bitmaps = BoundedCache<UInt64, [UInt8]>(countLimit: 64)
     }
     let caches = Mutex(Caches())
 
@@ -80,22 +80,22 @@ public final class VHDDevice: BlockDevice {
         let pageStart = byte / Self.batPageBytes * Self.batPageBytes
         let table = header.tableOffset
         let page: [UInt8]
-        if let hit = caches.withLock({ $0.batPages.get(pageStart) }) {
+        if let hit = caches.withLock({ $0.batPages[pageStart] }) {
             page = hit
         } else {
             // The header check put the whole table inside the file.
             let count = min(Self.batPageBytes, UInt64(header.maxTableEntries) * 4 - pageStart)
             page = try file.read(at: table + pageStart, count: Int(count), layer: "vhd")
-            caches.withLock { $0.batPages.put(pageStart, page) }
+            caches.withLock { $0.batPages.insert(page, for: pageStart) }
         }
         let r = ByteReader(page, layer: "vhd", base: table + pageStart)
         return (try r.u32be(at: Int(byte - pageStart)), table + byte)
     }
 
     private func bitmap(at blockStart: UInt64) throws -> [UInt8] {
-        if let hit = caches.withLock({ $0.bitmaps.get(blockStart) }) { return hit }
+        if let hit = caches.withLock({ $0.bitmaps[blockStart] }) { return hit }
         let bitmap = try file.read(at: blockStart, count: Int(header.bitmapBytes), layer: "vhd")
-        caches.withLock { $0.bitmaps.put(blockStart, bitmap) }
+        caches.withLock { $0.bitmaps.insert(bitmap, for: blockStart) }
         return bitmap
     }
 }

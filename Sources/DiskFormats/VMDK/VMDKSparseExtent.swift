@@ -25,9 +25,8 @@ final class VMDKSparseExtent: BlockDevice {
     private let directoryOffset: UInt64
 
     private struct Cache {
-        var tables: [Int: [UInt32]] = [:]
-        var grains: [UInt64: [UInt8]] = [:]
-        var grainOrder: [UInt64] = []
+        var tables = BoundedCache<Int, [UInt32]>(countLimit: VMDKSparseExtent.cachedGrainTables)
+        var grains = BoundedCache<UInt64, [UInt8]>(countLimit: VMDKSparseExtent.cachedGrains)
     }
     private let cache = Mutex(Cache())
 
@@ -115,10 +114,7 @@ final class VMDKSparseExtent: BlockDevice {
         var entries: [UInt32] = []
         entries.reserveCapacity(Int(header.gtesPerGT))
         for _ in 0..<header.gtesPerGT { entries.append(try r.u32le()) }
-        cache.withLock { c in
-            if c.tables.count >= Self.cachedGrainTables, let victim = c.tables.keys.first { c.tables[victim] = nil }
-            c.tables[table] = entries
-        }
+        cache.withLock { $0.tables.insert(entries, for: table) }
         return (entries[index], tableOffset + UInt64(index) * 4)
     }
 
@@ -179,13 +175,7 @@ final class VMDKSparseExtent: BlockDevice {
         }
         let compressed = try file.read(at: offset + 12, count: Int(length), layer: Self.layer)
         let data = try Self.inflate(compressed, limit: Int(grainBytes), at: offset)
-        cache.withLock { c in
-            if c.grainOrder.count >= Self.cachedGrains {
-                c.grains[c.grainOrder.removeFirst()] = nil
-            }
-            c.grains[grain] = data
-            c.grainOrder.append(grain)
-        }
+        cache.withLock { $0.grains.insert(data, for: grain) }
         return data
     }
 

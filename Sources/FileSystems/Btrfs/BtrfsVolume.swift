@@ -22,14 +22,16 @@ final class BtrfsVolume: Sendable {
     let device: any BlockDevice
     let superblock: BtrfsSuperblock
     let chunkMap: BtrfsChunkMap
-    private let nodes = Mutex(NodeCache())
+    /// Validated tree blocks: 16 MiB of them (1024 of the default 16 KiB node size), at least 16.
+    private let nodes: Mutex<BoundedCache<UInt64, BtrfsNode>>
+    static let nodeCacheBytes = 16 << 20
     private let roots = Mutex([UInt64: BtrfsSubvolumeRoot]())
     /// The last few decompressed extents (≤ 128 KiB each), so page-sized random reads of a
     /// compressed file (SQLite over an rpmdb) do not inflate the same extent again.
-    private let inflated = Mutex([(key: InflatedKey, data: [UInt8])]())
+    private let inflated = Mutex(BoundedCache<InflatedKey, [UInt8]>(countLimit: inflatedCapacity))
     static let inflatedCapacity = 8
 
-    struct InflatedKey: Hashable {
+    struct InflatedKey: Hashable, Sendable {
         var diskBytenr: UInt64
         var diskBytes: Int
         var ramBytes: Int
@@ -38,31 +40,21 @@ final class BtrfsVolume: Sendable {
 
     /// The decompressed contents of a compressed disk extent, through a small cache.
     func inflatedExtent(_ key: InflatedKey, referencedAt: UInt64) throws -> [UInt8] {
-        if let hit = inflated.withLock({ c in c.first(where: { $0.key == key })?.data }) { return hit }
+        if let hit = inflated.withLock({ $0[key] }) { return hit }
         let compressed = try read(logical: key.diskBytenr, count: key.diskBytes, referencedAt: referencedAt)
         let physical = try chunkMap.physical(key.diskBytenr, count: UInt64(key.diskBytes), referencedAt: referencedAt)
         let data = try BtrfsCompression.decompress(
             key.compression, compressed, ramBytes: key.ramBytes, at: physical[0],
             sectorSize: Int(superblock.sectorSize))
-        inflated.withLock { c in
-            if c.count >= Self.inflatedCapacity { c.removeFirst() }
-            c.append((key, data))
-        }
+        inflated.withLock { $0.insert(data, for: key) }
         return data
-    }
-
-    struct NodeCache {
-        /// 16 MiB of tree blocks (1024 blocks of the default 16 KiB node size).
-        static let bytes = 16 << 20
-        var blocks: [UInt64: BtrfsNode] = [:]
-        var order: [UInt64] = []
-        var next = 0
     }
 
     private init(device: any BlockDevice, superblock: BtrfsSuperblock, chunkMap: BtrfsChunkMap) {
         self.device = device
         self.superblock = superblock
         self.chunkMap = chunkMap
+        nodes = Mutex(BoundedCache(countLimit: max(16, Self.nodeCacheBytes / max(1, Int(superblock.nodeSize)))))
     }
 
     /// Reads the superblock (or a mirror), then the chunk tree through the bootstrap chunks.
@@ -114,7 +106,7 @@ final class BtrfsVolume: Sendable {
 
     /// The validated tree block at `logical`; a DUP copy is tried when the first is damaged.
     func node(_ logical: UInt64, referencedAt: UInt64?) throws -> BtrfsNode {
-        if let hit = nodes.withLock({ $0.blocks[logical] }) { return hit }
+        if let hit = nodes.withLock({ $0[logical] }) { return hit }
         let size = UInt64(superblock.nodeSize)
         guard logical % UInt64(superblock.sectorSize) == 0 else {
             throw ImageError(
@@ -126,17 +118,7 @@ final class BtrfsVolume: Sendable {
             do {
                 let bytes = try device.read(at: p, count: Int(size), layer: Btrfs.layer)
                 let n = try BtrfsNode(bytes, logical: logical, physical: p, fsid: superblock.metadataUUID)
-                nodes.withLock { c in
-                    let capacity = max(16, NodeCache.bytes / Int(size))
-                    if c.order.count < capacity {
-                        c.order.append(logical)
-                    } else {
-                        c.blocks[c.order[c.next]] = nil
-                        c.order[c.next] = logical
-                        c.next = (c.next + 1) % capacity
-                    }
-                    c.blocks[logical] = n
-                }
+                nodes.withLock { $0.insert(n, for: logical) }
                 return n
             } catch {
                 if firstError == nil { firstError = error }

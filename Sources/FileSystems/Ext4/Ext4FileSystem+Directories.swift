@@ -74,7 +74,7 @@ extension Ext4FileSystem {
                 first = last + 1
             }
         }
-        cache.withLock { $0.insert(dir, inode: node.number) }
+        cache.withLock { $0.directories.insert(dir, for: node.number, cost: dir.entries.count) }
         return dir
     }
 

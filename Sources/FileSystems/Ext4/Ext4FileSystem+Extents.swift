@@ -147,7 +147,7 @@ extension Ext4FileSystem {
             return ByteReader(hit, layer: Self.layer, base: at)
         }
         let bytes = try device.read(at: at, count: blockSize, layer: Self.layer)
-        cache.withLock { $0.insert(bytes, block: block) }
+        cache.withLock { $0.blocks.insert(bytes, for: block) }
         return ByteReader(bytes, layer: Self.layer, base: at)
     }
 }

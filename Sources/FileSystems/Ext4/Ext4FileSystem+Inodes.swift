@@ -4,43 +4,16 @@ import BlockIO
 struct Ext4Cache {
     static let maxDescriptors = 4096
     static let maxInodes = 2048
-    /// Directory entries kept in total over all cached directories.
+    /// Directory entries kept in total over all cached directories (a directory with more is not kept).
     static let maxDirectoryEntries = 200_000
     /// Extent and indirect blocks kept.
     static let maxBlocks = 64
 
-    var descriptors: [UInt32: Ext4GroupDescriptor] = [:]
-    var inodes: [UInt32: Ext4Inode] = [:]
-    var directories: [UInt32: Ext4Directory] = [:]
-    var directoryEntryCount = 0
-    var blocks: [UInt64: [UInt8]] = [:]
-
-    mutating func insert(_ bytes: [UInt8], block: UInt64) {
-        if blocks.count >= Self.maxBlocks, let victim = blocks.keys.first { blocks[victim] = nil }
-        blocks[block] = bytes
-    }
-
-    mutating func insert(_ d: Ext4GroupDescriptor, group: UInt32) {
-        if descriptors.count >= Self.maxDescriptors { descriptors.removeAll(keepingCapacity: true) }
-        descriptors[group] = d
-    }
-
-    mutating func insert(_ node: Ext4Inode) {
-        if inodes.count >= Self.maxInodes { inodes.removeAll(keepingCapacity: true) }
-        inodes[node.number] = node
-    }
-
-    mutating func insert(_ dir: Ext4Directory, inode: UInt32) {
-        guard dir.entries.count <= Self.maxDirectoryEntries else { return }
-        while directoryEntryCount + dir.entries.count > Self.maxDirectoryEntries,
-            let victim = directories.first
-        {
-            directoryEntryCount -= victim.value.entries.count
-            directories[victim.key] = nil
-        }
-        directories[inode] = dir
-        directoryEntryCount += dir.entries.count
-    }
+    var descriptors = BoundedCache<UInt32, Ext4GroupDescriptor>(countLimit: maxDescriptors)
+    var inodes = BoundedCache<UInt32, Ext4Inode>(countLimit: maxInodes)
+    var directories = BoundedCache<UInt32, Ext4Directory>(
+        countLimit: maxDirectoryEntries, costLimit: maxDirectoryEntries)
+    var blocks = BoundedCache<UInt64, [UInt8]>(countLimit: maxBlocks)
 }
 
 extension Ext4FileSystem {
@@ -121,7 +94,7 @@ extension Ext4FileSystem {
         let tableBlocks = (tableBytes + UInt64(blockSize) - 1) / UInt64(blockSize)
         let d = try Ext4GroupDescriptor(
             &r, size: sb.descriptorSize, blocksCount: sb.blocksCount, tableBlocks: tableBlocks)
-        cache.withLock { $0.insert(d, group: group) }
+        cache.withLock { $0.descriptors.insert(d, for: group) }
         return d
     }
 
@@ -146,7 +119,7 @@ extension Ext4FileSystem {
         if node.flags.contains(.encrypted) {
             throw ImageError(Self.layer, .unsupported, "inode \(number) is encrypted (fscrypt)", at: at + 0x20)
         }
-        cache.withLock { $0.insert(node) }
+        cache.withLock { $0.inodes.insert(node, for: node.number) }
         return node
     }
 }

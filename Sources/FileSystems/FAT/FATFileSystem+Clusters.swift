@@ -7,37 +7,14 @@ struct FATCache {
     static let maxChainClusters = 1 << 20
     static let maxDirectoryEntries = 100_000
 
-    var chunks: [UInt64: [UInt8]] = [:]
-    /// Chains by first cluster: the clusters known so far, and whether the end was reached.
-    var chains: [UInt32: (clusters: [UInt32], complete: Bool)] = [:]
-    var chainClusterCount = 0
-    var directories: [UInt32: FATDirectory] = [:]
-    var directoryEntryCount = 0
-
-    mutating func insert(chunk: [UInt8], index: UInt64) {
-        if chunks.count >= Self.maxChunks, let victim = chunks.keys.first { chunks[victim] = nil }
-        chunks[index] = chunk
-    }
-
-    mutating func insert(chain: [UInt32], complete: Bool, start: UInt32) {
-        guard chain.count <= Self.maxChainClusters else { return }
-        if let old = chains[start] { chainClusterCount -= old.clusters.count }
-        while chainClusterCount + chain.count > Self.maxChainClusters, let victim = chains.first {
-            chainClusterCount -= victim.value.clusters.count
-            chains[victim.key] = nil
-        }
-        chains[start] = (chain, complete)
-        chainClusterCount += chain.count
-    }
-
-    mutating func insert(_ dir: FATDirectory, key: UInt32) {
-        while directoryEntryCount + dir.entries.count > Self.maxDirectoryEntries, let victim = directories.first {
-            directoryEntryCount -= victim.value.entries.count
-            directories[victim.key] = nil
-        }
-        directories[key] = dir
-        directoryEntryCount += dir.entries.count
-    }
+    var chunks = BoundedCache<UInt64, [UInt8]>(countLimit: maxChunks)
+    /// Chains by first cluster: the clusters known so far, and whether the end was reached;
+    /// bounded by clusters in total.
+    var chains = BoundedCache<UInt32, (clusters: [UInt32], complete: Bool)>(
+        countLimit: maxChainClusters, costLimit: maxChainClusters)
+    /// Bounded by entries in total.
+    var directories = BoundedCache<UInt32, FATDirectory>(
+        countLimit: maxDirectoryEntries, costLimit: maxDirectoryEntries)
 }
 
 extension FATFileSystem {
@@ -53,7 +30,7 @@ extension FATFileSystem {
         let start = chunk * UInt64(FATCache.chunkSize)
         let count = Int(min(UInt64(FATCache.chunkSize), fatBytes - start))
         let bytes = try device.read(at: boot.fatOffset + start, count: count, layer: Self.layer)
-        cache.withLock { $0.insert(chunk: bytes, index: chunk) }
+        cache.withLock { $0.chunks.insert(bytes, for: chunk) }
         return bytes[within]
     }
 
@@ -125,7 +102,7 @@ extension FATFileSystem {
             out.append(next)
             current = next
         }
-        cache.withLock { $0.insert(chain: out, complete: complete, start: start) }
+        cache.withLock { $0.chains.insert((out, complete), for: start, cost: out.count) }
         return out
     }
 
@@ -182,7 +159,7 @@ extension FATFileSystem {
                 at: boot.rootDirectoryOffset, count: boot.rootEntryCount * 32, layer: Self.layer)
             try parser.feed(bytes, at: boot.rootDirectoryOffset, layer: Self.layer, maxEntries: Self.maxDirectoryEntries)
         }
-        cache.withLock { $0.insert(parser.directory, key: 0) }
+        cache.withLock { $0.directories.insert(parser.directory, for: 0, cost: parser.directory.entries.count) }
         return parser.directory
     }
 
@@ -195,7 +172,7 @@ extension FATFileSystem {
         if let hit = cache.withLock({ $0.directories[e.firstCluster] }) { return hit }
         var parser = FATDirectoryParser(isRoot: false)
         try parseChain(from: e.firstCluster, referencedAt: e.offset + 0x1A, into: &parser)
-        cache.withLock { $0.insert(parser.directory, key: e.firstCluster) }
+        cache.withLock { $0.directories.insert(parser.directory, for: e.firstCluster, cost: parser.directory.entries.count) }
         return parser.directory
     }
 

@@ -59,7 +59,7 @@ struct XFSDirectory: Sendable {
 extension XFSFileSystem {
     /// The parsed directory `inode` (cached).
     func directory(_ inode: XFSInode) throws -> XFSDirectory {
-        if let hit = directoryCache.value(for: inode.number) { return hit }
+        if let hit = directoryCache.withLock({ $0[inode.number] }) { return hit }
         let dir: XFSDirectory
         switch inode.format {
         case .local: dir = try XFSDirectory(shortform: inode, hasFileType: superblock.hasFileType)
@@ -68,7 +68,7 @@ extension XFSFileSystem {
             throw ImageError(
                 XFS.layer, .corrupt, "inode \(inode.number): directory with a device fork", at: inode.dataForkOffset)
         }
-        directoryCache.insert(dir, for: inode.number, cost: dir.entries.count + 1)
+        directoryCache.withLock { $0.insert(dir, for: inode.number, cost: dir.entries.count + 1) }
         return dir
     }
 

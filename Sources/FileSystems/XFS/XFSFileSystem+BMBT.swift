@@ -9,7 +9,7 @@ extension XFSFileSystem {
 
     /// Every extent of `inode`'s data fork, sorted and checked to not overlap (cached).
     func extents(of inode: XFSInode) throws -> [XFSExtent] {
-        if let hit = extentCache.value(for: inode.number) { return hit }
+        if let hit = extentCache.withLock({ $0[inode.number] }) { return hit }
         guard inode.dataExtentCount <= UInt64(XFS.maximumExtents) else {
             throw ImageError(
                 XFS.layer, .limitExceeded, "inode \(inode.number): \(inode.dataExtentCount) extents",
@@ -27,7 +27,7 @@ extension XFSFileSystem {
             return []
         }
         try checkOrder(out, inode: inode)
-        extentCache.insert(out, for: inode.number, cost: out.count + 1)
+        extentCache.withLock { $0.insert(out, for: inode.number, cost: out.count + 1) }
         return out
     }
 

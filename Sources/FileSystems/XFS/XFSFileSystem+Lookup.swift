@@ -9,7 +9,7 @@ extension XFSFileSystem {
     /// The entry `name` of directory `dir`, or nil. Small directories and cached ones are looked
     /// up in their parsed form; leaf and node directories through the hash index.
     func lookup(_ name: String, in dir: XFSInode) throws -> XFSDirectory.Entry? {
-        if let cached = directoryCache.value(for: dir.number) { return cached.entries[name] }
+        if let cached = directoryCache.withLock({ $0[dir.number] }) { return cached.entries[name] }
         // ASCII-CI file systems hash lower-cased names; they are rare enough to just list.
         guard dir.format != .local, !superblock.versionFlags.contains(.asciiCI) else {
             return try directory(dir).entries[name]

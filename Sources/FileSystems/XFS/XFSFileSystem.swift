@@ -1,4 +1,5 @@
 import BlockIO
+import Synchronization
 
 /// A read-only XFS file system (v4 and v5) on a block device.
 ///
@@ -13,8 +14,9 @@ public final class XFSFileSystem: BlockFileSystem {
     /// The same device behind a small block cache, for metadata (inodes, directories, bmbt).
     let metadata: CachedDevice
     let superblock: XFSSuperblock
-    let extentCache = XFSCache<[XFSExtent]>(capacity: 1 << 20)
-    let directoryCache = XFSCache<XFSDirectory>(capacity: 1 << 20)
+    /// Parsed extent maps and directories, each bounded by a total of 1 Mi extents or entries.
+    let extentCache = Mutex(BoundedCache<UInt64, [XFSExtent]>(countLimit: 1024, costLimit: 1 << 20))
+    let directoryCache = Mutex(BoundedCache<UInt64, XFSDirectory>(countLimit: 1024, costLimit: 1 << 20))
 
     /// True when the device starts with the XFS superblock magic "XFSB".
     public static func matches(_ device: any BlockDevice) -> Bool {

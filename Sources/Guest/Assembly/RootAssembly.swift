@@ -7,8 +7,10 @@ public struct MountReport: Sendable, Codable, Equatable {
     public var mountPoint: String
     public var spec: String
     public var type: String
+    /// Encoded as `mounted` / `skipped` (the JSON strings it always had).
+    public enum Status: String, Sendable, Codable { case mounted, skipped }
     /// `mounted`, or `skipped` with a reason.
-    public var status: String
+    public var status: Status
     /// The volume it came from (`partition 2`), when found.
     public var volume: String?
     public var reason: String?
@@ -63,7 +65,7 @@ public struct RootAssembly: Sendable {
                 }
             }
         }
-        if candidates.isEmpty, let luks = volumes.first(where: { $0.volume.content.type == "crypto_LUKS" }) {
+        if candidates.isEmpty, let luks = volumes.first(where: { $0.volume.content.kind == .encrypted }) {
             let version = luks.volume.content.version.map { "LUKS\($0)" } ?? "LUKS"
             throw ImageError(
                 "guest", .unsupported, "cannot be inspected offline: root is encrypted (\(version)) on \(luks.volume.name)")
@@ -108,7 +110,7 @@ public struct RootAssembly: Sendable {
         throws -> (GuestMount?, MountReport?)
     {
         func skip(_ reason: String, volume: String? = nil) -> (GuestMount?, MountReport?) {
-            (nil, MountReport(mountPoint: e.mountPoint, spec: e.spec, type: e.type, status: "skipped", volume: volume, reason: reason))
+            (nil, MountReport(mountPoint: e.mountPoint, spec: e.spec, type: e.type, status: .skipped, volume: volume, reason: reason))
         }
         if e.type == "swap" || e.mountPoint == "none" || e.mountPoint == "swap" { return skip("swap") }
         if FstabEntry.virtualTypes.contains(e.type) { return skip("\(e.type) is not on the image's disks") }
@@ -121,7 +123,7 @@ public struct RootAssembly: Sendable {
                 return skip("bind source \(e.spec) is not a directory in the guest")
             }
             let m = GuestMount(mountPoint: point, fileSystem: src.mount.fileSystem, subpath: src.path, source: "bind \(e.spec)")
-            return (m, MountReport(mountPoint: e.mountPoint, spec: e.spec, type: e.type, status: "mounted", volume: src.mount.source))
+            return (m, MountReport(mountPoint: e.mountPoint, spec: e.spec, type: e.type, status: .mounted, volume: src.mount.source))
         }
         guard let v = match(e.spec, volumes) else {
             if point.isRoot { return (nil, nil) }
@@ -144,10 +146,10 @@ public struct RootAssembly: Sendable {
                 source += " subvol=\(path)"
             }
         }
-        if point.isRoot { return (nil, MountReport(mountPoint: "/", spec: e.spec, type: e.type, status: "mounted", volume: source)) }
+        if point.isRoot { return (nil, MountReport(mountPoint: "/", spec: e.spec, type: e.type, status: .mounted, volume: source)) }
         return (
             GuestMount(mountPoint: point, fileSystem: fs, source: source),
-            MountReport(mountPoint: e.mountPoint, spec: e.spec, type: e.type, status: "mounted", volume: source)
+            MountReport(mountPoint: e.mountPoint, spec: e.spec, type: e.type, status: .mounted, volume: source)
         )
     }
 

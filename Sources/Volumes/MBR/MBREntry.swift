@@ -13,6 +13,9 @@ struct MBREntry: Sendable, Equatable {
 
     /// Extended-partition container types (DOS 0x05, Windows LBA 0x0F, Linux 0x85).
     static let extendedTypes: Set<UInt8> = [0x05, 0x0F, 0x85]
+    /// Types that hold other partitions or a GPT, never a file system: the extended ones and the
+    /// GPT-protective 0xEE.
+    static let containerTypes = extendedTypes.union([0xEE])
     /// The protective entry of a GPT disk.
     static let protectiveType: UInt8 = 0xEE
 
