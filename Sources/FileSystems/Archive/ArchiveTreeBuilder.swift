@@ -16,9 +16,20 @@ struct ArchiveTreeBuilder {
     var nameBytes = 0
     var declaredBytes: UInt64 = 0
 
-    init(interest: PathInterest, sizeCap: Int) {
+    /// The folder of the archive that is read as its root; entries outside it are skipped.
+    let prefix: FSPath
+
+    init(interest: PathInterest, sizeCap: Int, prefix: FSPath = .root) {
         self.interest = interest
         self.sizeCap = max(0, sizeCap)
+        self.prefix = prefix
+    }
+
+    /// `path` below `prefix`, or nil when it lies outside it (or is the prefix's own entry).
+    func rebase(_ path: FSPath) -> FSPath? {
+        guard !prefix.isRoot else { return path }
+        guard path.hasPrefix(prefix), path != prefix else { return nil }
+        return path.dropping(prefix: prefix)
     }
 
     /// `name` as stored: `./` prefixes, leading `/` and repeated slashes are dropped; `.` is the
