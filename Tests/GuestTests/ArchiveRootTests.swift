@@ -1,3 +1,4 @@
+import BlockIO
 import FileSystems
 import Foundation
 import Testing
@@ -43,5 +44,23 @@ import TestSupport
         #expect(try fs.contents(of: FSPath("/usr/lib/os-release"), limit: 100) == Array("ID=nofstab\nVERSION_ID=\"9\"\n".utf8))
         #expect(try fs.attributes(of: FSPath("/etc/hostname"))?.size == 7)
         #expect(try fs.attributes(of: FSPath("/rootfs")) == nil)
+    }
+}
+
+/// A file system that libblkid names but whose superblock our reader's quick check refuses is
+/// reported in that file system's layer, at the field's offset, not as "no reader".
+@Suite struct RefusedSuperblockTests {
+    @Test func anExt4WithAnImpossibleBlockSizeNamesTheField() throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try Fixtures.path("mutation-bases/root.ext4"))))
+        bytes.replaceSubrange(1024 + 24..<1024 + 28, with: [0xFF, 0xFF, 0xFF, 0xFF])  // s_log_block_size
+        let crc = CRC32C.update(~0, bytes[1024..<1024 + 0x3FC])
+        bytes.replaceSubrange(1024 + 0x3FC..<1024 + 0x400, with: (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * UInt32($0))) })
+        let root = try Trees.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Data(bytes).write(to: URL(fileURLWithPath: root + "/root.ext4"))
+        let error = #expect(throws: ImageError.self) { _ = try GuestImage.open(root + "/root.ext4") }
+        #expect(error?.layer == "ext4")
+        #expect(error?.offset == 1048)
+        #expect(error?.detail.contains("block size") == true)
     }
 }
