@@ -32,4 +32,15 @@ public enum FileSystemProbe {
         }
         return nil
     }
+
+    /// The reader of a file system type as libblkid names it, when there is one.
+    public static func reader(forBlkidType type: String) -> (any BlockFileSystem.Type)? {
+        switch type {
+        case "ext2", "ext3", "ext4", "ext4dev": Ext4FileSystem.self
+        case "xfs": XFSFileSystem.self
+        case "btrfs": BtrfsFileSystem.self
+        case "vfat": FATFileSystem.self
+        default: nil
+        }
+    }
 }

@@ -47,9 +47,10 @@ public final class ArchiveFileSystem: FileSystem {
         try self.init(device: try FileDevice(path: path), interest: interest, sizeCap: sizeCap)
     }
 
-    /// Reads an archive from any device, sequentially, once.
-    public init(device: any BlockDevice, interest: PathInterest, sizeCap: Int = 16 << 20) throws {
-        var builder = ArchiveTreeBuilder(interest: interest, sizeCap: sizeCap)
+    /// Reads an archive from any device, sequentially, once; with `prefix`, only the entries
+    /// below that folder, as the root (a rootfs packed as `./rootfs/…`).
+    public init(device: any BlockDevice, interest: PathInterest, sizeCap: Int = 16 << 20, prefix: FSPath = .root) throws {
+        var builder = ArchiveTreeBuilder(interest: interest, sizeCap: sizeCap, prefix: prefix)
         let read = try ArchiveStream.read(device, into: &builder)
         (nodes, children) = builder.finish()
         passCount = 1
@@ -88,6 +89,26 @@ public final class ArchiveFileSystem: FileSystem {
     public static func matches(path: String) -> Bool {
         guard let device = try? FileDevice(path: path) else { return false }
         return matches(device)
+    }
+
+    /// The shallowest folder (at most 4 levels down) holding `etc/os-release` or
+    /// `usr/lib/os-release`, when the archive's own root holds neither: where a rootfs packed
+    /// under a folder (`./rootfs/…`, `./image/…`) starts. Nil when there is none or the root has one.
+    public func nestedRoot() -> FSPath? {
+        let releases = [["etc", "os-release"], ["usr", "lib", "os-release"]]
+        var best: FSPath?
+        for path in nodes.keys {
+            for r in releases where path.components.count > r.count && path.components.count <= r.count + 4 {
+                guard Array(path.components.suffix(r.count)) == r else { continue }
+                let prefix = try? FSPath(components: Array(path.components.dropLast(r.count)))
+                guard let prefix else { continue }
+                if best.map({ prefix.components.count < $0.components.count || (prefix.components.count == $0.components.count && prefix < $0) }) ?? true {
+                    best = prefix
+                }
+            }
+        }
+        guard let best, releases.allSatisfy({ nodes[(try? FSPath(components: $0)) ?? .root] == nil }) else { return nil }
+        return best
     }
 
     // MARK: FileSystem

@@ -115,7 +115,7 @@ enum ArchiveStream {
         let name =
             archive_entry_pathname_utf8(e).map { String(cString: $0) }
             ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
-        let path = try ArchiveTreeBuilder.path(name, at: at)
+        guard let path = builder.rebase(try ArchiveTreeBuilder.path(name, at: at)) else { return }
         let mode = UInt32(archive_entry_mode(e))
         let size = UInt64(max(0, archive_entry_size(e)))
         var attributes = FileAttributes(
@@ -126,7 +126,8 @@ enum ArchiveStream {
             linkCount: UInt32(truncatingIfNeeded: archive_entry_nlink(e)),
             inode: UInt64(truncatingIfNeeded: archive_entry_ino64(e)))
         if let hard = archive_entry_hardlink_utf8(e) ?? archive_entry_hardlink(e) {
-            let target = try ArchiveTreeBuilder.path(String(cString: hard), at: at)
+            let stored = try ArchiveTreeBuilder.path(String(cString: hard), at: at)
+            let target = builder.rebase(stored) ?? stored
             if size > 0, archive_entry_size_is_set(e) != 0 {
                 let data =
                     builder.wantsBytes(path) || builder.wantsBytes(target)

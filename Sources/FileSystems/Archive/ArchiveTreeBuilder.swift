@@ -5,16 +5,41 @@ struct ArchiveTreeBuilder {
     let interest: PathInterest
     let sizeCap: Int
     var nodes: [FSPath: ArchiveFileSystem.Node] = [:]
+    /// Bounds no real root file system reaches, so that the index of a crafted archive cannot
+    /// exhaust memory (each is an error naming the entry's offset): entries (a full Debian or
+    /// RHEL root holds under 300,000), bytes of one entry's name (Linux's PATH_MAX), bytes of
+    /// all names together, and the sizes the entries declare (16 TiB).
     static let maximumEntries = 2_000_000
+    static let maximumNameBytes = 4096
+    static let maximumTotalNameBytes = 256 << 20
+    static let maximumDeclaredBytes: UInt64 = 1 << 44
+    var nameBytes = 0
+    var declaredBytes: UInt64 = 0
 
-    init(interest: PathInterest, sizeCap: Int) {
+    /// The folder of the archive that is read as its root; entries outside it are skipped.
+    let prefix: FSPath
+
+    init(interest: PathInterest, sizeCap: Int, prefix: FSPath = .root) {
         self.interest = interest
         self.sizeCap = max(0, sizeCap)
+        self.prefix = prefix
+    }
+
+    /// `path` below `prefix`, or nil when it lies outside it (or is the prefix's own entry).
+    func rebase(_ path: FSPath) -> FSPath? {
+        guard !prefix.isRoot else { return path }
+        guard path.hasPrefix(prefix), path != prefix else { return nil }
+        return path.dropping(prefix: prefix)
     }
 
     /// `name` as stored: `./` prefixes, leading `/` and repeated slashes are dropped; `.` is the
     /// root; a `..` component cannot be represented and is an error.
     static func path(_ name: String, at offset: UInt64) throws -> FSPath {
+        guard name.utf8.count <= maximumNameBytes else {
+            throw ImageError(
+                ArchiveFileSystem.layer, .limitExceeded,
+                "entry name of \(name.utf8.count) bytes exceeds the limit of \(maximumNameBytes)", at: offset)
+        }
         let parts = name.split(separator: "/").filter { $0 != "." }.map(String.init)
         guard !parts.contains("..") else {
             throw ImageError(
@@ -26,9 +51,23 @@ struct ArchiveTreeBuilder {
     func wantsBytes(_ path: FSPath) -> Bool { interest.matches(path.description) }
 
     mutating func add(_ path: FSPath, _ node: ArchiveFileSystem.Node, at offset: UInt64) throws {
-        if nodes[path] == nil, nodes.count >= Self.maximumEntries {
+        if nodes[path] == nil {
+            if nodes.count >= Self.maximumEntries {
+                throw ImageError(
+                    ArchiveFileSystem.layer, .limitExceeded, "more than \(Self.maximumEntries) entries", at: offset)
+            }
+            nameBytes += path.components.reduce(1) { $0 + $1.utf8.count + 1 }
+            if nameBytes > Self.maximumTotalNameBytes {
+                throw ImageError(
+                    ArchiveFileSystem.layer, .limitExceeded,
+                    "entry names of more than \(Self.maximumTotalNameBytes) bytes in all", at: offset)
+            }
+        }
+        declaredBytes = try Checked.add(declaredBytes, node.attributes.size, ArchiveFileSystem.layer, at: offset)
+        if declaredBytes > Self.maximumDeclaredBytes {
             throw ImageError(
-                ArchiveFileSystem.layer, .limitExceeded, "more than \(Self.maximumEntries) entries", at: offset)
+                ArchiveFileSystem.layer, .limitExceeded,
+                "entries declaring more than \(Self.maximumDeclaredBytes) bytes in all", at: offset)
         }
         nodes[path] = node
     }

@@ -10,11 +10,28 @@ public struct PathInterest: Sendable, Equatable {
     /// Patterns, each split into components.
     public let patterns: [String]
     private let compiled: [[String]]
+    /// The patterns by their first component when it is a plain name, and those whose first
+    /// component is a glob: an archive entry is matched only against the patterns it could
+    /// meet, so a million entries under a folder no pattern names cost a lookup each (matching
+    /// all patterns against each entry made a million-entry archive take minutes).
+    private let byFirstName: [String: [Int]]
+    private let globFirst: [Int]
 
     /// `patterns` are absolute guest paths (a missing leading `/` is implied).
     public init(_ patterns: [String]) {
         self.patterns = patterns
         compiled = patterns.map { $0.split(separator: "/").map(String.init) }
+        var byFirstName: [String: [Int]] = [:]
+        var globFirst: [Int] = []
+        for (i, c) in compiled.enumerated() {
+            if let first = c.first, !first.contains(where: { "*?[".contains($0) }) {
+                byFirstName[first, default: []].append(i)
+            } else {
+                globFirst.append(i)
+            }
+        }
+        self.byFirstName = byFirstName
+        self.globFirst = globFirst
     }
 
     /// Every entry (for small archives, or tools that list everything).
@@ -24,8 +41,11 @@ public struct PathInterest: Sendable, Equatable {
 
     /// Does the absolute guest `path` match one of the patterns?
     public func matches(_ path: String) -> Bool {
-        let components = path.split(separator: "/").map { Array($0) }
-        return compiled.contains { Self.match($0[...], components[...]) }
+        let parts = path.split(separator: "/")
+        let candidates = (parts.first.flatMap { byFirstName[String($0)] } ?? []) + globFirst
+        guard !candidates.isEmpty else { return false }
+        let components = parts.map { Array($0) }
+        return candidates.contains { Self.match(compiled[$0][...], components[...]) }
     }
 
     /// One path component (a file name) against one pattern component: `*`, `?`, `[…]`.

@@ -132,6 +132,13 @@ public final class GuestImage: Sendable {
         if let fs = try FileSystemProbe.open(v.device) {
             return FoundVolume(volume: v, fileSystem: fs, identity: fs.identity, reason: nil)
         }
+        // libblkid names a type one of our readers handles though its quick check refused the
+        // superblock: opening it anyway gives that file system's own error (layer and offset)
+        // instead of "no reader for this content".
+        if let type = v.content.type, let reader = FileSystemProbe.reader(forBlkidType: type) {
+            let fs = try reader.init(device: v.device)
+            return FoundVolume(volume: v, fileSystem: fs, identity: fs.identity, reason: nil)
+        }
         let reason: String
         switch v.content.kind {
         case .unknown: reason = "no recognised file system"

@@ -74,8 +74,17 @@ struct ImageSource: Sendable {
         guard let file = input.file, ArchiveFileSystem.matches(file), try DiskImage.sniff(file) == nil else {
             return nil
         }
-        let fs = try ArchiveFileSystem(
-            device: file, interest: PathInterest(GuestInspector.interest.patterns + input.options.declared.patterns))
+        let interest = PathInterest(GuestInspector.interest.patterns + input.options.declared.patterns)
+        let fs = try ArchiveFileSystem(device: file, interest: interest)
+        // A root packed below a folder (`./rootfs/etc/os-release`): the single pass kept the
+        // bytes of the paths of interest at the archive's root, so a second pass reads the archive
+        // again with that folder as the root.
+        if let prefix = fs.nestedRoot() {
+            let nested = try ArchiveFileSystem(device: file, interest: interest, prefix: prefix)
+            return try single(
+                nested, name: "archive", format: "archive", input,
+                notes: ["the root is \(prefix) of the archive (read in a second pass)"])
+        }
         return try single(fs, name: "archive", format: "archive", input)
     }
 
@@ -107,13 +116,15 @@ struct ImageSource: Sendable {
     }
 
     /// An image that is one file system and nothing else (a folder, a tarball): no volumes, no fstab.
-    static func single(_ fs: any FileSystem, name: String, format: String, _ input: SourceInput) throws -> GuestImage {
+    static func single(
+        _ fs: any FileSystem, name: String, format: String, _ input: SourceInput, notes: [String] = []
+    ) throws -> GuestImage {
         let found = FoundVolume(
             volume: Volume(name: name, origin: .wholeDisk, device: ZeroDevice(size: 0)), fileSystem: fs,
             identity: FileSystemIdentity(type: format))
         let assembly = try RootAssembly.assemble([found], options: input.options, applyFstab: false)
         return GuestImage(
             path: input.shownPath, format: format, virtualSize: nil, files: [input.shownPath], counter: input.counter,
-            transfer: input.transfer, notes: [], scan: nil, volumes: [found], assembly: assembly)
+            transfer: input.transfer, notes: notes, scan: nil, volumes: [found], assembly: assembly)
     }
 }

@@ -33,8 +33,11 @@ public struct RootAssembly: Sendable {
     public var mounts: [MountReport]
     public var tree: GuestTree
 
-    static func looksLikeRoot(_ fs: any FileSystem) throws -> Bool {
-        guard try fs.attributes(of: FSPath("/etc/fstab")) != nil || fs.typeName == "directory" else { return false }
+    /// A root: an os-release (or a distribution's release file) and, on a disk, an `/etc/fstab`.
+    /// An image that is one file system (a folder, a tarball) needs no fstab: container exports,
+    /// mkosi and KIWI tar outputs and minimal EL9 rootfs archives have none.
+    static func looksLikeRoot(_ fs: any FileSystem, needsFstab: Bool = true) throws -> Bool {
+        if needsFstab, fs.typeName != "directory", try fs.attributes(of: FSPath("/etc/fstab")) == nil { return false }
         for p in ["/etc/os-release", "/usr/lib/os-release", "/etc/redhat-release", "/etc/SuSE-release", "/etc/debian_version"]
         where try fs.attributes(of: FSPath(p)) != nil {
             return true
@@ -46,7 +49,7 @@ public struct RootAssembly: Sendable {
         var candidates: [RootCandidate] = []
         for v in volumes {
             guard let fs = v.fileSystem else { continue }
-            if try looksLikeRoot(fs) {
+            if try looksLikeRoot(fs, needsFstab: applyFstab) {
                 candidates.append(RootCandidate(volume: v.volume.name, fileSystem: fs))
             } else if let sub = fs as? any SubvolumeProvider {
                 // SUSE-style: the root may live in a subvolume that is not the default one.
@@ -65,6 +68,14 @@ public struct RootAssembly: Sendable {
                 }
             }
         }
+        // A disk whose one root-like file system has no fstab (a bare file-system image, or a
+        // disk holding a single root) is that root, with nothing mounted beside it.
+        if candidates.isEmpty, applyFstab {
+            let bare = try volumes.filter { v in try v.fileSystem.map { try looksLikeRoot($0, needsFstab: false) } ?? false }
+            if bare.count == 1, let v = bare.first, let fs = v.fileSystem {
+                candidates.append(RootCandidate(volume: v.volume.name, fileSystem: fs))
+            }
+        }
         if candidates.isEmpty, let luks = volumes.first(where: { $0.volume.content.kind == .encrypted }) {
             let version = luks.volume.content.version.map { "LUKS\($0)" } ?? "LUKS"
             throw ImageError(
@@ -75,7 +86,8 @@ public struct RootAssembly: Sendable {
             guard !volumes.isEmpty else {
                 throw ImageError("guest", .notFound, "no root file system found (the partition table lists no partitions)")
             }
-            let why = volumes.map { "\($0.volume.name): \($0.reason ?? ($0.identity?.type ?? "?") + ", no /etc/fstab with an os-release")" }
+            let lacking = applyFstab ? "no /etc/fstab with an os-release" : "no os-release"
+            let why = volumes.map { "\($0.volume.name): \($0.reason ?? ($0.identity?.type ?? "?") + ", " + lacking)" }
             throw ImageError("guest", .notFound, "no root file system found (\(why.joined(separator: "; ")))")
         }
         var chosen = candidates[0]
@@ -94,7 +106,7 @@ public struct RootAssembly: Sendable {
         }
         var mounts = [GuestMount(mountPoint: .root, fileSystem: chosen.fileSystem, source: chosen.volume)]
         var reports: [MountReport] = []
-        if applyFstab {
+        if applyFstab, try chosen.fileSystem.attributes(of: FSPath("/etc/fstab")) != nil {
             let text = String(decoding: try chosen.fileSystem.contents(of: FSPath("/etc/fstab"), limit: 1 << 20), as: UTF8.self)
             for entry in FstabEntry.parse(text) {
                 let (mount, report) = try mountEntry(entry, volumes: volumes, rootFS: chosen.fileSystem, mounted: mounts)
