@@ -32,6 +32,7 @@ man: release
 	rm -rf $(MAN) && mkdir -p $(MAN)
 	.build/release/generate-manual $(BIN) --multi-page --date $(MANDATE) --output-directory $(MAN)
 	rm -f $(MAN)/imagegate.internal-worker.1 $(MAN)/imagegate.help.1
+	sed -i '/^\.Xr imagegate\.\(help\|internal-worker\) 1 ,$$/d' $(MAN)/imagegate.1
 
 # make install PREFIX=/usr/local [DESTDIR=/staging]
 install: man

@@ -4,7 +4,7 @@
 # and it must run from another folder with the toolchain off PATH and its library folder out of
 # reach (LD_LIBRARY_PATH empty, the toolchain's lib folders named nowhere in ldd's answer).
 set -euo pipefail
-prefix=${1:?usage: install-check.sh PREFIX}
+prefix=$(readlink -f "${1:?usage: install-check.sh PREFIX}")
 bin=$prefix/bin/imagegate
 fail() { echo "install-check: $*" >&2; exit 1; }
 
