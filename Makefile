@@ -14,7 +14,7 @@ MAN := .build/man
 # The man pages' date: the last commit's, so a rebuild of the same tree gives the same pages.
 MANDATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
 
-.PHONY: deps build release man install install-check fixtures sample test demo bench fuzz check clean
+.PHONY: deps build release man install install-check docs fixtures sample test demo bench fuzz check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -33,6 +33,19 @@ man: release
 	.build/release/generate-manual $(BIN) --multi-page --date $(MANDATE) --output-directory $(MAN)
 	rm -f $(MAN)/imagegate.internal-worker.1 $(MAN)/imagegate.help.1
 	sed -i '/^\.Xr imagegate\.\(help\|internal-worker\) 1 ,$$/d' $(MAN)/imagegate.1
+
+# DocC for the library (Sources/ImageGate/ImageGate.docc) with the toolchain's own docc and
+# swift-symbolgraph-extract over the debug build's modules: no swift-docc-plugin dependency, so
+# the package resolves as it did. Output: .build/ImageGate.doccarchive.
+TOOLBIN := $(dir $(realpath $(shell command -v $(SWIFT))))
+docs: build
+	rm -rf .build/symbol-graphs .build/ImageGate.doccarchive && mkdir -p .build/symbol-graphs
+	$(TOOLBIN)swift-symbolgraph-extract -module-name ImageGate -I .build/debug/Modules -target $$(uname -m)-unknown-linux-gnu \
+		-output-dir .build/symbol-graphs $(foreach m,$(wildcard Sources/C*/module.modulemap),-Xcc -fmodule-map-file=$(CURDIR)/$(m)) \
+		-Xcc -fmodule-map-file=$(CURDIR)/.build/checkouts/Yams/Sources/CYaml/include/module.modulemap
+	$(TOOLBIN)docc convert Sources/ImageGate/ImageGate.docc --additional-symbol-graph-dir .build/symbol-graphs \
+		--fallback-display-name ImageGate --fallback-bundle-identifier imagegate.ImageGate --warnings-as-errors \
+		--output-path .build/ImageGate.doccarchive
 
 # make install PREFIX=/usr/local [DESTDIR=/staging]
 install: man
