@@ -5,8 +5,16 @@ CACHE ?= $(or $(IMAGEGATE_FIXTURE_CACHE),/var/tmp/imagegate-fixtures)
 export IMAGEGATE_FIXTURES ?= $(CACHE)/latest
 SAMPLE := $(CACHE)/latest/sample/sample.vhd
 BIN := .build/release/imagegate
+# The one release build: the Swift runtime and Foundation linked in, so the binary runs where no
+# toolchain is (only Debian's C libraries: libarchive, libblkid, zlib, zstd, lzo, sqlite, curl).
+RELEASE := -c release --static-swift-stdlib
+PREFIX ?= /usr/local
+DESTDIR ?=
+MAN := .build/man
+# The man pages' date: the last commit's, so a rebuild of the same tree gives the same pages.
+MANDATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
 
-.PHONY: deps build release fixtures sample test demo bench bench-remote fuzz check clean
+.PHONY: deps build release man install install-check docs fixtures sample test demo bench bench-remote fuzz check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -15,7 +23,46 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release --product imagegate
+	$(SWIFT) build $(RELEASE) --product imagegate
+
+# ArgumentParser's generate-manual tool (the local package copy, offline) run on the release
+# binary: one page per command; the hidden internal-worker and help pages are left out.
+man: release
+	$(SWIFT) build $(RELEASE) --product generate-manual
+	rm -rf $(MAN) && mkdir -p $(MAN)
+	.build/release/generate-manual $(BIN) --multi-page --date $(MANDATE) --output-directory $(MAN)
+	rm -f $(MAN)/imagegate.internal-worker.1 $(MAN)/imagegate.help.1
+	sed -i '/^\.Xr imagegate\.\(help\|internal-worker\) 1 ,$$/d' $(MAN)/imagegate.1
+
+# DocC for the library (Sources/ImageGate/ImageGate.docc) with the toolchain's own docc and
+# swift-symbolgraph-extract over the debug build's modules: no swift-docc-plugin dependency, so
+# the package resolves as it did. Output: .build/ImageGate.doccarchive.
+TOOLBIN := $(dir $(realpath $(shell command -v $(SWIFT))))
+docs: build
+	rm -rf .build/symbol-graphs .build/ImageGate.doccarchive && mkdir -p .build/symbol-graphs
+	$(TOOLBIN)swift-symbolgraph-extract -module-name ImageGate -I .build/debug/Modules -target $$(uname -m)-unknown-linux-gnu \
+		-output-dir .build/symbol-graphs $(foreach m,$(wildcard Sources/C*/module.modulemap),-Xcc -fmodule-map-file=$(CURDIR)/$(m)) \
+		-Xcc -fmodule-map-file=$(CURDIR)/.build/checkouts/Yams/Sources/CYaml/include/module.modulemap
+	$(TOOLBIN)docc convert Sources/ImageGate/ImageGate.docc --additional-symbol-graph-dir .build/symbol-graphs \
+		--fallback-display-name ImageGate --fallback-bundle-identifier imagegate.ImageGate --warnings-as-errors \
+		--output-path .build/ImageGate.doccarchive
+
+# make install PREFIX=/usr/local [DESTDIR=/staging]
+install: man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/imagegate
+	install -m 644 $(MAN)/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	$(BIN) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/imagegate
+	$(BIN) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_imagegate
+	$(BIN) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/imagegate.fish
+
+# Installs into a staging folder and runs the installed binary as a machine without Swift would.
+install-check:
+	rm -rf .build/install-check
+	$(MAKE) install DESTDIR=$(CURDIR)/.build/install-check PREFIX=/usr/local
+	bash scripts/install-check.sh $(CURDIR)/.build/install-check/usr/local
 
 fixtures: deps
 	bash images/build.sh

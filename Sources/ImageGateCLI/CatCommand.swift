@@ -7,7 +7,7 @@ struct CatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat", abstract: "Write a guest file's bytes to standard output, unchanged.")
 
-    @Argument(help: "The image or folder.")
+    @Argument(help: "The image or folder.", completion: .file())
     var image: String
 
     @Argument(help: "A regular file in the guest; symlinks are followed inside the guest.")

@@ -17,7 +17,7 @@ struct CheckCommand: ParsableCommand {
             text comes in input order as soon as it can and ends with a summary.
             """)
 
-    @Argument(help: "Images (.vhd, .vhdx, .qcow2, .vmdk, .raw, .ova, rootfs tarballs) or folders holding an unpacked root.")
+    @Argument(help: "Images (.vhd, .vhdx, .qcow2, .vmdk, .raw, .ova, rootfs tarballs) or folders holding an unpacked root.", completion: .file())
     var images: [String] = []
 
     @Option(
@@ -26,10 +26,10 @@ struct CheckCommand: ParsableCommand {
             valueName: "NAME[,NAME]"))
     var profile = "azure-accelerated-networking"
 
-    @Option(help: "Report format.")
+    @Option(help: "Report format.", completion: .list(ReportFormat.allCases.map(\.rawValue)))
     var format: ReportFormat = .text
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to FILE instead of standard output.", valueName: "FILE"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to FILE instead of standard output.", valueName: "FILE"), completion: .file())
     var output: String?
 
     @Flag(help: "Warnings fail the verdict (exit 1) too.")
@@ -38,10 +38,11 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Check this many images at once (default: the number of cores).", valueName: "N"))
     var jobs: Int?
 
-    @Option(help: ArgumentHelp("The target VM size, for the vm-size requirement (for example Standard_D4s_v5).", valueName: "SIZE"))
+    @Option(help: ArgumentHelp("The target VM size, for the vm-size requirement (for example Standard_D4s_v5).", valueName: "SIZE"),
+        completion: .list(VMSizeCatalogue.shipped.sizes.values.map(\.name).sorted()))
     var vmSize: String?
 
-    @Option(help: ArgumentHelp("The JSON of `az vm list-skus --all true --resource-type virtualMachines --output json`; default: the small catalogue shipped with imagegate.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("The JSON of `az vm list-skus --all true --resource-type virtualMachines --output json`; default: the small catalogue shipped with imagegate.", valueName: "FILE"), completion: .file(extensions: ["json"]))
     var skus: String?
 
     @Flag(help: "Check the running system: read / and /sys instead of an image (give / as the image).")

@@ -12,7 +12,7 @@ struct ImageOptions: ParsableArguments {
     @Flag(help: "Print 'stats: <bytes> bytes in <reads> reads, <seconds> s' to stderr: what was read from the image files, all layers included.")
     var stats = false
 
-    @Option(name: .customLong("with-disk"), help: ArgumentHelp("Another disk of the same machine, read together with the image (an LVM volume group spanning several image files). Repeatable.", valueName: "FILE"))
+    @Option(name: .customLong("with-disk"), help: ArgumentHelp("Another disk of the same machine, read together with the image (an LVM volume group spanning several image files). Repeatable.", valueName: "FILE"), completion: .file())
     var extraDisks: [String] = []
 
     @Option(name: .customLong("disk"), help: ArgumentHelp("Which disk of an OVA to read (1 is the first the OVF lists).", valueName: "N"))

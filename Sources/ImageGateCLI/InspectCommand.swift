@@ -7,7 +7,7 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Print what was found in the image as JSON: layout, root, mounts and facts.")
 
-    @Argument(help: "The image (.vhd, .vhdx, .qcow2, .vmdk, .raw, .ova, a rootfs tarball) or a folder.")
+    @Argument(help: "The image (.vhd, .vhdx, .qcow2, .vmdk, .raw, .ova, a rootfs tarball) or a folder.", completion: .file())
     var image: String
 
     @OptionGroup var options: ImageOptions

@@ -7,7 +7,7 @@ struct LsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls", abstract: "List a directory of the guest, offline (one name a line, sorted).")
 
-    @Argument(help: "The image or folder.")
+    @Argument(help: "The image or folder.", completion: .file())
     var image: String
 
     @Argument(help: "A path in the guest; symlinks are followed inside the guest.")

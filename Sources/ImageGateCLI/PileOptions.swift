@@ -7,7 +7,7 @@ struct PileOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Read more images from FILE, one path or URL a line ('-' for standard input; '#' starts a comment, blank lines are ignored). Checked after the arguments.",
-            valueName: "FILE"))
+            valueName: "FILE"), completion: .file())
     var from: String?
 
     @Option(help: ArgumentHelp("Give up on one image after this many seconds (it reports verdict error, layer internal).", valueName: "SECONDS"))

@@ -1,0 +1,35 @@
+#!/bin/bash
+# Checks an installed imagegate (argument: its PREFIX, e.g. a DESTDIR staging folder + /usr/local)
+# the way a build agent without Swift would run it: no library of the toolchain may be loaded,
+# and it must run from another folder with the toolchain off PATH and its library folder out of
+# reach (LD_LIBRARY_PATH empty, the toolchain's lib folders named nowhere in ldd's answer).
+set -euo pipefail
+prefix=$(readlink -f "${1:?usage: install-check.sh PREFIX}")
+bin=$prefix/bin/imagegate
+fail() { echo "install-check: $*" >&2; exit 1; }
+
+[[ -x $bin ]] || fail "$bin is missing"
+swiftc=$(command -v swiftc || true)
+toolchain=${swiftc:+$(dirname "$(dirname "$(readlink -f "$swiftc")")")}
+deps=$(ldd "$bin")
+if grep -qiE 'libswift|libFoundation|lib_FoundationICU|libdispatch|libBlocksRuntime' <<<"$deps"; then
+    fail "loads Swift runtime libraries:"$'\n'"$deps"
+fi
+if [[ -n $toolchain ]] && grep -qF "$toolchain" <<<"$deps"; then fail "loads from the toolchain $toolchain:"$'\n'"$deps"; fi
+if grep -q 'not found' <<<"$deps"; then fail "unresolved libraries:"$'\n'"$deps"; fi
+
+# Another folder, a PATH without the toolchain, no library path: what a fresh agent has.
+cd "$(mktemp -d)"
+version=$(env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH= "$bin" --version) || fail "--version failed"
+[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]] || fail "--version printed '$version'"
+env -i PATH=/usr/bin:/bin "$bin" requirements --format json | python3 -c 'import json,sys; json.load(sys.stdin)' \
+    || fail "requirements --format json is not JSON"
+for page in imagegate imagegate.check imagegate.requirements; do
+    [[ -s $prefix/share/man/man1/$page.1 ]] || fail "man page $page.1 missing"
+done
+man -l "$prefix/share/man/man1/imagegate.check.1" 2>/dev/null | grep -q -- '--vm-size' || [[ ! -x /usr/bin/man ]] \
+    || fail "imagegate.check.1 does not document --vm-size"
+[[ -s $prefix/share/bash-completion/completions/imagegate ]] || fail "bash completion missing"
+[[ -s $prefix/share/zsh/site-functions/_imagegate ]] || fail "zsh completion missing"
+[[ -s $prefix/share/fish/vendor_completions.d/imagegate.fish ]] || fail "fish completion missing"
+echo "install-check: $bin $version runs without the toolchain; $(wc -l <<<"$deps") libraries, none of Swift's"
