@@ -121,9 +121,9 @@ public struct FileCheck: Sendable, Hashable {
     }
 }
 
-/// A waiver (config file or policy file): a failing finding `id` on images matching `images` is
-/// reported as waived, with `reason`, until `expires` (a date; from that day on it no longer
-/// applies, and the finding says so).
+/// A waiver (config file or policy file): a failing or warning finding `id` on images matching
+/// `images` is reported as waived, with `reason`, through `expires` (a date, UTC; from the next
+/// day on it no longer applies, and the finding says so).
 public struct Waiver: Sendable, Hashable {
     public var id: String
     /// A glob on the image path as reported (`*` any characters, `/` included); `*` by default.
