@@ -140,6 +140,13 @@ public struct BootFacts: Sendable, Hashable, Codable {
     public var evidence: [Evidence]
     /// Why the default cannot be told; nil when `defaultRelease` is set.
     public var unknownReason: String?
+    /// The default entry's kernel parameters, one word each (`console=ttyS0`, `quiet`): the words
+    /// after the kernel path of its `linux` line, a BLS entry's `options` (`$kernelopts` taken
+    /// from grubenv), or with no grub.cfg `GRUB_CMDLINE_LINUX` then `GRUB_CMDLINE_LINUX_DEFAULT`
+    /// of `/etc/default/grub`. nil when no source was found.
+    public var commandLine: [String]?
+    /// The file the command line was read from.
+    public var commandLineSource: Evidence?
 
     /// Creates a value from its fields.
     public init(

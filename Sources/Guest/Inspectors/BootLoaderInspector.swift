@@ -42,11 +42,13 @@ public struct BootLoaderInspector: Inspector {
     func decide(_ tree: GuestTree, kernels: [String]) throws -> BootFacts {
         var evidence: [Evidence] = []
         var saved: String?
+        var kernelopts: String?
         for path in Self.grubEnvironments + (try tree.expand("/boot/efi/EFI/*/grubenv")) {
             guard let f = try tree.text(path, limit: 64 << 10) else { continue }
             evidence.append(.path(path))
-            for line in f.text.activeLines where line.hasPrefix("saved_entry=") {
-                saved = String(line.dropFirst("saved_entry=".count))
+            for line in f.text.activeLines {
+                if line.hasPrefix("saved_entry=") { saved = String(line.dropFirst("saved_entry=".count)) }
+                if line.hasPrefix("kernelopts=") { kernelopts = String(line.dropFirst("kernelopts=".count)) }
             }
             break
         }
@@ -63,7 +65,7 @@ public struct BootLoaderInspector: Inspector {
                 how += ", grubenv saved_entry=\"\(saved ?? "")\""
             }
             if menu.usesBLS {
-                return try decideBLS(tree, saved: value, how: how, evidence: evidence)
+                return try decideBLS(tree, saved: value, how: how, evidence: evidence, kernelopts: kernelopts)
             }
             guard let entry = menu.entry(for: value) else {
                 return BootFacts(evidence: evidence, unknownReason: "\(how) names no menu entry")
@@ -72,24 +74,37 @@ public struct BootLoaderInspector: Inspector {
                 return BootFacts(
                     evidence: evidence, unknownReason: "\(how): entry '\(entry.title)' boots no vmlinuz-<release>")
             }
-            return BootFacts(defaultRelease: release, how: how + ": '\(entry.title)'", evidence: evidence)
+            var boot = BootFacts(defaultRelease: release, how: how + ": '\(entry.title)'", evidence: evidence)
+            boot.commandLine = entry.options
+            boot.commandLineSource = .path(path)
+            return boot
         }
         if let f = try tree.text("/etc/default/grub") {
             evidence.append(.path("/etc/default/grub"))
             var value: String?
-            for line in f.text.activeLines where line.hasPrefix("GRUB_DEFAULT=") {
-                value = String(line.dropFirst("GRUB_DEFAULT=".count)).trimmingCharacters(in: "\"'")
+            var cmdline: [String: [String]] = [:]
+            for line in f.text.activeLines {
+                if line.hasPrefix("GRUB_DEFAULT=") {
+                    value = String(line.dropFirst("GRUB_DEFAULT=".count)).trimmingCharacters(in: "\"'")
+                }
+                // grub-mkconfig puts GRUB_CMDLINE_LINUX first, then GRUB_CMDLINE_LINUX_DEFAULT.
+                for key in ["GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"] where line.hasPrefix(key + "=") {
+                    cmdline[key] = GrubMenu.tokens(String(line.dropFirst(key.count + 1))).flatMap(\.words)
+                }
             }
+            var boot = BootFacts(evidence: evidence)
             if (value ?? "0") == "0" {
                 // grub-mkconfig lists kernels newest first: entry 0 is the highest version.
                 let newest = kernels.max { DpkgVersion.compare($0, $1) < 0 }
-                return BootFacts(
-                    defaultRelease: newest, how: "no grub.cfg; GRUB_DEFAULT=\(value ?? "0"): the newest kernel",
-                    evidence: evidence, unknownReason: newest == nil ? "no kernel" : nil)
+                boot.defaultRelease = newest
+                boot.how = "no grub.cfg; GRUB_DEFAULT=\(value ?? "0"): the newest kernel"
+                boot.unknownReason = newest == nil ? "no kernel" : nil
+            } else {
+                boot.unknownReason = "no grub.cfg; GRUB_DEFAULT=\(value ?? "") cannot be resolved offline"
             }
-            return BootFacts(
-                evidence: evidence, unknownReason: "no grub.cfg; GRUB_DEFAULT=\(value ?? "") cannot be resolved offline"
-            )
+            boot.commandLine = (cmdline["GRUB_CMDLINE_LINUX"] ?? []) + (cmdline["GRUB_CMDLINE_LINUX_DEFAULT"] ?? [])
+            boot.commandLineSource = .path("/etc/default/grub")
+            return boot
         }
         if try tree.list(Self.blsDirectory) != nil {
             return try decideBLS(tree, saved: saved ?? "", how: "BLS entries without grub.cfg", evidence: evidence)
@@ -97,15 +112,21 @@ public struct BootLoaderInspector: Inspector {
         return BootFacts(evidence: evidence, unknownReason: "no grub.cfg, BLS entries or /etc/default/grub")
     }
 
-    func decideBLS(_ tree: GuestTree, saved: String, how: String, evidence: [Evidence]) throws -> BootFacts {
+    func decideBLS(_ tree: GuestTree, saved: String, how: String, evidence: [Evidence], kernelopts: String? = nil) throws
+        -> BootFacts
+    {
         var evidence = evidence
-        var entries: [(id: String, path: String, linux: String?)] = []
+        var entries: [(id: String, path: String, linux: String?, options: [String]?)] = []
         for path in try tree.glob(Self.blsDirectory, "*.conf") {
             guard let f = try tree.text(path, limit: 64 << 10) else { continue }
-            let linux = f.text.activeLines.first { $0.hasPrefix("linux ") || $0.hasPrefix("linux\t") }?.words
-                .dropFirst().first
+            let lines = f.text.activeLines
+            let linux = lines.first { $0.hasPrefix("linux ") || $0.hasPrefix("linux\t") }?.words.dropFirst().first
+            // `options` may use grubenv's `$kernelopts` (RHEL 8); the variable is expanded from there.
+            let options = lines.first { $0.hasPrefix("options ") || $0.hasPrefix("options\t") }.map { line in
+                line.words.dropFirst().flatMap { $0 == "$kernelopts" ? (kernelopts ?? "").words : [$0] }
+            }
             let id = String(path.split(separator: "/").last?.dropLast(5) ?? "")
-            entries.append((id, path, linux))
+            entries.append((id, path, linux, options))
         }
         // blscfg sorts entries by their name with rpm's version order, highest first.
         entries.sort { RPMVersion.vercmp($0.id, $1.id) > 0 }
@@ -117,7 +138,10 @@ public struct BootLoaderInspector: Inspector {
         guard let release = try release(tree, linux: chosen.linux) else {
             return BootFacts(evidence: evidence, unknownReason: "BLS entry \(chosen.path) boots no vmlinuz-<release>")
         }
-        return BootFacts(defaultRelease: release, how: how + ": BLS entry \(chosen.id)", evidence: evidence)
+        var boot = BootFacts(defaultRelease: release, how: how + ": BLS entry \(chosen.id)", evidence: evidence)
+        boot.commandLine = chosen.options ?? []
+        boot.commandLineSource = .path(chosen.path)
+        return boot
     }
 
     /// The release in a `linux` path (`/boot/vmlinuz-6.1.0-28-cloud-amd64`, `/vmlinuz-…`), following
@@ -144,6 +168,8 @@ struct GrubMenu {
         var title: String
         var id: String?
         var linux: String?
+        /// The words after the kernel path on the `linux` line.
+        var options: [String] = []
     }
     enum Item {
         case entry(Entry)
@@ -158,7 +184,7 @@ struct GrubMenu {
     static let maximumItems = 4096
 
     init(_ text: String) {
-        var stack: [(kind: String, title: String, id: String?, entries: [Entry], linux: String?)] = []
+        var stack: [(kind: String, title: String, id: String?, entries: [Entry], linux: String?, options: [String])] = []
         for line in text.activeLines.prefix(200_000) {
             let w = GrubMenu.tokens(line)
             guard let first = w.first else { continue }
@@ -175,17 +201,18 @@ struct GrubMenu {
                 {
                     id = w[k + 1]
                 }
-                stack.append((first, title, id, [], nil))
+                stack.append((first, title, id, [], nil, []))
                 if !line.hasSuffix("{") { continue }
                 continue
             }
             if first == "linux" || first == "linuxefi" || first == "linux16", w.count > 1, !stack.isEmpty {
                 stack[stack.count - 1].linux = w[1]
+                stack[stack.count - 1].options = Array(w.dropFirst(2))
             }
             if line == "}" || line.hasSuffix(" }"), let top = stack.popLast() {
                 guard items.count < GrubMenu.maximumItems else { continue }
                 if top.kind == "menuentry" {
-                    let e = Entry(title: top.title, id: top.id, linux: top.linux)
+                    let e = Entry(title: top.title, id: top.id, linux: top.linux, options: top.options)
                     if stack.isEmpty {
                         items.append(.entry(e))
                     } else {

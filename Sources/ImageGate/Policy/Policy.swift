@@ -78,6 +78,9 @@ public enum PolicyCheck: Sendable, Hashable {
     case unit(name: String, state: UnitState)
     /// `sysctl: {key, equals}`: the effective value after sysctl.d.
     case sysctl(key: String, equals: String)
+    /// `kernelCmdline: {contains | notContains}` on the default boot entry: each item a
+    /// parameter, `key=value` matching that exact word, a bare `key` also any `key=…`.
+    case kernelCmdline(contains: [String], notContains: [String])
 
     /// The state a `unit` rule asks for.
     public enum UnitState: String, Sendable, Hashable, CaseIterable {
