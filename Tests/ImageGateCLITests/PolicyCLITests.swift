@@ -83,3 +83,29 @@ import TestSupport
         #expect(r.stderr.contains("\(bad):3:9: id: 'rp-filter' is the id of a built-in requirement"), "\(r.stderr)")
     }
 }
+
+/// The example policies give the same result read from a disk image (ext4 inside qcow2: modes,
+/// owners and contents through the file system layer) as from the folder it was made of.
+@Suite struct PolicyDiskTests {
+    static func statuses(_ image: String) throws -> [String: String] {
+        let r = try CLI.run(["check", "--format", "json"] + PolicyCLITests.examples + [image])
+        let report = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any], "\(r.stderr)")
+        var out: [String: String] = [:]
+        for f in report["requirements"] as? [[String: Any]] ?? [] where PolicyCLITests.known[f["id"] as? String ?? ""] != nil {
+            out[f["id"] as? String ?? ""] = f["status"] as? String
+        }
+        return out
+    }
+
+    @Test func aDiskImageAndItsTreeAgree() throws {
+        var disk = try Self.statuses(try Fixtures.path("debian12-disk/disk.qcow2"))
+        var tree = try Self.statuses(try Fixtures.path("debian12-disk/tree"))
+        #expect(disk.count == PolicyCLITests.known.count)
+        // /boot is a partition of its own on the disk, so only the disk has grub.cfg to read the
+        // command line from.
+        #expect(disk.removeValue(forKey: "kernel-audit-not-disabled") == "pass")
+        #expect(tree.removeValue(forKey: "kernel-audit-not-disabled") == "skip")
+        #expect(disk == tree)
+        #expect(disk["shadow-private"] == "pass" && disk["corp-agent-installed"] == "fail")
+    }
+}
