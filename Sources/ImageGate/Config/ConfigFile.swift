@@ -76,9 +76,9 @@ public struct ConfigFile: Sendable {
 
     /// Reads the config file at `path`; an unreadable file is a `PolicyError`.
     public static func load(_ path: String, commands: [Command]) throws -> ConfigFile {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard FileManager.default.isReadableFile(atPath: path) else {
             throw PolicyError(SourceLocation(file: path, line: 0, column: 0), field: "", "cannot read the config file")
         }
-        return try parse(text, file: path, commands: commands)
+        return try parse(try Policy.text(path), file: path, commands: commands)
     }
 }

@@ -36,15 +36,27 @@ extension Policy {
         return policy
     }
 
+    /// The largest policy or config file read (a long policy is a few KiB).
+    public static let maximumFileSize = 4 << 20
+
     /// Reads the policy file at `path`; an unreadable file is a `PolicyError` too.
     public static func load(_ path: String) throws -> Policy {
+        try parse(try text(path), file: path)
+    }
+
+    /// The UTF-8 text of a policy or config file, at most `maximumFileSize` bytes.
+    static func text(_ path: String) throws -> String {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value ?? 0
+        guard size <= UInt64(maximumFileSize) else {
+            throw PolicyError(SourceLocation(file: path, line: 0, column: 0), field: "", "too large: \(size) bytes (limit \(maximumFileSize))")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PolicyError(SourceLocation(file: path, line: 0, column: 0), field: "", "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw PolicyError(SourceLocation(file: path, line: 1, column: 1), field: "", "not UTF-8 text")
         }
-        return try parse(text, file: path)
+        return text
     }
 
     static func parseRule(_ item: StrictNode) throws -> PolicyRule {
