@@ -114,7 +114,7 @@ struct ControlOptions: ParsableArguments {
         var front: [String] = []
         for flag in command.flags.sorted() where !given.contains(flag) {
             let variable = Self.variable(flag)
-            if let raw = environment[variable] {
+            if let raw = environment[variable], !raw.isEmpty {
                 guard let on = Self.truth(raw) else {
                     throw PolicyError(SourceLocation(file: "environment", line: 0, column: 0), field: variable, "expected true or false (1/0, yes/no), got '\(raw)'")
                 }
@@ -125,7 +125,8 @@ struct ControlOptions: ParsableArguments {
         }
         for option in command.options.sorted() where !given.contains(option) {
             var values: [String] = []
-            if !ownVariables.contains(option), let raw = environment[Self.variable(option)] {
+            // An empty variable counts as unset: the config file or the default applies.
+            if !ownVariables.contains(option), let raw = environment[Self.variable(option)], !raw.isEmpty {
                 // A repeatable option takes a comma-separated list from the environment.
                 values = command.repeating.contains(option) ? raw.split(separator: ",").map(String.init) : [raw]
             } else if case .values(let v)? = fromFile[option] {
@@ -144,7 +145,7 @@ struct ControlOptions: ParsableArguments {
     static func truth(_ raw: String) -> Bool? {
         switch raw.lowercased() {
         case "1", "true", "yes", "on": true
-        case "0", "false", "no", "off", "": false
+        case "0", "false", "no", "off": false
         default: nil
         }
     }

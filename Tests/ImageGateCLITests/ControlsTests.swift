@@ -62,6 +62,9 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let off = try Self.run(["check", try Self.tree], in: dir, environment: ["IMAGEGATE_STRICT": "0"])
         #expect(try Self.report(off.stdout)["strict"] == nil)
+        // An empty variable is unset: the file's `strict: true` holds.
+        let empty = try Self.run(["check", try Self.tree], in: dir, environment: ["IMAGEGATE_STRICT": ""])
+        #expect(try Self.report(empty.stdout)["strict"] as? Bool == true)
         let bad = try Self.run(["check", try Self.tree], in: dir, environment: ["IMAGEGATE_STRICT": "maybe"])
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("IMAGEGATE_STRICT: expected true or false"), "\(bad.stderr)")
