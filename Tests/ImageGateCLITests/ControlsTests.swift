@@ -116,6 +116,17 @@ import TestSupport
         #expect(errors.isEmpty, "\(errors)")
         let text = try Self.run(["check", "--format", "text", tree], in: valid)
         #expect(text.stdout.contains("waived (until 2999-12-31"), "\(text.stdout)")
+        // SARIF: an accepted external suppression, valid against the SARIF 2.1.0 schema.
+        let sarif = try Self.run(["check", "--format", "sarif", tree], in: valid)
+        #expect(sarif.status == 0)
+        let results = ((try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])?
+            .first?["results"] as? [[String: Any]] ?? []
+        let suppressed = results.first { $0["ruleId"] as? String == "cloud-init" }?["suppressions"] as? [[String: Any]]
+        #expect(suppressed?.first?["kind"] as? String == "external" && suppressed?.first?["status"] as? String == "accepted")
+        let sarifErrors = try Tools.validateJSON([Data(sarif.stdout.utf8)], schema: try Fixtures.shared("schemas/sarif-schema-2.1.0.json"))
+        #expect(sarifErrors.isEmpty, "\(sarifErrors)")
+        let md = try Self.run(["check", "--format", "markdown", tree], in: valid)
+        #expect(md.stdout.contains("_Waived until 2999-12-31: cloud-init 23.2 is in the next release"), "\(md.stdout)")
 
         let expired = try Self.folder(config: Self.waived.replacingOccurrences(of: "%@", with: "2001-01-31"))
         defer { try? FileManager.default.removeItem(atPath: expired) }
