@@ -73,6 +73,12 @@ import TestSupport
         #expect(r.stdout.isEmpty)
     }
 
+    @Test func aMissingPolicyFileIsAUsageError() throws {
+        let r = try CLI.run(["check", "--policy", "/nonexistent/policy.yaml", try Self.tree])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("imagegate: error: /nonexistent/policy.yaml: cannot read the file"), "\(r.stderr)")
+    }
+
     @Test func aBuiltInIdIsAUsageError() throws {
         let bad = try Tools.temporaryFile(
             Data("schemaVersion: 1\nrequirements:\n  - id: rp-filter\n    title: t\n    severity: must\n    remediation: r\n    unit: {name: x, masked: true}\n".utf8),

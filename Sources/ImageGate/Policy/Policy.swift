@@ -34,8 +34,8 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
         self.column = column
     }
 
-    /// `policy.yaml:7:5`.
-    public var description: String { "\(file):\(line):\(column)" }
+    /// `policy.yaml:7:5`; just the file when the error is about the whole file (line 0).
+    public var description: String { line == 0 ? file : "\(file):\(line):\(column)" }
 }
 
 /// One requirement of a policy file.
