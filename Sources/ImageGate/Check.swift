@@ -16,6 +16,8 @@ public struct CheckOptions: Sendable {
     /// User policy files (`--policy`): their requirements follow the profile's in every report,
     /// and what they declare (packages, modules, files) is gathered at inspection.
     public var policies: [Policy] = []
+    /// Waivers from the config file; the policies' own waivers apply too.
+    public var waivers: [Waiver] = []
 
     public init(
         profile: Profile = .azureAcceleratedNetworking, strict: Bool = false, vmSize: String? = nil,
@@ -68,7 +70,9 @@ extension ImageGate {
         let context = CheckContext(
             facts: facts, container: image.container, vmSize: options.vmSize, vmSizes: options.vmSizes, live: options.live,
             liveNetwork: liveNetwork)
-        let findings = (options.profile.requirements + options.policies.flatMap(\.requirements)).map { $0.evaluate(context) }
+        let findings = (options.waivers + options.policies.flatMap(\.waivers)).apply(
+            to: (options.profile.requirements + options.policies.flatMap(\.requirements)).map { $0.evaluate(context) },
+            image: GuestImage.shownPath(path))
         var encoded = (try? JSONValue.from(facts)) ?? .object([:])
         // The live sample sits beside the image facts, under "liveNetwork".
         if let liveNetwork, case .object(var o) = encoded, let l = try? JSONValue.from(liveNetwork) {

@@ -56,7 +56,7 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var liveCheck: LiveCheckOptions
 
-    @OptionGroup var policy: PolicyOptions
+    @OptionGroup var controls: ControlOptions
 
     func validate() throws {
         do {
@@ -98,9 +98,12 @@ struct CheckCommand: ParsableCommand {
             profile: Profile.named(profile) ?? .azureAcceleratedNetworking, strict: strict, vmSize: vmSize, vmSizes: catalogue,
             open: open, live: live, liveOptions: liveCheck.liveOptions)
         do {
-            check.policies = try PolicyOptions.load(policy.files)
+            check.policies = try controls.loadPolicies()
+            check.waivers = try controls.loadWaivers()
+            let known = Set(check.profile.requirements.map(\.id) + check.policies.flatMap(\.rules).map(\.id))
+            try (check.waivers + check.policies.flatMap(\.waivers)).checkIds(known: known)
         } catch let e as PolicyError {
-            printError("imagegate: error: policy \(e)")
+            printError("imagegate: error: \(e)")
             throw ExitCode(ExitStatus.usage)
         }
         return check

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ImageGate
 
 @main
@@ -9,4 +10,20 @@ struct ImageGateCommand: ParsableCommand {
         version: ImageGate.version,
         subcommands: [CheckCommand.self, InspectCommand.self, LsCommand.self, CatCommand.self, RequirementsCommand.self, WorkerCommand.self]
     )
+
+    /// Parses the arguments with the config file's and the `IMAGEGATE_*` values merged in
+    /// (`ControlOptions.expand`); a malformed config file is a usage error.
+    static func main() {
+        let arguments: [String]
+        do {
+            arguments = try ControlOptions.expand(Array(CommandLine.arguments.dropFirst()))
+        } catch let e as PolicyError {
+            printError("imagegate: error: \(e)")
+            Foundation.exit(ExitStatus.usage)
+        } catch {
+            printError("imagegate: error: \(error)")
+            Foundation.exit(ExitStatus.usage)
+        }
+        main(arguments)
+    }
 }

@@ -47,7 +47,8 @@ struct WorkerCommand: ParsableCommand {
         guard setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0 else {
             throw ExitCode(ExitStatus.usage)
         }
-        let check = try CheckCommand.parse(checkArguments)
+        // The same merge of config file and IMAGEGATE_* as the parent made (same folder, same environment).
+        let check = try CheckCommand.parse(try ControlOptions.expand(command: "check", CheckCommand.self, checkArguments))
         let options = try check.checkOptions()
         let fault = ProcessInfo.processInfo.environment[Self.faultVariable].map(Self.parseFault)
         let decoder = JSONDecoder()

@@ -12,12 +12,14 @@ import TestSupport
     }
 
     /// What the Debian 12 tree gives for each example requirement (it has no sshd, no corp-agent,
-    /// no hardening sysctl.d file; cloud-init 22.4.2; a full cloud kernel).
+    /// no hardening sysctl.d file, no bootloader configuration; cloud-init 22.4.2; a full cloud kernel).
     static let known: [String: String] = [
         "no-telnet-server": "pass", "no-rsh-server": "pass", "shadow-private": "pass", "no-empty-passwords": "pass",
         "sshd-no-root-password-login": "warn", "debug-shell-off": "pass", "no-icmp-redirects": "warn",
         "kernel-pointers-hidden": "warn", "nftables-available": "pass", "corp-agent-installed": "fail",
         "corp-agent-enabled": "fail", "corp-agent-enrolled": "fail", "cloud-init-supported": "pass",
+        // The tree has no grub.cfg, BLS entry or /etc/default/grub: the command line is unknown.
+        "kernel-audit-not-disabled": "skip",
     ]
 
     @Test func theExamplesGiveKnownResultsAndValidJSON() throws {
@@ -71,6 +73,12 @@ import TestSupport
         #expect(r.stdout.isEmpty)
     }
 
+    @Test func aMissingPolicyFileIsAUsageError() throws {
+        let r = try CLI.run(["check", "--policy", "/nonexistent/policy.yaml", try Self.tree])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("imagegate: error: /nonexistent/policy.yaml: cannot read the file"), "\(r.stderr)")
+    }
+
     @Test func aBuiltInIdIsAUsageError() throws {
         let bad = try Tools.temporaryFile(
             Data("schemaVersion: 1\nrequirements:\n  - id: rp-filter\n    title: t\n    severity: must\n    remediation: r\n    unit: {name: x, masked: true}\n".utf8),
@@ -79,5 +87,31 @@ import TestSupport
         let r = try CLI.run(["check", "--policy", bad, try Self.tree])
         #expect(r.status == 64)
         #expect(r.stderr.contains("\(bad):3:9: id: 'rp-filter' is the id of a built-in requirement"), "\(r.stderr)")
+    }
+}
+
+/// The example policies give the same result read from a disk image (ext4 inside qcow2: modes,
+/// owners and contents through the file system layer) as from the folder it was made of.
+@Suite struct PolicyDiskTests {
+    static func statuses(_ image: String) throws -> [String: String] {
+        let r = try CLI.run(["check", "--format", "json"] + PolicyCLITests.examples + [image])
+        let report = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any], "\(r.stderr)")
+        var out: [String: String] = [:]
+        for f in report["requirements"] as? [[String: Any]] ?? [] where PolicyCLITests.known[f["id"] as? String ?? ""] != nil {
+            out[f["id"] as? String ?? ""] = f["status"] as? String
+        }
+        return out
+    }
+
+    @Test func aDiskImageAndItsTreeAgree() throws {
+        var disk = try Self.statuses(try Fixtures.path("debian12-disk/disk.qcow2"))
+        var tree = try Self.statuses(try Fixtures.path("debian12-disk/tree"))
+        #expect(disk.count == PolicyCLITests.known.count)
+        // /boot is a partition of its own on the disk, so only the disk has grub.cfg to read the
+        // command line from.
+        #expect(disk.removeValue(forKey: "kernel-audit-not-disabled") == "pass")
+        #expect(tree.removeValue(forKey: "kernel-audit-not-disabled") == "skip")
+        #expect(disk == tree)
+        #expect(disk["shadow-private"] == "pass" && disk["corp-agent-installed"] == "fail")
     }
 }

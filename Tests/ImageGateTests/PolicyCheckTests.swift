@@ -32,6 +32,9 @@ struct PolicyGuest {
         try write("/etc/passwd", "corp:x:\(getuid()):\(getgid())::/:/bin/false\nroot:x:0:0:root:/root:/bin/sh\n")
         try write("/etc/group", "corpg:x:\(getgid()):\nroot:x:0:\n")
         try write("/boot/vmlinuz-6.1.0-test", "not a real kernel")
+        try write(
+            "/boot/grub/grub.cfg",
+            "set default=\"0\"\nmenuentry 'Test' {\n\tlinux\t/boot/vmlinuz-6.1.0-test root=PARTUUID=1234 ro console=ttyS0,115200n8 quiet\n}\n")
         try write("/lib/modules/6.1.0-test/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko.xz", "")
         try write("/lib/modules/6.1.0-test/modules.builtin", "kernel/drivers/md/dm-mod.ko\n")
         try write("/boot/config-6.1.0-test", "CONFIG_IP_NF_IPTABLES=y\nCONFIG_NF_TABLES=m\n")
@@ -90,6 +93,10 @@ struct PolicyGuest {
         ("sysctl-last-wins", "sysctl: {key: kernel.kptr_restrict, equals: 1}", .fail),
         ("sysctl-fields", "sysctl: {key: net/ipv4/tcp_rmem, equals: '4096 87380 6291456'}", .pass),
         ("sysctl-unset", "sysctl: {key: kernel.dmesg_restrict, equals: 1}", .fail),
+        ("cmdline-key", "kernelCmdline: {contains: console}", .pass),
+        ("cmdline-exact-word", "kernelCmdline: {contains: 'console=ttyS0'}", .fail),
+        ("cmdline-not", "kernelCmdline: {notContains: [rhgb, quiet]}", .fail),
+        ("cmdline-ok", "kernelCmdline: {contains: [ro, 'root=PARTUUID=1234'], notContains: rhgb}", .pass),
     ]
 
     static func policy(severity: String) -> String {

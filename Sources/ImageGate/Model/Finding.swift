@@ -31,6 +31,9 @@ public struct Finding: Sendable, Equatable, Codable {
     public var reference: String
     /// One sentence explaining the status (the reason for a skip, the branch taken for a pass).
     public var summary: String
+    /// The waiver (config or policy file) that matched this failing or warning finding; absent
+    /// when none did. A waiver that is not `expired` keeps the finding out of the verdict.
+    public var waiver: FindingWaiver?
 
     public init(
         id: String, title: String, severity: Severity, status: Status, expected: String, found: String,
@@ -46,5 +49,25 @@ public struct Finding: Sendable, Equatable, Codable {
         self.remediation = remediation
         self.reference = reference
         self.summary = summary
+    }
+}
+
+/// How a waiver applied to a finding, as every report shows it.
+public struct FindingWaiver: Sendable, Equatable, Codable {
+    /// Why the finding is accepted.
+    public var reason: String
+    /// The last day (UTC, `YYYY-MM-DD`) the waiver holds.
+    public var expires: String
+    /// Where the waiver is written (`imagegate.yaml:12:9`).
+    public var source: String
+    /// The expiry date has passed: the finding counts again, and says so.
+    public var expired: Bool
+
+    /// Creates a value from its fields.
+    public init(reason: String, expires: String, source: String, expired: Bool) {
+        self.reason = reason
+        self.expires = expires
+        self.source = source
+        self.expired = expired
     }
 }

@@ -59,9 +59,10 @@ public struct Report: Sendable, Equatable, Codable {
         verdict = findings.contains { Self.fails($0, strict: strict) } ? .fail : .pass
     }
 
-    /// Whether a finding fails the verdict: a `fail`, or a `warn` under `strict`.
+    /// Whether a finding fails the verdict: a `fail`, or a `warn` under `strict`, that no
+    /// unexpired waiver accepts.
     static func fails(_ f: Finding, strict: Bool) -> Bool {
-        f.status == .fail || (strict && f.status == .warn)
+        (f.status == .fail || (strict && f.status == .warn)) && !(f.waiver.map { !$0.expired } ?? false)
     }
 
     /// Whether `f` (one of this report's findings) fails the verdict; JUnit counts these as failures

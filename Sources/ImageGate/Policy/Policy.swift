@@ -34,8 +34,8 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
         self.column = column
     }
 
-    /// `policy.yaml:7:5`.
-    public var description: String { "\(file):\(line):\(column)" }
+    /// `policy.yaml:7:5`; just the file when the error is about the whole file (line 0).
+    public var description: String { line == 0 ? file : "\(file):\(line):\(column)" }
 }
 
 /// One requirement of a policy file.
@@ -78,6 +78,9 @@ public enum PolicyCheck: Sendable, Hashable {
     case unit(name: String, state: UnitState)
     /// `sysctl: {key, equals}`: the effective value after sysctl.d.
     case sysctl(key: String, equals: String)
+    /// `kernelCmdline: {contains | notContains}` on the default boot entry: each item a
+    /// parameter, `key=value` matching that exact word, a bare `key` also any `key=…`.
+    case kernelCmdline(contains: [String], notContains: [String])
 
     /// The state a `unit` rule asks for.
     public enum UnitState: String, Sendable, Hashable, CaseIterable {
@@ -121,9 +124,9 @@ public struct FileCheck: Sendable, Hashable {
     }
 }
 
-/// A waiver (config file or policy file): a failing finding `id` on images matching `images` is
-/// reported as waived, with `reason`, until `expires` (a date; from that day on it no longer
-/// applies, and the finding says so).
+/// A waiver (config file or policy file): a failing or warning finding `id` on images matching
+/// `images` is reported as waived, with `reason`, through `expires` (a date, UTC; from the next
+/// day on it no longer applies, and the finding says so).
 public struct Waiver: Sendable, Hashable {
     public var id: String
     /// A glob on the image path as reported (`*` any characters, `/` included); `*` by default.

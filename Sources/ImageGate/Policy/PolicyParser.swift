@@ -6,7 +6,7 @@ extension Policy {
     /// Ids of policy requirements: lower case letters, digits, `.`, `_` and `-`, starting with a
     /// letter or digit, at most 64 characters (as in `schema/policy.schema.json`).
     public static let idPattern = "^[a-z0-9][a-z0-9._-]{0,63}$"
-    static let ruleKinds = ["package", "file", "module", "unit", "sysctl"]
+    static let ruleKinds = ["package", "file", "module", "unit", "sysctl", "kernelCmdline"]
 
     /// Reads a policy file. Strict: an unknown key, a missing one, a bad value, a bad regular
     /// expression or a duplicate id is a `PolicyError` naming file, line, column and field.
@@ -36,15 +36,27 @@ extension Policy {
         return policy
     }
 
+    /// The largest policy or config file read (a long policy is a few KiB).
+    public static let maximumFileSize = 4 << 20
+
     /// Reads the policy file at `path`; an unreadable file is a `PolicyError` too.
     public static func load(_ path: String) throws -> Policy {
+        try parse(try text(path), file: path)
+    }
+
+    /// The UTF-8 text of a policy or config file, at most `maximumFileSize` bytes.
+    static func text(_ path: String) throws -> String {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value ?? 0
+        guard size <= UInt64(maximumFileSize) else {
+            throw PolicyError(SourceLocation(file: path, line: 0, column: 0), field: "", "too large: \(size) bytes (limit \(maximumFileSize))")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PolicyError(SourceLocation(file: path, line: 0, column: 0), field: "", "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw PolicyError(SourceLocation(file: path, line: 1, column: 1), field: "", "not UTF-8 text")
         }
-        return try parse(text, file: path)
+        return text
     }
 
     static func parseRule(_ item: StrictNode) throws -> PolicyRule {
@@ -133,10 +145,24 @@ extension Policy {
             let states = try PolicyCheck.UnitState.allCases.filter { try m[$0.rawValue]?.value.flag() ?? false }
             guard states.count == 1 else { throw body.fail("give exactly one of enabled, disabled, masked") }
             return .unit(name: name, state: states[0])
-        default:
+        case "sysctl":
             let m = try body.mapping(allowed: ["key", "equals"])
             let key = try m.required("key", in: body).string()
             return .sysctl(key: key, equals: try m.required("equals", in: body).string())
+        default:
+            let m = try body.mapping(allowed: ["contains", "notContains"])
+            func parameters(_ key: String) throws -> [String] {
+                guard let node = m[key]?.value else { return [] }
+                let list = try node.strings()
+                if let bad = list.first(where: { $0.contains(where: \.isWhitespace) }) {
+                    throw node.fail("one kernel parameter per item, got '\(bad)'")
+                }
+                return list
+            }
+            let contains = try parameters("contains")
+            let notContains = try parameters("notContains")
+            guard !contains.isEmpty || !notContains.isEmpty else { throw body.fail("give 'contains' or 'notContains'") }
+            return .kernelCmdline(contains: contains, notContains: notContains)
         }
     }
 

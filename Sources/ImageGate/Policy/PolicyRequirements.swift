@@ -15,7 +15,7 @@ extension Policy {
             case .file(let f):
                 let needsNames = [f.ownerParts.user, f.ownerParts.group].contains { $0.map { UInt32($0) == nil } ?? false }
                 d.formUnion(DeclaredInterest(files: [f.path: DeclaredFile(patterns: f.contains + f.notContains, needsOwnerNames: needsNames)]))
-            case .unit, .sysctl: break
+            case .unit, .sysctl, .kernelCmdline: break
             }
         }
         return d
@@ -63,6 +63,8 @@ extension PolicyCheck {
                 + (config.isEmpty ? ")" : " or \(config.map { "\($0)=y" }.joined(separator: " and ")))")
         case .unit(let name, let state): return "unit \(name) \(state.rawValue)"
         case .sysctl(let key, let value): return "\(key) = \(value) after sysctl.d"
+        case .kernelCmdline(let contains, let notContains):
+            return (contains + notContains.map { "no \($0)" }).joined(separator: ", ") + " on the default boot entry's kernel command line"
         }
     }
 
@@ -74,6 +76,8 @@ extension PolicyCheck {
         case .module(let name, _): return Self.module(facts, name: name, unmet: unmet)
         case .unit(let name, let state): return Self.unit(facts, name: name, state: state, unmet: unmet)
         case .sysctl(let key, let value): return Self.sysctl(facts, key: key, equals: value, unmet: unmet)
+        case .kernelCmdline(let contains, let notContains):
+            return Self.kernelCmdline(facts, contains: contains, notContains: notContains, unmet: unmet)
         }
     }
 
@@ -213,6 +217,30 @@ extension PolicyCheck {
             return Outcome(unmet, found: found, evidence: [a.evidence], summary: "\(key) is \(a.value) in \(a.location), not \(equals).")
         }
         return Outcome(.pass, found: found, evidence: [a.evidence], summary: "\(key) is \(equals) after sysctl.d (\(a.location)).")
+    }
+
+    /// True when `parameter` is on `line`: `key=value` as that exact word, a bare `key` also as `key=…`.
+    static func has(_ line: [String], _ parameter: String) -> Bool {
+        line.contains { $0 == parameter || (!parameter.contains("=") && $0.hasPrefix(parameter + "=")) }
+    }
+
+    static func kernelCmdline(_ facts: GuestFacts, contains: [String], notContains: [String], unmet: Status) -> Outcome {
+        let boot = facts.boot
+        guard let text = boot.commandLine, let source = boot.commandLineSource else {
+            return Outcome(
+                .skip, found: "no command line", evidence: boot.evidence,
+                summary: "The default boot entry's command line cannot be told: \(boot.unknownReason ?? "no bootloader configuration").")
+        }
+        let line = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        let found = line.isEmpty ? "empty command line (\(source.value))" : line.joined(separator: " ") + " (\(source.value))"
+        let missing = contains.filter { !has(line, $0) }
+        let present = notContains.filter { has(line, $0) }
+        guard missing.isEmpty && present.isEmpty else {
+            let parts = (missing.isEmpty ? [] : ["lacks " + missing.joined(separator: ", ")])
+                + (present.isEmpty ? [] : ["has " + present.joined(separator: ", ")])
+            return Outcome(unmet, found: found, evidence: [source], summary: "The default entry's command line " + parts.joined(separator: " and ") + ".")
+        }
+        return Outcome(.pass, found: found, evidence: [source], summary: "The default entry's command line is as required.")
     }
 }
 

@@ -83,7 +83,7 @@ struct StrictNode {
     /// `true`; `false` is refused (leave the key out instead), so a flag never means its opposite.
     func flag() throws -> Bool {
         let s = try string()
-        guard ["true", "True", "TRUE", "yes"].contains(s) else {
+        guard ["true", "True", "TRUE"].contains(s) else {
             throw fail("write '\(field.split(separator: ".").last ?? ""): true', or leave the key out (got '\(s)')")
         }
         return true

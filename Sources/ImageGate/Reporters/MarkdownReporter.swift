@@ -28,6 +28,7 @@ public enum MarkdownReporter {
                 out += "\n### What to fix\n\n"
                 for f in todo {
                     out += "- **`\(f.id)`** (\(f.status.rawValue)): \(cell(f.summary))"
+                    if let w = f.waiver, !w.expired { out += " _Waived until \(w.expires): \(cell(w.reason))_" }
                     if let fix = f.remediation { out += " — \(cell(fix))" }
                     if !f.evidence.isEmpty { out += " _Evidence: " + f.evidence.map { "`\($0)`" }.joined(separator: ", ") + "_" }
                     out += "\n"

@@ -131,7 +131,7 @@ public enum SARIFReporter {
         var text = "\(image): \(f.summary) Found: \(f.found.isEmpty ? "nothing" : f.found); expected: \(f.expected)."
         if let fix = f.remediation, f.status == .fail || f.status == .warn { text += " Fix: \(fix)" }
         let hash = fingerprint(f.id + "\u{0}" + uri)
-        return .object([
+        var result: [String: JSONValue] = [
             "ruleId": .string(f.id),
             "ruleIndex": .number(Double(ruleIndex)),
             "level": .string(level),
@@ -144,7 +144,18 @@ public enum SARIFReporter {
                 "severity": .string(f.severity.rawValue),
                 "evidence": .array(f.evidence.map { .string($0) }),
             ]),
-        ])
+        ]
+        // A waived finding (not expired) is an accepted external suppression, which code
+        // scanning shows as closed instead of as an open alert.
+        if let w = f.waiver, !w.expired {
+            result["suppressions"] = .array([
+                .object([
+                    "kind": .string("external"), "status": .string("accepted"),
+                    "justification": .string("\(w.reason) (until \(w.expires), \(w.source))"),
+                ])
+            ])
+        }
+        return .object(result)
     }
 
     /// The rule's heading in the repository's docs below `base`, when given; else the section of

@@ -44,6 +44,9 @@ public struct TextReporter: Sendable {
             let tag = paint(f.status.rawValue.uppercased().padding(toLength: 4, withPad: " ", startingAt: 0), f.status)
             let id = f.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
             out += "  \(tag)  \(id)  \(f.summary)\n"
+            if let w = f.waiver {
+                out += "\(indent)\(w.expired ? "waiver expired" : "waived") (until \(w.expires), \(w.source)): \(w.reason)\n"
+            }
             if f.status != .pass {
                 out += "\(indent)found: \(f.found.isEmpty ? "nothing" : f.found)\n"
                 out += "\(indent)expected: \(f.expected)\n"
