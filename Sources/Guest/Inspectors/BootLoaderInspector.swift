@@ -89,29 +89,19 @@ public struct BootLoaderInspector: Inspector {
         if let f = try tree.text("/etc/default/grub") {
             evidence.append(.path("/etc/default/grub"))
             var value: String?
-            var cmdline: [String: [String]] = [:]
-            for line in f.text.activeLines {
-                if line.hasPrefix("GRUB_DEFAULT=") {
-                    value = String(line.dropFirst("GRUB_DEFAULT=".count)).trimmingCharacters(in: "\"'")
-                }
-                // grub-mkconfig puts GRUB_CMDLINE_LINUX first, then GRUB_CMDLINE_LINUX_DEFAULT.
-                for key in ["GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"] where line.hasPrefix(key + "=") {
-                    cmdline[key] = GrubMenu.tokens(String(line.dropFirst(key.count + 1))).flatMap(\.words)
-                }
+            for line in f.text.activeLines where line.hasPrefix("GRUB_DEFAULT=") {
+                value = String(line.dropFirst("GRUB_DEFAULT=".count)).trimmingCharacters(in: "\"'")
             }
-            var boot = BootFacts(evidence: evidence)
             if (value ?? "0") == "0" {
                 // grub-mkconfig lists kernels newest first: entry 0 is the highest version.
                 let newest = kernels.max { DpkgVersion.compare($0, $1) < 0 }
-                boot.defaultRelease = newest
-                boot.how = "no grub.cfg; GRUB_DEFAULT=\(value ?? "0"): the newest kernel"
-                boot.unknownReason = newest == nil ? "no kernel" : nil
-            } else {
-                boot.unknownReason = "no grub.cfg; GRUB_DEFAULT=\(value ?? "") cannot be resolved offline"
+                return BootFacts(
+                    defaultRelease: newest, how: "no grub.cfg; GRUB_DEFAULT=\(value ?? "0"): the newest kernel",
+                    evidence: evidence, unknownReason: newest == nil ? "no kernel" : nil)
             }
-            boot.commandLine = (cmdline["GRUB_CMDLINE_LINUX"] ?? []) + (cmdline["GRUB_CMDLINE_LINUX_DEFAULT"] ?? [])
-            boot.commandLineSource = .path("/etc/default/grub")
-            return boot
+            return BootFacts(
+                evidence: evidence, unknownReason: "no grub.cfg; GRUB_DEFAULT=\(value ?? "") cannot be resolved offline"
+            )
         }
         if try tree.list(Self.blsDirectory) != nil {
             return try decideBLS(tree, saved: saved ?? "", how: "BLS entries without grub.cfg", evidence: evidence)
