@@ -20,11 +20,7 @@ public struct AzureVMUtilsInspector: Inspector {
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var a = AzureVMUtilsFacts()
         a.package = facts.package(named: "azure-vm-utils")
-        var seen = Set<String>()
-        for path in Self.binaries {
-            guard let r = try tree.resolve(path), r.attributes.type == .regular,
-                seen.insert(r.guestPath.description).inserted
-            else { continue }
+        for (path, r) in try tree.programs(Self.binaries) {
             a.binaries.append(.path(path))
             guard a.binaryVersion == nil else { continue }
             do {

@@ -147,12 +147,8 @@ public struct CloudInitInspector: Inspector {
                         reason: "kernel command line has cloud-init=disabled", evidence: [.path("/etc/default/grub")]))
             }
         }
-        for name in Self.unitNames {
-            let state = units.first { $0.name == name }
-            let file = try SystemdUnitsInspector.unitFile(tree, name)
-            guard file != nil || state != nil else { continue }
-            var u = state ?? UnitFacts(name: name)
-            if let file { u.evidence = (u.evidence + [.path(file)]).sorted() }
+        for (u, file) in try SystemdUnitsInspector.installedUnits(tree, Self.unitNames, known: units) {
+            let name = u.name
             c.units.append(u)
             if u.masked {
                 c.disableMarkers.append(DisableMarker(reason: "\(name) is masked", evidence: u.evidence))

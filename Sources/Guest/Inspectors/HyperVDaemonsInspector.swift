@@ -21,17 +21,10 @@ public struct HyperVDaemonsInspector: Inspector {
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var h = HyperVDaemonFacts()
         h.packages = facts.packages.filter { Self.packageNames.contains($0.name) }.sorted()
-        var seen = Set<String>()
-        for path in Self.binaries {
-            do {
-                // /usr/sbin and /usr/bin are one folder on a merged-/usr image: count the program once.
-                guard let r = try tree.resolve(path), r.attributes.type == .regular,
-                    seen.insert(r.guestPath.description).inserted
-                else { continue }
-                h.binaries.append(.path(path))
-            } catch let e as ImageError {
-                h.problems.append(e.detail)
-            }
+        do {
+            h.binaries = try tree.programs(Self.binaries).map { .path($0.path) }
+        } catch let e as ImageError {
+            h.problems.append(e.detail)
         }
         facts.hypervDaemons = h
     }

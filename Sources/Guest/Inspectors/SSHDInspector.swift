@@ -38,21 +38,8 @@ public struct SSHDInspector: Inspector {
         var s = SSHDFacts()
         s.package = facts.package(named: "openssh-server")
         do {
-            var seen = Set<String>()
-            for path in Self.binaries {
-                guard let r = try tree.resolve(path), r.attributes.type == .regular,
-                    seen.insert(r.guestPath.description).inserted
-                else { continue }
-                s.binaries.append(.path(path))
-            }
-            for name in Self.unitNames {
-                let state = facts.network.unit(name)
-                let file = try SystemdUnitsInspector.unitFile(tree, name)
-                guard file != nil || state != nil else { continue }
-                var u = state ?? UnitFacts(name: name)
-                if let file { u.evidence = (u.evidence + [.path(file)]).sorted() }
-                s.units.append(u)
-            }
+            s.binaries += try tree.programs(Self.binaries).map { .path($0.path) }
+            s.units += try SystemdUnitsInspector.installedUnits(tree, Self.unitNames, known: facts.network.units).map(\.unit)
         } catch let e as ImageError {
             s.problems.append(e.detail)
         }

@@ -102,6 +102,24 @@ public struct SystemdUnitsInspector: Inspector {
         return target == "/dev/null"
     }
 
+    /// The units of `names` the image has, in that order: the enablement `known` found for each
+    /// (`NetworkFacts.units`) with its unit file added to the evidence; a name with neither a state
+    /// nor a file is left out. One lookup for every inspector that asks whether a service runs.
+    static func installedUnits(_ tree: GuestTree, _ names: [String], known: [UnitFacts]) throws
+        -> [(unit: UnitFacts, file: String?)]
+    {
+        var out: [(unit: UnitFacts, file: String?)] = []
+        for name in names {
+            let state = known.first { $0.name == name }
+            let file = try unitFile(tree, name)
+            guard file != nil || state != nil else { continue }
+            var u = state ?? UnitFacts(name: name)
+            if let file { u.evidence = (u.evidence + [.path(file)]).sorted() }
+            out.append((u, file))
+        }
+        return out
+    }
+
     /// The unit file for `name` (`dhclient@eth0.service` falls back to the template
     /// `dhclient@.service`), first in priority order; nil when none exists.
     static func unitFile(_ tree: GuestTree, _ name: String) throws -> String? {

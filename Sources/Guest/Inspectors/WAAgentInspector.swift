@@ -43,21 +43,8 @@ public struct WAAgentInspector: Inspector {
                     w.pythonVersion = PythonVersionFact(version: v, variable: "AGENT_VERSION", evidence: .path(path))
                 }
             }
-            var seen = Set<String>()
-            for path in Self.binaries {
-                guard let r = try tree.resolve(path), r.attributes.type == .regular,
-                    seen.insert(r.guestPath.description).inserted
-                else { continue }
-                w.binaries.append(.path(path))
-            }
-            for name in Self.unitNames {
-                let state = facts.network.unit(name)
-                let file = try SystemdUnitsInspector.unitFile(tree, name)
-                guard file != nil || state != nil else { continue }
-                var u = state ?? UnitFacts(name: name)
-                if let file { u.evidence = (u.evidence + [.path(file)]).sorted() }
-                w.units.append(u)
-            }
+            w.binaries += try tree.programs(Self.binaries).map { .path($0.path) }
+            w.units += try SystemdUnitsInspector.installedUnits(tree, Self.unitNames, known: facts.network.units).map(\.unit)
         } catch let e as ImageError {
             w.problems.append(e.detail)
         }
