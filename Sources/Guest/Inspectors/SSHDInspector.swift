@@ -58,17 +58,7 @@ public struct SSHDInspector: Inspector {
             return
         }
         guard s.files.count < Self.maximumFiles else { return }
-        let text: String
-        do {
-            guard let f = try tree.text(path) else { return }
-            text = f.text
-        } catch let e as ImageError {
-            s.problems.append(e.detail)
-            return
-        } catch {
-            s.problems.append("\(path): \(error)")
-            return
-        }
+        guard let text = tree.text(path, problems: &s.problems) else { return }
         s.files.append(.path(path))
         // A Match inside this file ends with it: sshd restores the includer's state after an Include.
         var active = global

@@ -32,17 +32,7 @@ public struct SudoersInspector: Inspector {
             return
         }
         guard out.files.count < Self.maximumFiles, !out.files.contains(.path(path)) else { return }
-        let text: String
-        do {
-            guard let f = try tree.text(path) else { return }
-            text = f.text
-        } catch let e as ImageError {
-            out.problems.append(e.detail)
-            return
-        } catch {
-            out.problems.append("\(path): \(error)")
-            return
-        }
+        guard let text = tree.text(path, problems: &out.problems) else { return }
         out.files.append(.path(path))
         let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         for (line, content) in Self.logicalLines(text) {

@@ -1,3 +1,5 @@
+import BlockIO
+
 extension GuestTree {
     /// Those of `paths` that are regular files, each real file once: on a merged-/usr image
     /// `/usr/sbin/x` and `/sbin/x` are one program, named by the first path that reaches it.
@@ -10,5 +12,20 @@ extension GuestTree {
             out.append((path, r))
         }
         return out
+    }
+}
+
+extension GuestTree {
+    /// The text of a configuration file that may include others: nil when it does not exist, or
+    /// when it cannot be read, which is then recorded in `problems` (the caller judges the rest).
+    func text(_ path: String, problems: inout [String]) -> String? {
+        do {
+            return try text(path)?.text
+        } catch let e as ImageError {
+            problems.append(e.detail)
+        } catch {
+            problems.append("\(path): \(error)")
+        }
+        return nil
     }
 }
