@@ -42,8 +42,8 @@ let package = Package(
         .executableTarget(
             name: "ImageGateCLI",
             dependencies: [
-                "ImageGate", "Guest", "BlockIO",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // ImageGate's public API (with its re-exports, Sources/ImageGate/Exports.swift) only.
+                "ImageGate", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "TestSupport", dependencies: ["BlockIO", "FileSystems"]),

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import BlockIO
-import Guest
+import ImageGate
 
 struct CatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,18 +19,7 @@ struct CatCommand: ParsableCommand {
 
     func run() throws {
         try withImage(image, options) { g in
-            guard let r = try g.tree.resolve(path) else {
-                throw ImageError("guest", .notFound, "no such file: \(path)")
-            }
-            guard r.attributes.type == .regular else { throw ImageError("guest", .unsupported, "\(path) is not a regular file") }
-            var offset: UInt64 = 0
-            while offset < r.attributes.size {
-                let n = Int(min(UInt64(Self.chunk), r.attributes.size - offset))
-                let bytes = try r.mount.fileSystem.read(r.path, at: offset, count: n)
-                guard !bytes.isEmpty else { break }
-                FileHandle.standardOutput.write(Data(bytes))
-                offset += UInt64(bytes.count)
-            }
+            try g.read(path, chunkSize: Self.chunk) { FileHandle.standardOutput.write(Data($0)) }
         }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
-import BlockIO
 import Foundation
-import Guest
+import ImageGate
 
 /// The exit codes of DESIGN.md.
 enum ExitStatus {
@@ -32,18 +31,16 @@ func printStats(bytes: UInt64, reads: UInt64, transfer: TransferStats? = nil, si
 
 /// Runs `body` on an opened image, printing `imagegate: error: …` and exiting 2 when the image
 /// cannot be read, and the `--stats` line when asked.
-func withImage<T>(_ path: String, _ options: ImageOptions, _ body: (GuestImage) throws -> T) throws -> T {
+func withImage<T>(_ path: String, _ options: ImageOptions, _ body: (OpenedImage) throws -> T) throws -> T {
     let start = ContinuousClock.now
-    var image: GuestImage?
+    var image: OpenedImage?
     defer {
         if options.stats {
-            printStats(
-                bytes: image?.counter.bytes ?? 0, reads: image?.counter.reads ?? 0, transfer: image?.transfer?.stats,
-                since: start)
+            printStats(bytes: image?.bytesRead ?? 0, reads: image?.reads ?? 0, transfer: image?.transfer, since: start)
         }
     }
     do {
-        let g = try GuestImage.open(path, options: options.openOptions)
+        let g = try ImageGate.openImage(path, options: options.openOptions)
         image = g
         return try body(g)
     } catch let e as ImageError {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Guest
+import ImageGate
 
 /// Options every command that opens an image shares.
 struct ImageOptions: ParsableArguments {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Guest
+import ImageGate
 
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,15 +14,10 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let data = try withImage(image, options) { g in
-            try JSONOutput.encode(InspectOutput(layout: LayoutReport(g), facts: GuestInspector.inspect(g.tree)))
+            try JSONOutput.encode(g.inspect())
         }
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
-}
-
-struct InspectOutput: Encodable {
-    var layout: LayoutReport
-    var facts: GuestFacts
 }
 
 enum JSONOutput {

@@ -1,7 +1,6 @@
 import ArgumentParser
-import FileSystems
 import Foundation
-import Guest
+import ImageGate
 
 struct LsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,15 +19,11 @@ struct LsCommand: ParsableCommand {
 
     func run() throws {
         let text = try withImage(image, options) { g in
-            let dir = g.tree
-            let entries = try dir.contents(ofDirectory: path).sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
-            guard long else { return entries.map { $0.name + "\n" }.joined() }
-            let base = path.hasSuffix("/") ? path : path + "/"
-            return try entries.map { e in
-                let p = base + e.name
-                guard let a = try dir.attributes(p, followFinal: false) else { return "? \(e.name)\n" }
-                var line = "\(a.type.letter)\(modeString(a.permissions)) \(a.size) \(e.name)"
-                if a.type == .symlink { line += " -> " + (try dir.destination(ofSymbolicLink: p)) }
+            guard long else { return try g.names(inDirectory: path).map { $0 + "\n" }.joined() }
+            return try g.entries(inDirectory: path).map { e in
+                guard let d = e.details else { return "? \(e.name)\n" }
+                var line = "\(d.typeLetter)\(modeString(d.permissions)) \(d.size) \(e.name)"
+                if let target = d.linkTarget { line += " -> " + target }
                 return line + "\n"
             }.joined()
         }

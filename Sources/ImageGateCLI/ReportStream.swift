@@ -1,4 +1,3 @@
-import BlockIO
 import Foundation
 import ImageGate
 import Synchronization
@@ -56,7 +55,7 @@ final class ReportStream: Sendable {
             s.worst = max(s.worst, report.exitCode)
             s.bytesRead += bytesRead
             s.reads += reads
-            if let transfer { s.transfer = (s.transfer ?? TransferStats()) + transfer }
+            if let transfer { s.transfer = (s.transfer ?? TransferStats()).adding(transfer) }
             switch format {
             case .json:
                 try write(try format.render([report], options: options))

@@ -1,5 +1,4 @@
 import ArgumentParser
-import BlockIO
 import Foundation
 import ImageGate
 

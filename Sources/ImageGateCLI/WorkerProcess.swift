@@ -1,4 +1,3 @@
-import BlockIO
 import Foundation
 import ImageGate
 import Synchronization

@@ -38,11 +38,36 @@ extension GuestTree {
 
     /// Up to `count` bytes of a regular file from `offset`, following links.
     func read(_ path: String, at offset: UInt64, count: Int) throws -> [UInt8] {
+        let r = try regularFile(path)
+        return try r.mount.fileSystem.read(r.path, at: offset, count: count)
+    }
+
+    /// Every byte of a regular file, following links and mounts as the inspectors' reads do,
+    /// handed to `body` in order in pieces of at most `chunkSize` bytes, so a large file never
+    /// sits in memory whole (`imagegate cat`). The path is resolved once.
+    ///
+    /// Throws `.notFound` when the path does not exist, `.unsupported` when it is not a regular
+    /// file, and whatever the file system or `body` throws.
+    public func read(_ path: String, chunkSize: Int, _ body: ([UInt8]) throws -> Void) throws {
+        let r = try regularFile(path)
+        let chunk = UInt64(max(1, chunkSize))
+        var offset: UInt64 = 0
+        while offset < r.attributes.size {
+            let n = Int(min(chunk, r.attributes.size - offset))
+            let bytes = try r.mount.fileSystem.read(r.path, at: offset, count: n)
+            guard !bytes.isEmpty else { break }
+            try body(bytes)
+            offset += UInt64(bytes.count)
+        }
+    }
+
+    /// `path` resolved, when it is a regular file: the one check behind both reads.
+    private func regularFile(_ path: String) throws -> ResolvedPath {
         guard let r = try resolve(path) else { throw ImageError("guest", .notFound, "no such file: \(path)") }
         guard r.attributes.type == .regular else {
             throw ImageError("guest", .unsupported, "\(path) is not a regular file")
         }
-        return try r.mount.fileSystem.read(r.path, at: offset, count: count)
+        return r
     }
 
     /// The entries of a directory, nil when it does not exist or is not a directory.
