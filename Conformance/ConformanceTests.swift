@@ -4,10 +4,11 @@ import Testing
 import TestSupport
 
 /// One test per requirement id, parameterized over the images of `IMAGEGATE_IMAGES` (see
-/// `ConformanceImages`): `swift test --filter Conformance --xunit-output report.xml` writes
-/// `report-swift-testing.xml` (not `report.xml`, XCTest's) with one testcase per requirement, all
-/// images folded into it; per-image JUnit is `imagegate check --format junit`. Each image is
-/// checked once for all tests.
+/// `ConformanceImages`), each case named "<id> on <image>". `swift test --filter Conformance
+/// --xunit-output report.xml` writes `report-swift-testing.xml` only (not `report.xml`, XCTest's)
+/// with one testcase per requirement, all images folded into it: Swift Testing's JUnit recorder
+/// keeps tests, not their cases, and drops display names. Per-image JUnit is
+/// `imagegate check --format junit`. Each image is checked once for all tests.
 @Suite struct ConformanceTests {
     /// The requirement ids this suite declares a `@Test` for, in catalog order.
     static let declaredIDs = [
@@ -21,59 +22,63 @@ import TestSupport
         "generalized", "no-credentials", "sshd", "sudoers", "hyperv-daemons",
     ]
 
-    static let images = ConformanceImages.paths
+    /// Requirement `id` on each image under test: the arguments of `id`'s test.
+    static func cases(_ id: String) -> [ConformanceCase] {
+        ConformanceImages.paths.map { ConformanceCase(id: id, image: $0) }
+    }
 
-    /// Checks the image (once) and applies the suite's rule to requirement `id`.
-    static func conform(_ id: String, _ image: String) async {
-        let report = await ConformanceImages.report(image)
+    /// Checks the image (once) and applies the suite's rule to the case's requirement.
+    static func conform(_ c: ConformanceCase) async {
+        let report = await ConformanceImages.report(c.image)
         let problem = ConformanceVerdict.problem(
-            id: id, in: report, strict: ConformanceImages.strict,
+            id: c.id, in: report, strict: ConformanceImages.strict,
             expectedFailures: ConformanceImages.isBundledSample ? ConformanceVerdict.sampleDesignedFailures : [])
         if let problem { Issue.record(Comment(rawValue: problem)) }
     }
 
     // Raw identifiers: the test's name is the requirement id, in the console and in the JUnit
-    // testcase (`cloud-init(image:)`), where a display name would not reach.
-    @Test(.enabled(if: ConformanceImages.runs("kernel")), arguments: images) func `kernel`(image: String) async { await Self.conform("kernel", image) }
-    @Test(.enabled(if: ConformanceImages.runs("drivers")), arguments: images) func `drivers`(image: String) async { await Self.conform("drivers", image) }
-    @Test(.enabled(if: ConformanceImages.runs("cloud-init")), arguments: images) func `cloud-init`(image: String) async { await Self.conform("cloud-init", image) }
-    @Test(.enabled(if: ConformanceImages.runs("azure-vm-utils")), arguments: images) func `azure-vm-utils`(image: String) async { await Self.conform("azure-vm-utils", image) }
-    @Test(.enabled(if: ConformanceImages.runs("udev-rule")), arguments: images) func `udev-rule`(image: String) async { await Self.conform("udev-rule", image) }
-    @Test(.enabled(if: ConformanceImages.runs("network-managers")), arguments: images) func `network-managers`(image: String) async { await Self.conform("network-managers", image) }
-    @Test(.enabled(if: ConformanceImages.runs("networkd-unmanaged")), arguments: images) func `networkd-unmanaged`(image: String) async { await Self.conform("networkd-unmanaged", image) }
-    @Test(.enabled(if: ConformanceImages.runs("synthetic-binding")), arguments: images) func `synthetic-binding`(image: String) async { await Self.conform("synthetic-binding", image) }
-    @Test(.enabled(if: ConformanceImages.runs("cloud-init-azure")), arguments: images) func `cloud-init-azure`(image: String) async { await Self.conform("cloud-init-azure", image) }
-    @Test(.enabled(if: ConformanceImages.runs("initramfs-rule")), arguments: images) func `initramfs-rule`(image: String) async { await Self.conform("initramfs-rule", image) }
-    @Test(.enabled(if: ConformanceImages.runs("vm-size")), arguments: images) func `vm-size`(image: String) async { await Self.conform("vm-size", image) }
-    @Test(.enabled(if: ConformanceImages.runs("vf-traffic")), arguments: images) func `vf-traffic`(image: String) async { await Self.conform("vf-traffic", image) }
-    @Test(.enabled(if: ConformanceImages.runs("nm-managed-override")), arguments: images) func `nm-managed-override`(image: String) async { await Self.conform("nm-managed-override", image) }
-    @Test(.enabled(if: ConformanceImages.runs("rp-filter")), arguments: images) func `rp-filter`(image: String) async { await Self.conform("rp-filter", image) }
+    // testcase (`cloud-init`(_:)), where a display name would not reach; each case is shown as
+    // "<id> on <image>" (ConformanceCase).
+    @Test(.enabled(if: ConformanceImages.runs("kernel")), arguments: cases("kernel")) func `kernel`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("drivers")), arguments: cases("drivers")) func `drivers`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("cloud-init")), arguments: cases("cloud-init")) func `cloud-init`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("azure-vm-utils")), arguments: cases("azure-vm-utils")) func `azure-vm-utils`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("udev-rule")), arguments: cases("udev-rule")) func `udev-rule`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("network-managers")), arguments: cases("network-managers")) func `network-managers`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("networkd-unmanaged")), arguments: cases("networkd-unmanaged")) func `networkd-unmanaged`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("synthetic-binding")), arguments: cases("synthetic-binding")) func `synthetic-binding`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("cloud-init-azure")), arguments: cases("cloud-init-azure")) func `cloud-init-azure`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("initramfs-rule")), arguments: cases("initramfs-rule")) func `initramfs-rule`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("vm-size")), arguments: cases("vm-size")) func `vm-size`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("vf-traffic")), arguments: cases("vf-traffic")) func `vf-traffic`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("nm-managed-override")), arguments: cases("nm-managed-override")) func `nm-managed-override`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("rp-filter")), arguments: cases("rp-filter")) func `rp-filter`(_ check: ConformanceCase) async { await Self.conform(check) }
 
     // Profile azure-image (IMAGEGATE_PROFILE=azure-image, or a list holding it).
-    @Test(.enabled(if: ConformanceImages.runs("vhd-format")), arguments: images) func `vhd-format`(image: String) async { await Self.conform("vhd-format", image) }
-    @Test(.enabled(if: ConformanceImages.runs("vhd-footer")), arguments: images) func `vhd-footer`(image: String) async { await Self.conform("vhd-footer", image) }
-    @Test(.enabled(if: ConformanceImages.runs("vhd-size-aligned")), arguments: images) func `vhd-size-aligned`(image: String) async { await Self.conform("vhd-size-aligned", image) }
-    @Test(.enabled(if: ConformanceImages.runs("vhd-size-max")), arguments: images) func `vhd-size-max`(image: String) async { await Self.conform("vhd-size-max", image) }
-    @Test(.enabled(if: ConformanceImages.runs("vhd-qemu-geometry")), arguments: images) func `vhd-qemu-geometry`(image: String) async { await Self.conform("vhd-qemu-geometry", image) }
-    @Test(.enabled(if: ConformanceImages.runs("first-mib-free")), arguments: images) func `first-mib-free`(image: String) async { await Self.conform("first-mib-free", image) }
-    @Test(.enabled(if: ConformanceImages.runs("boot-mode")), arguments: images) func `boot-mode`(image: String) async { await Self.conform("boot-mode", image) }
-    @Test(.enabled(if: ConformanceImages.runs("initrd-hyperv")), arguments: images) func `initrd-hyperv`(image: String) async { await Self.conform("initrd-hyperv", image) }
-    @Test(.enabled(if: ConformanceImages.runs("initrd-nvme")), arguments: images) func `initrd-nvme`(image: String) async { await Self.conform("initrd-nvme", image) }
-    @Test(.enabled(if: ConformanceImages.runs("kernel-cmdline-console")), arguments: images) func `kernel-cmdline-console`(image: String) async { await Self.conform("kernel-cmdline-console", image) }
-    @Test(.enabled(if: ConformanceImages.runs("kernel-cmdline-avoid")), arguments: images) func `kernel-cmdline-avoid`(image: String) async { await Self.conform("kernel-cmdline-avoid", image) }
-    @Test(.enabled(if: ConformanceImages.runs("kernel-modules-enabled")), arguments: images) func `kernel-modules-enabled`(image: String) async { await Self.conform("kernel-modules-enabled", image) }
-    @Test(.enabled(if: ConformanceImages.runs("no-swap-osdisk")), arguments: images) func `no-swap-osdisk`(image: String) async { await Self.conform("no-swap-osdisk", image) }
-    @Test(.enabled(if: ConformanceImages.runs("fstab-persistent")), arguments: images) func `fstab-persistent`(image: String) async { await Self.conform("fstab-persistent", image) }
-    @Test(.enabled(if: ConformanceImages.runs("provisioning-agent")), arguments: images) func `provisioning-agent`(image: String) async { await Self.conform("provisioning-agent", image) }
-    @Test(.enabled(if: ConformanceImages.runs("waagent-conf")), arguments: images) func `waagent-conf`(image: String) async { await Self.conform("waagent-conf", image) }
-    @Test(.enabled(if: ConformanceImages.runs("cloud-init-datasource")), arguments: images) func `cloud-init-datasource`(image: String) async { await Self.conform("cloud-init-datasource", image) }
-    @Test(.enabled(if: ConformanceImages.runs("cloud-init-leftovers")), arguments: images) func `cloud-init-leftovers`(image: String) async { await Self.conform("cloud-init-leftovers", image) }
-    @Test(.enabled(if: ConformanceImages.runs("no-persistent-net-rules")), arguments: images) func `no-persistent-net-rules`(image: String) async { await Self.conform("no-persistent-net-rules", image) }
-    @Test(.enabled(if: ConformanceImages.runs("generalized")), arguments: images) func `generalized`(image: String) async { await Self.conform("generalized", image) }
-    @Test(.enabled(if: ConformanceImages.runs("no-credentials")), arguments: images) func `no-credentials`(image: String) async { await Self.conform("no-credentials", image) }
-    @Test(.enabled(if: ConformanceImages.runs("sshd")), arguments: images) func `sshd`(image: String) async { await Self.conform("sshd", image) }
-    @Test(.enabled(if: ConformanceImages.runs("sudoers")), arguments: images) func `sudoers`(image: String) async { await Self.conform("sudoers", image) }
-    @Test(.enabled(if: ConformanceImages.runs("hyperv-daemons")), arguments: images) func `hyperv-daemons`(image: String) async { await Self.conform("hyperv-daemons", image) }
+    @Test(.enabled(if: ConformanceImages.runs("vhd-format")), arguments: cases("vhd-format")) func `vhd-format`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("vhd-footer")), arguments: cases("vhd-footer")) func `vhd-footer`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("vhd-size-aligned")), arguments: cases("vhd-size-aligned")) func `vhd-size-aligned`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("vhd-size-max")), arguments: cases("vhd-size-max")) func `vhd-size-max`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("vhd-qemu-geometry")), arguments: cases("vhd-qemu-geometry")) func `vhd-qemu-geometry`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("first-mib-free")), arguments: cases("first-mib-free")) func `first-mib-free`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("boot-mode")), arguments: cases("boot-mode")) func `boot-mode`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("initrd-hyperv")), arguments: cases("initrd-hyperv")) func `initrd-hyperv`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("initrd-nvme")), arguments: cases("initrd-nvme")) func `initrd-nvme`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("kernel-cmdline-console")), arguments: cases("kernel-cmdline-console")) func `kernel-cmdline-console`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("kernel-cmdline-avoid")), arguments: cases("kernel-cmdline-avoid")) func `kernel-cmdline-avoid`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("kernel-modules-enabled")), arguments: cases("kernel-modules-enabled")) func `kernel-modules-enabled`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("no-swap-osdisk")), arguments: cases("no-swap-osdisk")) func `no-swap-osdisk`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("fstab-persistent")), arguments: cases("fstab-persistent")) func `fstab-persistent`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("provisioning-agent")), arguments: cases("provisioning-agent")) func `provisioning-agent`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("waagent-conf")), arguments: cases("waagent-conf")) func `waagent-conf`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("cloud-init-datasource")), arguments: cases("cloud-init-datasource")) func `cloud-init-datasource`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("cloud-init-leftovers")), arguments: cases("cloud-init-leftovers")) func `cloud-init-leftovers`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("no-persistent-net-rules")), arguments: cases("no-persistent-net-rules")) func `no-persistent-net-rules`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("generalized")), arguments: cases("generalized")) func `generalized`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("no-credentials")), arguments: cases("no-credentials")) func `no-credentials`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("sshd")), arguments: cases("sshd")) func `sshd`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("sudoers")), arguments: cases("sudoers")) func `sudoers`(_ check: ConformanceCase) async { await Self.conform(check) }
+    @Test(.enabled(if: ConformanceImages.runs("hyperv-daemons")), arguments: cases("hyperv-daemons")) func `hyperv-daemons`(_ check: ConformanceCase) async { await Self.conform(check) }
 }
 
 /// The suite itself: it covers the catalog, and its images exist.
@@ -82,13 +87,14 @@ import TestSupport
         #expect(ConformanceTests.declaredIDs == Requirement.catalog.map(\.id))
         // The declarations themselves: each id names a @Test and is the id its body checks.
         let source = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/ConformanceTests.swift", encoding: .utf8)
-        let declared = source.matches(of: /@Test\(\.enabled\(if: ConformanceImages\.runs\("[a-z0-9-]+"\)\), arguments: images\) func `([a-z0-9-]+)`\(image: String\) async \{ await Self\.conform\("([a-z0-9-]+)", image\)/)
-        let names = declared.map { String($0.1) }
+        let declared = source.matches(
+            of: /@Test\(\.enabled\(if: ConformanceImages\.runs\("([a-z0-9-]+)"\)\), arguments: cases\("([a-z0-9-]+)"\)\) func `([a-z0-9-]+)`\(_ check: ConformanceCase\) async \{ await Self\.conform\(check\) \}/)
+        let names = declared.map { String($0.3) }
         #expect(names == ConformanceTests.declaredIDs)
-        for m in declared { #expect(m.1 == m.2, "@Test `\(m.1)` checks \(m.2)") }
-        // Each test runs when the profile checked has its own id.
-        for m in source.matches(of: /ConformanceImages\.runs\("([a-z0-9-]+)"\)\), arguments: images\) func `([a-z0-9-]+)`/) {
-            #expect(m.1 == m.2, "@Test `\(m.2)` is enabled by \(m.1)")
+        // Each test runs when the profile checked has its own id, and checks that id.
+        for m in declared {
+            #expect(m.1 == m.3, "@Test `\(m.3)` is enabled by \(m.1)")
+            #expect(m.2 == m.3, "@Test `\(m.3)` checks \(m.2)")
         }
     }
 
