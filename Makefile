@@ -14,7 +14,7 @@ MAN := .build/man
 # The man pages' date: the last commit's, so a rebuild of the same tree gives the same pages.
 MANDATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
 
-.PHONY: deps build release man install install-check docs fixtures sample test demo bench bench-remote fuzz check clean
+.PHONY: deps build release man install install-check docs fixtures sample test demo bench bench-remote fuzz check lint clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -70,9 +70,8 @@ fixtures: deps
 sample: deps
 	bash images/build.sh sample
 
-# The tests are built as `make check` builds (warnings are errors), so a warning fails CI too.
-test: deps fixtures
-	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
+# `make check`'s build first (warnings are errors, tests included), so a warning fails CI too.
+test: check fixtures
 	$(SWIFT) test --skip-build
 
 demo: release sample
@@ -95,6 +94,15 @@ fuzz: deps
 
 check: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
+
+# swift format lint under .swift-format (STYLE §10: 4 spaces, 120 columns, containerization's
+# rules). Not in `make check` yet: the tree of 2026-12-04 has 1,126 findings in 191 files, and
+# no config gets below 26 files (every optional rule off, 320 columns), so passing would mean
+# reformatting files other work is changing. Reports only; `make lint STRICT=--strict` fails on
+# any finding (for new files, or once the tree is reformatted).
+STRICT ?=
+lint:
+	$(SWIFT) format lint --recursive --parallel $(STRICT) Package.swift Sources Tests Conformance Fuzz
 
 clean:
 	rm -rf .build

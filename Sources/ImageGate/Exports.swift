@@ -6,14 +6,14 @@
 // behind the facade of `OpenedImage` and `ImageGate.check`, so those layers can change without
 // changing what a user of ImageGate sees.
 
-/// How to open an image: `CheckOptions.open` and `ImageGate.openImage(_:options:)`.
-@_exported import struct Guest.OpenOptions
+/// The one error of unreadable input, layer and byte offset: thrown by `ImageGate.openImage`
+/// and `OpenedImage`'s reads.
+@_exported import struct BlockIO.ImageError
+/// What an image behind a URL cost on the network: `CheckResult.transfer`, `OpenedImage.transfer`.
+@_exported import struct BlockIO.TransferStats
 /// What was found in the guest: `CheckResult.facts` and `Inspection.facts`.
 @_exported import struct Guest.GuestFacts
 /// How the image was laid out (partitions, volumes, root, mounts): `Inspection.layout`.
 @_exported import struct Guest.LayoutReport
-/// What an image behind a URL cost on the network: `CheckResult.transfer`, `OpenedImage.transfer`.
-@_exported import struct BlockIO.TransferStats
-/// The one error of unreadable input, layer and byte offset: thrown by `ImageGate.openImage`
-/// and `OpenedImage`'s reads.
-@_exported import struct BlockIO.ImageError
+/// How to open an image: `CheckOptions.open` and `ImageGate.openImage(_:options:)`.
+@_exported import struct Guest.OpenOptions

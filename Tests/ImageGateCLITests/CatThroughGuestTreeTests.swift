@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `cat` reads through the guest tree the checks read through: links resolved inside the guest,
 /// across mounts, and every byte it reads counted by `--stats`.
@@ -8,6 +8,11 @@ import TestSupport
     static let lvm = "debian12-lvm-xfs/disk.vhd"
 
     static func tree(_ path: String) throws -> String { try Fixtures.path("debian12-disk/tree") + path }
+
+    static func release(_ fixture: String) throws -> String {
+        try String(contentsOfFile: try Fixtures.path(fixture + "/kernel-release"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     static func statsBytes(_ stderr: String) -> Int {
         Int(stderr.firstMatch(of: /stats: ([0-9]+) bytes in/)?.1 ?? "") ?? -1
@@ -32,7 +37,8 @@ import TestSupport
         #expect(r.stdout == expected)
         // The checks resolved the same file: the os facts are its PRETTY_NAME.
         let check = try CLI.run(["check", image, "--format", "json"])
-        let report = try JSONSerialization.jsonObject(with: check.stdout.split(separator: 0x0A).first.map { Data($0) } ?? Data())
+        let line = check.stdout.split(separator: 0x0A).first.map { Data($0) } ?? Data()
+        let report = try JSONSerialization.jsonObject(with: line)
         let os = ((report as? [String: Any])?["facts"] as? [String: Any])?["os"] as? [String: Any]
         let pretty = try #require(os?["prettyName"] as? String)
         #expect(String(decoding: r.stdout, as: UTF8.self).contains("PRETTY_NAME=\"\(pretty)\"\n"))
@@ -41,17 +47,19 @@ import TestSupport
     /// Merged /usr on the same layout: /lib is a link on the root LV into the /usr LV, so
     /// /lib/modules/<release>/modules.dep comes from the /usr volume.
     @Test func aPathThroughAMergedUsrLinkIsRead() throws {
-        let release = try String(contentsOfFile: try Fixtures.path("debian12-lvm-xfs/kernel-release"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let release = try Self.release("debian12-lvm-xfs")
         let r = try CLI.run(["cat", try Fixtures.path(Self.lvm), "/lib/modules/\(release)/modules.dep"])
         #expect(r.status == 0, "\(r.stderr)")
-        let same = sameBytes(r.stdout, try Data(contentsOf: URL(fileURLWithPath: try Self.tree("/usr/lib/modules/\(release)/modules.dep"))))
+        let dep = try Self.tree("/usr/lib/modules/\(release)/modules.dep")
+        let expected = try Data(contentsOf: URL(fileURLWithPath: dep))
+        let same = sameBytes(r.stdout, expected)
         #expect(same, "\(r.stdout.count) bytes")
     }
 
     @Test func aDirectoryOrAMissingFileIsAnErrorNotOutput() throws {
         let image = try Fixtures.path(Self.lvm)
-        for (path, says) in [("/etc", "/etc is not a regular file"), ("/etc/no-such-file", "no such file: /etc/no-such-file")] {
+        let cases = [("/etc", "/etc is not a regular file"), ("/etc/no-such-file", "no such file: /etc/no-such-file")]
+        for (path, says) in cases {
             let r = try CLI.run(["cat", image, path])
             #expect(r.status == 2)
             #expect(r.stdout.isEmpty)
@@ -61,11 +69,10 @@ import TestSupport
 
     /// `--stats` counts what cat read: the 14 MB kernel costs its size more than a one-line file
     /// does (raw: no cache between the file system and the counter), less at most 64 KiB the
-    /// file system's metadata cache may already hold (measured: 9 KiB less, at the file's start).
+    /// file system's metadata cache may already hold (measured: 9 KiB less).
     @Test func statsCountTheBytesCatReads() throws {
         let image = try Fixtures.path("debian12-disk/disk.raw")
-        let release = try String(contentsOfFile: try Fixtures.path("debian12-disk/kernel-release"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let release = try Self.release("debian12-disk")
         let small = try CLI.run(["cat", image, "/etc/hostname", "--stats"])
         let kernel = try CLI.run(["cat", image, "/boot/vmlinuz-\(release)", "--stats"])
         #expect(small.status == 0 && kernel.status == 0, "\(small.stderr)\(kernel.stderr)")
@@ -73,6 +80,7 @@ import TestSupport
         #expect(a > 0, "\(small.stderr)")
         #expect(kernel.stdout.count > 1 << 20)
         #expect(b >= kernel.stdout.count)
-        #expect(b - a >= kernel.stdout.count - (64 << 10), "hostname \(a) bytes, kernel \(b) bytes for \(kernel.stdout.count)")
+        let size = kernel.stdout.count
+        #expect(b - a >= size - (64 << 10), "hostname: \(a) bytes, kernel: \(b) for \(size)")
     }
 }

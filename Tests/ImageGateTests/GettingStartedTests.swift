@@ -10,7 +10,7 @@ enum GettingStartedArticle {
     static func checkAndRender() throws {
         let result = ImageGate.check("disk.vhd", options: CheckOptions(strict: false, vmSize: "Standard_D4s_v5"))
         let report = result.report
-        print(report.verdict)                       // .pass, .fail or .error
+        print(report.verdict)  // .pass, .fail or .error
         for finding in report.requirements ?? [] where finding.status != .pass {
             print(finding.id, finding.status, finding.found, "→", finding.remediation ?? "")
         }

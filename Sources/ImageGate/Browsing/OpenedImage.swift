@@ -40,7 +40,9 @@ public struct OpenedImage: Sendable {
         let base = path.hasSuffix("/") ? path : path + "/"
         return try names(inDirectory: path).map { name in
             let p = base + name
-            guard let a = try tree.attributes(p, followFinal: false) else { return GuestEntry(name: name, details: nil) }
+            guard let a = try tree.attributes(p, followFinal: false) else {
+                return GuestEntry(name: name, details: nil)
+            }
             let target = a.type == .symlink ? try tree.destination(ofSymbolicLink: p) : nil
             return GuestEntry(
                 name: name,
