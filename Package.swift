@@ -23,10 +23,11 @@ let package = Package(
         .systemLibrary(name: "CEthtool"),
 
         .target(name: "BlockIO"),
-        .target(name: "DiskFormats", dependencies: ["BlockIO", "CZlib", "CZstd", "CArchive"]),
+        .target(name: "Codecs", dependencies: ["BlockIO", "CZlib", "CZstd"]),
+        .target(name: "DiskFormats", dependencies: ["BlockIO", "Codecs", "CArchive"]),
         .target(name: "RemoteIO", dependencies: ["BlockIO", "CCurl"]),
         .target(name: "Volumes", dependencies: ["BlockIO", "CBlkid"]),
-        .target(name: "FileSystems", dependencies: ["BlockIO", "CArchive", "CZlib", "CZstd", "CLzo"]),
+        .target(name: "FileSystems", dependencies: ["BlockIO", "Codecs", "CArchive", "CLzo"]),
         .target(name: "PackageDatabases", dependencies: ["BlockIO", "FileSystems", "CSQLite"]),
         .target(
             name: "Guest",
@@ -51,6 +52,7 @@ let package = Package(
         .executableTarget(name: "BenchServer", dependencies: ["TestSupport"]),
 
         .testTarget(name: "BlockIOTests", dependencies: ["BlockIO", "TestSupport"]),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "BlockIO", "CZstd", "TestSupport"]),
         .testTarget(name: "DiskFormatsTests", dependencies: ["DiskFormats", "BlockIO", "TestSupport"]),
         .testTarget(name: "RemoteIOTests", dependencies: ["RemoteIO", "BlockIO", "TestSupport"]),
         .testTarget(name: "VolumesTests", dependencies: ["Volumes", "BlockIO", "TestSupport"]),

@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO FileSystems
+// fuzz-modules: BlockIO Codecs FileSystems
 // libFuzzer harness for the single-pass archive reader (libarchive tar/cpio behind every
 // filter, the initramfs splitter, the tree builder) and the PathInterest glob matcher.
 import BlockIO

@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO FileSystems PackageDatabases
+// fuzz-modules: BlockIO Codecs FileSystems PackageDatabases
 // The Berkeley DB hash reader (metadata, bucket chains, items, overflow chains) as rpm's
 // Packages backend, then each header blob it yields.
 import BlockIO

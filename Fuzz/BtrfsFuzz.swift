@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO FileSystems
+// fuzz-modules: BlockIO Codecs FileSystems
 // libFuzzer harness for the btrfs reader: superblock and sys_chunk_array, chunk items, tree
 // blocks, btrfs's lzo segment framing, zlib/zstd caps, and a whole open + walk over an image.
 //

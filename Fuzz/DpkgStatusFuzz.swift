@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO FileSystems PackageDatabases
+// fuzz-modules: BlockIO Codecs FileSystems PackageDatabases
 // The dpkg status parser on arbitrary bytes (it reads no file: DpkgDatabase hands it bytes).
 import PackageDatabases
 

@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO FileSystems
+// fuzz-modules: BlockIO Codecs FileSystems
 // libFuzzer harness for the ext2/3/4 reader: superblock, group descriptor, inodes, extent trees
 // (index and leaf, unwritten extents), indirect block maps, linear and inline directories, xattrs,
 // fast and slow symlinks.

@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO FileSystems
+// fuzz-modules: BlockIO Codecs FileSystems
 // libFuzzer harness for the FAT12/16/32 reader: boot sector / BPB, FAT chains (12-bit packed
 // entries), the fixed root directory, subdirectories, long names and their checksums.
 //

@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO FileSystems PackageDatabases
+// fuzz-modules: BlockIO Codecs FileSystems PackageDatabases
 // The ndb Packages.db reader (header, slot pages, blob head/tail/Adler-32), then each header
 // blob it yields.
 import BlockIO

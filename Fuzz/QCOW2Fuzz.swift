@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO DiskFormats
+// fuzz-modules: BlockIO Codecs DiskFormats
 // libFuzzer harness for the qcow2 reader: header, header extensions, L1/L2 mapping (standard and
 // extended entries), compressed clusters (deflate and zstd) and the decompressors themselves.
 //

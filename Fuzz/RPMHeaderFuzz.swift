@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO FileSystems PackageDatabases
+// fuzz-modules: BlockIO Codecs FileSystems PackageDatabases
 // The rpm header blob parser and every typed accessor on arbitrary bytes.
 import BlockIO
 import PackageDatabases

@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO DiskFormats
+// fuzz-modules: BlockIO Codecs DiskFormats
 // libFuzzer harness for the VHD reader: footer (and its copy at offset 0), dynamic header, parent
 // locators, BAT and sector bitmaps.
 //

@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO DiskFormats
+// fuzz-modules: BlockIO Codecs DiskFormats
 // libFuzzer harness for the VHDX reader: headers, region table, metadata, parent locator, BAT
 // and block reads of an arbitrary file. Anything but an ImageError is a bug.
 import BlockIO

@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO DiskFormats
+// fuzz-modules: BlockIO Codecs DiskFormats
 // libFuzzer harness for the VMDK reader: the hosted sparse header (and stream-optimized footer),
 // grain directory and tables, compressed grains, the embedded descriptor, and — when the input
 // is text — the descriptor file parser with its extent lines.

@@ -1,4 +1,4 @@
-// fuzz-modules: BlockIO FileSystems
+// fuzz-modules: BlockIO Codecs FileSystems
 // libFuzzer harness for the XFS reader: the superblock, inodes (with their extent records and
 // shortform directories), directory data blocks, and a whole open + bounded walk of an image.
 //

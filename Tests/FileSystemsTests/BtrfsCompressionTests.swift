@@ -97,6 +97,26 @@ import Testing
         expectCorrupt(Self.le32(8 + s.count) + Self.le32(s.count) + s, ramBytes: 100, "damaged")
     }
 
+    /// A zstd frame that asks for a 16 MiB window (window descriptor 0x70) is refused before the
+    /// window is allocated, as for qcow2; the kernel writes btrfs frames with at most 128 KiB.
+    @Test func zstdWindowOver4MiBIsCorrupt() throws {
+        let frame: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0x70, 0x09, 0x00, 0x00, 0x41]  // one raw byte "A"
+        do {
+            _ = try BtrfsCompression.decompress(BtrfsCompression.zstd, frame, ramBytes: 4096, at: 1000)
+            Issue.record("expected an error")
+        } catch let e as ImageError {
+            #expect(e.kind == .corrupt, "\(e)")
+            #expect(e.layer == "btrfs")
+            #expect(e.offset == 1000)
+            #expect(e.detail.contains("zstd extent"), "\(e)")
+        } catch {
+            Issue.record("\(error)")
+        }
+        var small = frame
+        small[5] = 0x60  // a 4 MiB window: within the bound
+        #expect(try BtrfsCompression.decompress(BtrfsCompression.zstd, small, ramBytes: 2, at: 1000) == [0x41, 0])
+    }
+
     /// The name hash of DIR_ITEM keys: crc32c with seed ~1 and no final inversion (values from
     /// `btrfs inspect-internal dump-tree` of the fixture: "default" in the root tree's dir 6).
     @Test func crc32cAndNameHash() {

@@ -1,5 +1,5 @@
 import BlockIO
-import CZlib
+import Codecs
 import Synchronization
 
 /// A hosted sparse extent (monolithicSparse, twoGbMaxExtentSparse pieces, streamOptimized) as a
@@ -174,37 +174,13 @@ final class VMDKSparseExtent: BlockDevice {
             throw ImageError(Self.layer, .corrupt, "compressed grain of \(length) bytes", at: offset + 8)
         }
         let compressed = try file.read(at: offset + 12, count: Int(length), layer: Self.layer)
-        let data = try Self.inflate(compressed, limit: Int(grainBytes), at: offset)
+        // A stream cut off before its end is corrupt (zlib's uncompress, as qemu reads a grain);
+        // output past the grain has always been .limitExceeded here. Errors name the marker.
+        let output = OutputLimit.zeroFilled(
+            upTo: Int(grainBytes), named: "the grain size", cutOff: .corrupt, overflow: .limitExceeded)
+        let data = try Inflate.decode(
+            compressed, wrapper: .zlib, output: output, what: "compressed grain", layer: Self.layer, offset: offset)
         cache.withLock { $0.grains.insert(data, for: grain) }
         return data
-    }
-
-    /// Inflates a zlib stream into exactly `limit` bytes (zero padded); more output is an error.
-    static func inflate(_ compressed: [UInt8], limit: Int, at offset: UInt64) throws -> [UInt8] {
-        // One spare byte tells "fits exactly" from "would inflate past the grain".
-        var out = [UInt8](repeating: 0, count: limit + 1)
-        var outLength = uLongf(out.count)
-        let status = out.withUnsafeMutableBytes { dst in
-            compressed.withUnsafeBytes { src in
-                // Safe: both buffers live for the call; zlib writes at most outLength bytes.
-                uncompress(
-                    dst.baseAddress?.assumingMemoryBound(to: Bytef.self), &outLength,
-                    src.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(compressed.count))
-            }
-        }
-        if status == Z_BUF_ERROR, outLength > uLongf(limit) {
-            throw ImageError(
-                layer, .limitExceeded, "compressed grain inflates past the grain size of \(limit) bytes", at: offset)
-        }
-        guard status == Z_OK else {
-            throw ImageError(layer, .corrupt, "compressed grain does not inflate (zlib status \(status))", at: offset)
-        }
-        guard outLength <= uLongf(limit) else {
-            throw ImageError(
-                layer, .limitExceeded, "compressed grain inflates past the grain size of \(limit) bytes", at: offset)
-        }
-        out.removeLast(out.count - limit)
-        for i in Int(outLength)..<limit { out[i] = 0 }
-        return out
     }
 }

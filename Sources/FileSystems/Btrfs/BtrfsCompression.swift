@@ -1,11 +1,12 @@
 import BlockIO
 import CLzo
-import CZlib
-import CZstd
+import Codecs
 
 /// Decoders for btrfs's compressed extents, each capped at the extent's `ram_bytes`: output
 /// beyond it is `.corrupt` ("inflates past ram_bytes"), a short output is zero-filled (as the
-/// kernel does).
+/// kernel does), and so is a zlib stream or zstd frame cut off before its end (the kernel does so
+/// for zstd; for zlib it returns EIO unless the pages are already full). zlib and zstd are
+/// `Codecs`' decoders; lzo, used by btrfs alone, is here.
 enum BtrfsCompression {
     static let zlib: UInt8 = 1
     static let lzo: UInt8 = 2
@@ -26,75 +27,27 @@ enum BtrfsCompression {
         _ type: UInt8, _ input: [UInt8], ramBytes: Int, at: UInt64?, sectorSize: Int = 4096
     ) throws -> [UInt8] {
         switch type {
-        case zlib: return try inflate(input, ramBytes: ramBytes, at: at)
-        case zstd: return try unzstd(input, ramBytes: ramBytes, at: at)
+        case zlib:
+            // A zlib stream (RFC 1950) as btrfs writes it.
+            return try Inflate.decode(
+                input, wrapper: .zlib, output: limit(ramBytes), what: "zlib extent", layer: Btrfs.layer, offset: at)
+        case zstd:
+            // One zstd frame, then padding up to the sector size.
+            return try Zstd.decode(input, output: limit(ramBytes), what: "zstd extent", layer: Btrfs.layer, offset: at)
         case lzo: return try unlzo(input, ramBytes: ramBytes, at: at, page: sectorSize)
         default:
             throw ImageError(Btrfs.layer, .unsupported, "extent uses \(name(type))", at: at)
         }
     }
 
+    /// `ram_bytes` as the output rule of every codec; lzo's errors use the same words.
+    static func limit(_ ramBytes: Int) -> OutputLimit {
+        .zeroFilled(upTo: ramBytes, named: "its ram_bytes", cutOff: .accepted)
+    }
+
     static func overflow(_ type: UInt8, _ ramBytes: Int, at: UInt64?) -> ImageError {
-        ImageError(Btrfs.layer, .corrupt, "\(name(type)) extent inflates past its ram_bytes (\(ramBytes))", at: at)
-    }
-
-    /// A zlib stream (RFC 1950) as btrfs writes it.
-    static func inflate(_ input: [UInt8], ramBytes: Int, at: UInt64?) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: ramBytes + 1)
-        var stream = z_stream()
-        guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw ImageError(Btrfs.layer, .io(errno: 0), "zlib inflateInit failed", at: at)
-        }
-        defer { inflateEnd(&stream) }
-        var input = input
-        let (status, produced) = input.withUnsafeMutableBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                // Safe: zlib reads at most avail_in bytes of `src` and writes at most avail_out of `dst`.
-                stream.next_in = src.baseAddress
-                stream.avail_in = UInt32(src.count)
-                stream.next_out = dst.baseAddress
-                stream.avail_out = UInt32(dst.count)
-                let s = CZlib.inflate(&stream, Z_FINISH)
-                return (s, dst.count - Int(stream.avail_out))
-            }
-        }
-        if produced > ramBytes { throw overflow(zlib, ramBytes, at: at) }
-        // Z_BUF_ERROR with all output room left unused means the stream simply ended early.
-        guard status == Z_STREAM_END || status == Z_BUF_ERROR || status == Z_OK else {
-            throw ImageError(Btrfs.layer, .corrupt, "zlib stream is damaged (status \(status))", at: at)
-        }
-        out.removeLast()
-        return out
-    }
-
-    /// One zstd frame, followed by padding up to the sector size.
-    static func unzstd(_ input: [UInt8], ramBytes: Int, at: UInt64?) throws -> [UInt8] {
-        guard let ctx = ZSTD_createDCtx() else {
-            throw ImageError(Btrfs.layer, .io(errno: 0), "zstd context allocation failed", at: at)
-        }
-        defer { ZSTD_freeDCtx(ctx) }
-        var out = [UInt8](repeating: 0, count: ramBytes + 1)
-        let result: Result<Int, ImageError> = input.withUnsafeBytes { src in
-            out.withUnsafeMutableBytes { dst in
-                // Safe: zstd reads within `src` and writes within `dst`, whose sizes it is given.
-                var inBuf = ZSTD_inBuffer(src: src.baseAddress, size: src.count, pos: 0)
-                var outBuf = ZSTD_outBuffer(dst: dst.baseAddress, size: dst.count, pos: 0)
-                while inBuf.pos < inBuf.size {
-                    let r = ZSTD_decompressStream(ctx, &outBuf, &inBuf)
-                    if ZSTD_isError(r) != 0 {
-                        let why = String(cString: ZSTD_getErrorName(r))
-                        return .failure(ImageError(Btrfs.layer, .corrupt, "zstd frame is damaged: \(why)", at: at))
-                    }
-                    // btrfs writes one frame; the rest of the sector-aligned extent is padding.
-                    if r == 0 || outBuf.pos == outBuf.size { break }
-                }
-                return .success(outBuf.pos)
-            }
-        }
-        let produced = try result.get()
-        if produced > ramBytes { throw overflow(zstd, ramBytes, at: at) }
-        out.removeLast()
-        return out
+        ImageError(
+            Btrfs.layer, .corrupt, "\(name(type)) extent inflates past its ram_bytes of \(ramBytes) bytes", at: at)
     }
 
     /// btrfs's lzo framing: a 4-byte little-endian total length (including itself), then segments
