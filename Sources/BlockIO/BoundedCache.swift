@@ -50,6 +50,15 @@ public struct BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable 
         }
     }
 
+    /// True when a value is kept for `key`; its place in the use order stays as it was (a
+    /// read-ahead asking what it may skip is not a use).
+    @inlinable public func contains(_ key: Key) -> Bool { index[key] != nil }
+
+    /// Forgets what is kept for `key`, if anything.
+    @inlinable public mutating func removeValue(for key: Key) {
+        if let i = index[key] { remove(i) }
+    }
+
     /// Keeps `value` for `key` (replacing what was kept), evicting the least recently used
     /// entries until both limits hold; a value with `cost` above `costLimit` (or negative) is not kept.
     @inlinable public mutating func insert(_ value: Value, for key: Key, cost: Int = 1) {

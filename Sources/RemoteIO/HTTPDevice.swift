@@ -1,28 +1,43 @@
 import BlockIO
+import Dispatch
 import Synchronization
 
 /// An image behind an `http(s)://` URL read with range GETs through reused libcurl handles
 /// (connections kept alive, HTTP/2 where offered), cached in aligned blocks with sequential
 /// read-ahead.
 ///
+/// Latency, not bytes, is the cost, so the device lets readers overlap their waits: a read that
+/// misses several runs of blocks fetches them in parallel, readers on other threads (a guest
+/// tree read with `readWidth` > 1) fetch theirs at the same time, and a block already on its way
+/// for one reader is waited for by the next, never fetched twice.
+///
 /// The first response's ETag is sent as `If-Match` on every later request, so an image that changes
 /// mid-read fails (412) instead of mixing two versions. Errors use layer `http` and the URL without
 /// its query: the query may be a SAS signature, which is a secret.
 ///
-/// The lock guards the cache only: no request, and no backoff sleep, runs under it, so a reader
-/// waiting on the network never stalls one the cache serves (`HTTPRangeClient` does the requests).
+/// The lock guards the cache and the table of blocks in flight only: no request, and no backoff
+/// sleep, runs under it (`HTTPRangeClient` does the requests).
 public final class HTTPDevice: BlockDevice {
     public let size: UInt64
     /// The URL without its query: the only form that is printed.
     public var displayURL: String { client.display }
     private let client: HTTPRangeClient
     private var options: RemoteOptions { client.options }
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     private struct State {
-        var blocks: [UInt64: (data: [UInt8], used: UInt64)] = [:]
-        var uses: UInt64 = 0
-        var lastBlock: UInt64?
+        var blocks: BoundedCache<UInt64, [UInt8]>
+        /// Blocks some reader is fetching now, and what to wait on for them.
+        var inFlight: [UInt64: Fetch] = [:]
+        /// Sequential streams: the block each is expected to read next, and its read-ahead window.
+        var streams = BoundedCache<UInt64, UInt64>(countLimit: 32)
+    }
+
+    /// One request on its way: readers needing its blocks wait for `done`; `failure` is its error.
+    private final class Fetch: Sendable {
+        let done = DispatchGroup()
+        let failure = Mutex<(any Error)?>(nil)
+        init() { done.enter() }
     }
 
     /// Opens `url` and learns size and ETag from a first range GET of one block. Transfers are
@@ -34,9 +49,10 @@ public final class HTTPDevice: BlockDevice {
     ) throws {
         client = HTTPRangeClient(
             url: url, options: options, counter: counter, deadline: deadline ?? ContinuousClock.now.advanced(by: options.timeout))
+        state = Mutex(State(blocks: BoundedCache(countLimit: options.cachedBlocks)))
         let first = try client.fetch(start: 0, length: UInt64(options.blockSize), total: nil)
         size = first.total
-        if !first.body.isEmpty { state.withLock { $0.blocks[0] = (first.body, 0) } }
+        if !first.body.isEmpty { state.withLock { $0.blocks.insert(first.body, for: 0) } }
     }
 
     /// Requests, round trips, retries and bytes of every file counted with this one.
@@ -48,60 +64,29 @@ public final class HTTPDevice: BlockDevice {
         let bs = UInt64(options.blockSize)
         let firstBlock = offset / bs
         let lastBlock = (offset + UInt64(buffer.count) - 1) / bs
-        let blockCount = (size + bs - 1) / bs
-        // Under the lock: take what the cache holds, plan one request per run of missing blocks
-        // (a sequential read extended by read-ahead).
         var have: [UInt64: [UInt8]] = [:]
-        let runs: [ClosedRange<UInt64>] = state.withLock { st in
-            st.uses += 1
-            for b in firstBlock...lastBlock {
-                if let hit = st.blocks[b] {
-                    have[b] = hit.data
-                    st.blocks[b]?.used = st.uses
-                }
+        var window: UInt64?
+        // A block another reader fetched can be evicted before this one copies it; then it is
+        // fetched again. Bounded, so a cache too small for one read fails instead of spinning.
+        for _ in 0..<4 where have.count < Int(lastBlock - firstBlock + 1) {
+            let plan = state.withLock { st in
+                self.plan(&st, firstBlock...lastBlock, have: &have, window: &window)
             }
-            // Only a read starting in the block after the last read's end is sequential: metadata
-            // reads that stay in one block (most of them) must not fetch megabytes ahead.
-            let sequential = st.lastBlock.map { $0 + 1 == firstBlock } ?? false
-            st.lastBlock = lastBlock
-            var runs: [ClosedRange<UInt64>] = []
-            var b = firstBlock
-            while b <= lastBlock {
-                if have[b] != nil { b += 1; continue }
-                var end = b
-                while end < lastBlock, have[end + 1] == nil { end += 1 }
-                if sequential, end == lastBlock {
-                    let ahead = min(blockCount - 1, end + UInt64(options.readAheadBlocks))
-                    while end < ahead, st.blocks[end + 1] == nil { end += 1 }
-                }
-                runs.append(b...end)
-                b = end + 1
+            try fetch(plan.runs, keeping: firstBlock...lastBlock, into: &have)
+            for wait in plan.waits {
+                wait.done.wait()
+                if let e = wait.failure.withLock({ $0 }) { throw e }
             }
-            return runs
-        }
-        for run in runs {
-            let start = run.lowerBound * bs
-            let length = min(size, (run.upperBound + 1) * bs) - start
-            let got = try client.fetch(start: start, length: length, total: size)
-            var fetched: [(UInt64, [UInt8])] = []
-            for i in run {
-                let lo = Int((i - run.lowerBound) * bs)
-                let block = Array(got.body[lo..<min(got.body.count, lo + Int(bs))])
-                fetched.append((i, block))
-                if i <= lastBlock { have[i] = block }
-            }
-            state.withLock { st in
-                st.uses += 1
-                for (i, block) in fetched { st.blocks[i] = (block, st.uses) }
-                while st.blocks.count > options.cachedBlocks, let oldest = st.blocks.min(by: { $0.value.used < $1.value.used }) {
-                    st.blocks[oldest.key] = nil
+            if !plan.waits.isEmpty {
+                state.withLock { st in
+                    for b in firstBlock...lastBlock where have[b] == nil { have[b] = st.blocks[b] }
                 }
             }
         }
         var done = 0
         for i in firstBlock...lastBlock {
             guard let block = have[i] else {
-                throw ImageError("http", .io(errno: 0), "block missing after fetch (\(displayURL))", at: i * bs)
+                throw ImageError("http", .io(errno: 0), "block evicted before it was read: the cache is too small (\(displayURL))", at: i * bs)
             }
             let from = i == firstBlock ? Int(offset - i * bs) : 0
             let n = min(block.count - from, buffer.count - done)
@@ -113,5 +98,99 @@ public final class HTTPDevice: BlockDevice {
             }
             done += n
         }
+    }
+
+    /// Under the lock: takes what the cache holds, waits for what is in flight, and claims one
+    /// request per run of the other blocks (a sequential read's last run extended by read-ahead).
+    private func plan(
+        _ st: inout State, _ wanted: ClosedRange<UInt64>, have: inout [UInt64: [UInt8]], window: inout UInt64?
+    ) -> (runs: [(ClosedRange<UInt64>, Fetch)], waits: [Fetch]) {
+        let bs = UInt64(options.blockSize)
+        let blockCount = (size + bs - 1) / bs
+        var waits: [ObjectIdentifier: Fetch] = [:]
+        var missing: [UInt64] = []
+        for b in wanted where have[b] == nil {
+            if let hit = st.blocks[b] {
+                have[b] = hit
+            } else if let f = st.inFlight[b] {
+                waits[ObjectIdentifier(f)] = f
+            } else {
+                missing.append(b)
+            }
+        }
+        // Read-ahead as a kernel does it, per stream: a read that goes on from where an earlier one
+        // ended (in the next block) doubles that stream's window, up to `readAheadBlocks`; one
+        // that stays in the block it ended in keeps it. Scattered metadata reads, even of
+        // neighbouring blocks, so fetch at most a block or two ahead, while a file read in order
+        // soon fetches a megabyte per round trip. Decided once per read, so a second plan after
+        // a wait does not count the read as its own continuation.
+        if window == nil {
+            let w: UInt64
+            if let grown = st.streams[wanted.lowerBound] {
+                w = min(UInt64(options.readAheadBlocks), max(1, grown * 2))
+                st.streams.removeValue(for: wanted.lowerBound)
+            } else if let same = st.streams[wanted.lowerBound + 1], wanted.lowerBound == wanted.upperBound {
+                w = same
+            } else {
+                w = 0
+            }
+            window = w
+            st.streams.insert(w, for: wanted.upperBound + 1)
+        }
+        var runs: [(ClosedRange<UInt64>, Fetch)] = []
+        var i = 0
+        while i < missing.count {
+            let start = missing[i]
+            var end = start
+            while i + 1 < missing.count, missing[i + 1] == end + 1 {
+                i += 1
+                end += 1
+            }
+            if let window, window > 0, end == wanted.upperBound {
+                let ahead = min(blockCount - 1, end + window)
+                while end < ahead, !st.blocks.contains(end + 1), st.inFlight[end + 1] == nil { end += 1 }
+            }
+            let fetch = Fetch()
+            let run = start...end
+            for b in run { st.inFlight[b] = fetch }
+            runs.append((run, fetch))
+            i += 1
+        }
+        return (runs, Array(waits.values))
+    }
+
+    /// Fetches `runs` (in parallel when there are several), caches their blocks, keeps those in
+    /// `wanted` in `have`, and wakes the readers waiting for them.
+    private func fetch(
+        _ runs: [(ClosedRange<UInt64>, Fetch)], keeping wanted: ClosedRange<UInt64>, into have: inout [UInt64: [UInt8]]
+    ) throws {
+        guard !runs.isEmpty else { return }
+        let bs = UInt64(options.blockSize)
+        let size = size
+        let client = client
+        let bodies = concurrentMap(runs.map(\.0), width: options.parallelRequests) { run -> [UInt8] in
+            let start = run.lowerBound * bs
+            return try client.fetch(start: start, length: min(size, (run.upperBound + 1) * bs) - start, total: size).body
+        }
+        var firstError: (any Error)?
+        state.withLock { st in
+            for ((run, fetch), body) in zip(runs, bodies) {
+                switch body {
+                case .success(let body):
+                    for b in run {
+                        let lo = Int((b - run.lowerBound) * bs)
+                        let block = Array(body[min(body.count, lo)..<min(body.count, lo + Int(bs))])
+                        st.blocks.insert(block, for: b)
+                        if wanted.contains(b) { have[b] = block }
+                    }
+                case .failure(let e):
+                    fetch.failure.withLock { $0 = e }
+                    if firstError == nil { firstError = e }
+                }
+                for b in run { st.inFlight[b] = nil }
+                fetch.done.leave()
+            }
+        }
+        if let firstError { throw firstError }
     }
 }

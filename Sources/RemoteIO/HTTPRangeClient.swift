@@ -93,13 +93,11 @@ final class HTTPRangeClient: Sendable {
         var lastProblem = ""
         while true {
             attempt += 1
-            counter.record {
-                $0.requests += 1
-                $0.roundTrips += 1
-                if attempt > 1 { $0.retries += 1 }
-            }
+            let depth = counter.sending(retry: attempt > 1)
             let box = ResponseBox(cap: Int(length))
-            let (code, status) = try perform(start: start, length: length, box: box)
+            let answer = Result { try perform(start: start, length: length, box: box) }
+            counter.answered(depth)
+            let (code, status) = try answer.get()
             counter.record { $0.bytes += UInt64(box.body.count) }
             var retryAfter: Duration?
             if code == CURLE_OK.rawValue || code == CURLE_WRITE_ERROR.rawValue {

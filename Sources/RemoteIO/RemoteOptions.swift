@@ -1,17 +1,23 @@
 /// How an image behind an `http://` or `https://` URL is read.
 public struct RemoteOptions: Sendable {
+    /// Requests in flight per image unless told otherwise (a guest tree's `readWidth` for a URL).
+    public static let defaultParallelRequests = 16
     /// PEM bundle of trusted CAs (`--ca-cert`); when nil, `SSL_CERT_FILE` from the environment, then
     /// libcurl's built-in bundle.
     public var caCertFile: String?
     /// Bound on all tries of one request, retries and backoff included (the per-image `--timeout`).
     public var timeout: Duration
-    /// Reads are served from aligned blocks of this size: the cost of a remote image is round trips,
-    /// not bytes, so one request fetches a whole block (or several when reading sequentially).
+    /// Reads are served from aligned blocks of this size (64 KiB by default: a Debian 12 check
+    /// touches about 265 of them, 17 MB, against 99 blocks and 104 MB at 1 MiB, and the round trips
+    /// are cut by fetching in parallel, not by fetching more per request).
     public var blockSize: Int
     /// Blocks kept in memory (least recently used dropped first).
     public var cachedBlocks: Int
     /// Blocks a sequential read fetches beyond what was asked (file contents are read in order).
     public var readAheadBlocks: Int
+    /// Requests one image keeps in flight at most: the runs of blocks one read misses, and the
+    /// readers a guest tree runs side by side (`GuestTree.readWidth`).
+    public var parallelRequests: Int
     /// Tries of one request (first try included) on 408/429/5xx, a reset connection, a short body
     /// or a try that timed out.
     public var maximumTries: Int
@@ -24,8 +30,9 @@ public struct RemoteOptions: Sendable {
     public var tokenEnvironmentVariable: String
 
     public init(
-        caCertFile: String? = nil, timeout: Duration = .seconds(120), blockSize: Int = 1 << 20,
-        cachedBlocks: Int = 64, readAheadBlocks: Int = 2, maximumTries: Int = 5, requestTimeout: Duration = .seconds(30),
+        caCertFile: String? = nil, timeout: Duration = .seconds(120), blockSize: Int = 64 << 10,
+        cachedBlocks: Int = 1024, readAheadBlocks: Int = 16, parallelRequests: Int = RemoteOptions.defaultParallelRequests,
+        maximumTries: Int = 5, requestTimeout: Duration = .seconds(30),
         azureStorageVersion: String = "2021-08-06",
         tokenEnvironmentVariable: String = "IMAGEGATE_AZURE_TOKEN"
     ) {
@@ -33,7 +40,8 @@ public struct RemoteOptions: Sendable {
         self.timeout = timeout
         self.blockSize = max(4096, min(blockSize, 16 << 20))
         self.cachedBlocks = max(2, cachedBlocks)
-        self.readAheadBlocks = max(0, min(readAheadBlocks, 16))
+        self.readAheadBlocks = max(0, min(readAheadBlocks, 256))
+        self.parallelRequests = max(1, min(parallelRequests, 64))
         self.maximumTries = max(1, maximumTries)
         self.requestTimeout = max(.milliseconds(1), requestTimeout)
         self.azureStorageVersion = azureStorageVersion
