@@ -18,23 +18,45 @@ public final class CachedDevice: BlockDevice {
         blocks = Mutex(BoundedCache(countLimit: self.capacity))
     }
 
-    private func block(_ index: UInt64) throws -> [UInt8] {
-        if let hit = blocks.withLock({ $0[index] }) { return hit }
-        let start = index * UInt64(blockSize)
-        let n = Int(min(UInt64(blockSize), size - start))
-        let data = try base.read(at: start, count: n, layer: "cache")
-        blocks.withLock { $0.insert(data, for: index) }
-        return data
-    }
+    /// Blocks one read of `base` fetches at most: a long miss is one read of its whole run (so a
+    /// file read is one request below, not one per block), in pieces of this many blocks.
+    static let runBlocks: UInt64 = 256
 
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
         try checkRange(offset, UInt64(buffer.count), layer: "cache")
-        try buffer.forEachChunk(at: offset, chunkBytes: UInt64(blockSize), layer: "cache") { index, within, piece in
-            let data = try block(index)
-            let start = Int(within)
-            guard start + piece.count <= data.count else {
-                throw ImageError("cache", .truncated, "short block", at: index * UInt64(blockSize) + within)
+        guard buffer.count > 0 else { return }
+        let bs = UInt64(blockSize)
+        let first = offset / bs
+        let last = (offset + UInt64(buffer.count) - 1) / bs
+        var have: [UInt64: [UInt8]] = [:]
+        blocks.withLock { c in
+            for i in first...last { if let hit = c[i] { have[i] = hit } }
+        }
+        var i = first
+        while i <= last {
+            guard have[i] == nil else {
+                i += 1
+                continue
             }
+            var end = i
+            while end < last, end - i + 1 < Self.runBlocks, have[end + 1] == nil { end += 1 }
+            let start = i * bs
+            let data = try base.read(at: start, count: Int(min((end + 1) * bs, size) - start), layer: "cache")
+            blocks.withLock { c in
+                for b in i...end {
+                    let lo = Int((b - i) * bs)
+                    let block = Array(data[lo..<min(data.count, lo + Int(bs))])
+                    have[b] = block
+                    c.insert(block, for: b)
+                }
+            }
+            i = end + 1
+        }
+        try buffer.forEachChunk(at: offset, chunkBytes: bs, layer: "cache") { index, within, piece in
+            guard let data = have[index], Int(within) + piece.count <= data.count else {
+                throw ImageError("cache", .truncated, "short block", at: index * bs + within)
+            }
+            let start = Int(within)
             data.withUnsafeBytes { src in
                 piece.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<start + piece.count]))
             }

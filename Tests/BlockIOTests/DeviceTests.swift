@@ -24,9 +24,23 @@ import Testing
         let cached = CachedDevice(CountingDevice(MemoryDevice(bytes), counter: counter), blockSize: 1024, capacity: 2)
         #expect(try cached.read(at: 1000, count: 100) == Array(bytes[1000..<1100]))
         #expect(try cached.read(at: 1010, count: 10) == Array(bytes[1010..<1020]))
-        #expect(counter.reads == 2)
+        #expect(counter.reads == 1, "blocks 0 and 1 in one read")
         #expect(counter.bytes == 2048)
         #expect(try cached.read(at: 9990, count: 10) == Array(bytes[9990...]))
+    }
+
+    /// A long miss is one read of the whole run below (a file read through a qcow2 cache is one
+    /// request to a remote image, not one per 4 KiB block), and a hit in the middle splits it.
+    @Test func cacheReadsARunOfMissingBlocksInOneRead() throws {
+        let counter = ReadCounter()
+        let cached = CachedDevice(CountingDevice(MemoryDevice(bytes), counter: counter), blockSize: 1024, capacity: 16)
+        #expect(try cached.read(at: 4100, count: 10) == Array(bytes[4100..<4110]))
+        #expect(counter.reads == 1)
+        #expect(try cached.read(at: 500, count: 8000) == Array(bytes[500..<8500]))
+        #expect(counter.reads == 3, "blocks 0–3 and 5–8 in one read each, block 4 from the cache")
+        #expect(counter.bytes == 9 * 1024)
+        #expect(try cached.read(at: 0, count: 9216) == Array(bytes[0..<9216]))
+        #expect(counter.reads == 3)
     }
 
     @Test func fileDeviceRefusesFIFOsAndCharacterDevicesButNotRegularFiles() throws {
