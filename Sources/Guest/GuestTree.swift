@@ -45,9 +45,14 @@ public final class GuestTree: Sendable {
     /// inspectors' `owners(of:)`. It lives with the files it reads, not in `GuestFacts`: facts
     /// are values, and the requirements judged on them never open anything.
     let packageDatabase = Mutex<(any PackageDatabase)?>(nil)
+    /// How many readers may walk this tree side by side (`concurrentMap`'s width): 1 for an image
+    /// on a local disk, where a read costs microseconds and order is all; more for one behind a
+    /// URL, where each miss waits a round trip and only overlapping the waits makes it fast.
+    public let readWidth: Int
 
-    public init(mounts: [GuestMount]) {
+    public init(mounts: [GuestMount], readWidth: Int = 1) {
         self.mounts = mounts.sorted { $0.mountPoint.components.count > $1.mountPoint.components.count }
+        self.readWidth = max(1, readWidth)
     }
 
     public convenience init(root: any FileSystem, source: String = "root") {

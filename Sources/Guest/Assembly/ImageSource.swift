@@ -48,6 +48,10 @@ struct SourceInput {
         if let file, file.size == 0 { throw ImageError("format", .truncated, "empty (0 bytes)") }
     }
 
+    /// Readers a guest tree of this image runs side by side: several for a URL (each miss costs a
+    /// round trip), one for a local file.
+    var readWidth: Int { transfer == nil ? 1 : RemoteOptions.defaultParallelRequests }
+
     var absolutePath: String { RemoteURL.isRemote(path) ? shownPath : OpenContext.absolute(path) }
 
     /// The path as reports show it: a URL without its query and fragment.
@@ -103,11 +107,10 @@ struct ImageSource: Sendable {
         // libblkid is asked only about volumes none of our file system readers claims: it would
         // read 1–2 MiB of each, most of the bytes a check reads (issue 13's budget is 4 MiB).
         let scan = try VolumeScanner.scan(([disk] + extras).map(GuestImage.cached), recognised: FileSystemProbe.recognises)
-        var found: [FoundVolume] = []
-        for v in scan.volumes {
-            found.append(try GuestImage.probe(v))
-        }
-        let assembly = try RootAssembly.assemble(found, options: input.options, applyFstab: true)
+        // Side by side for a URL (each volume's superblock and first tables are a round trip or
+        // three); the first error in volume order is thrown, as one by one.
+        let found = try concurrentMap(scan.volumes, width: input.readWidth) { try GuestImage.probe($0) }.map { try $0.get() }
+        let assembly = try RootAssembly.assemble(found, options: input.options, applyFstab: true, readWidth: input.readWidth)
         let container = try ContainerFacts.read(disk, device: disk.device, scan: scan, volumes: found)
         return GuestImage(
             path: input.shownPath, format: disk.format, virtualSize: disk.virtualSize,

@@ -45,7 +45,9 @@ public struct RootAssembly: Sendable {
         return false
     }
 
-    static func assemble(_ volumes: [FoundVolume], options: OpenOptions, applyFstab: Bool) throws -> RootAssembly {
+    static func assemble(_ volumes: [FoundVolume], options: OpenOptions, applyFstab: Bool, readWidth: Int = 1) throws
+        -> RootAssembly
+    {
         var candidates: [RootCandidate] = []
         for v in volumes {
             guard let fs = v.fileSystem else { continue }
@@ -114,7 +116,7 @@ public struct RootAssembly: Sendable {
                 if let report { reports.append(report) }
             }
         }
-        return RootAssembly(candidates: candidates, rootVolume: chosen.volume, mounts: reports, tree: GuestTree(mounts: mounts))
+        return RootAssembly(candidates: candidates, rootVolume: chosen.volume, mounts: reports, tree: GuestTree(mounts: mounts, readWidth: readWidth))
     }
 
     /// Matches one fstab entry with a volume and opens it at its mount point.

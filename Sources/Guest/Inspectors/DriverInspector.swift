@@ -17,6 +17,9 @@ public struct DriverInspector: Inspector {
     static let moduleSuffixes = [".ko", ".ko.xz", ".ko.zst", ".ko.gz"]
     static let maximumConfigSize = 4 << 20
 
+    /// It walks the kernels `KernelInspector` finds.
+    public var prerequisites: [any Inspector] { [KernelInspector()] }
+
     /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest([
@@ -68,33 +71,44 @@ public struct DriverInspector: Inspector {
             return k
         }
         let fs = top.mount.fileSystem
-        var queue: [(inner: FSPath, guest: String)] = [(top.path, dir)]
+        // Level by level, each level's directories listed side by side (`tree.readWidth`), the
+        // listings then taken in queue order: the same breadth-first walk, entry bound and
+        // first-found file as one reader going through the queue, in a round trip per level
+        // instead of one per directory for an image behind a URL.
+        var level: [(inner: FSPath, guest: String)] = [(top.path, dir)]
+        var directories = 1
         var entries = 0
-        var head = 0
-        walk: while head < queue.count {
-            let (inner, guest) = queue[head]
-            head += 1
-            let list: [DirectoryEntry]
-            do {
-                list = try fs.contents(ofDirectory: inner).sorted { $0.name < $1.name }
-            } catch let e as ImageError {
-                k.problems.append("cannot list \(guest): \(e.detail)")
-                continue
+        walk: while !level.isEmpty {
+            let listings = concurrentMap(level.map(\.inner), width: tree.readWidth) { inner in
+                try fs.contents(ofDirectory: inner).sorted { $0.name < $1.name }
             }
-            for e in list {
-                entries += 1
-                if entries > entryLimit {
-                    k.problems.append("modules walk stopped after \(entryLimit) entries below \(dir)")
-                    break walk
+            var next: [(inner: FSPath, guest: String)] = []
+            for ((inner, guest), listing) in zip(level, listings) {
+                let list: [DirectoryEntry]
+                switch listing {
+                case .success(let l): list = l
+                case .failure(let e as ImageError):
+                    k.problems.append("cannot list \(guest): \(e.detail)")
+                    continue
+                case .failure(let e): throw e
                 }
-                if e.type == .directory {
-                    if queue.count < Self.maximumDirectories, let next = try? inner.appending(e.name) {
-                        queue.append((next, guest + "/" + e.name))
+                for e in list {
+                    entries += 1
+                    if entries > entryLimit {
+                        k.problems.append("modules walk stopped after \(entryLimit) entries below \(dir)")
+                        break walk
                     }
-                } else if e.type == .regular, let m = Self.moduleName(e.name), wanted.contains(m), files[m] == nil {
-                    files[m] = guest + "/" + e.name
+                    if e.type == .directory {
+                        if directories < Self.maximumDirectories, let below = try? inner.appending(e.name) {
+                            next.append((below, guest + "/" + e.name))
+                            directories += 1
+                        }
+                    } else if e.type == .regular, let m = Self.moduleName(e.name), wanted.contains(m), files[m] == nil {
+                        files[m] = guest + "/" + e.name
+                    }
                 }
             }
+            level = next
         }
         var builtin = Set<String>()
         var builtinPath: String?

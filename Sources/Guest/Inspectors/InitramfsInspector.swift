@@ -15,6 +15,9 @@ public struct InitramfsInspector: Inspector {
         "/lib/dracut/modules.d/97azure-unmanaged-sriov",
     ]
 
+    /// It walks the kernels `KernelInspector` finds.
+    public var prerequisites: [any Inspector] { [KernelInspector()] }
+
     /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(

@@ -34,6 +34,14 @@ public protocol Inspector: Sendable {
     /// The guest paths this inspector may read.
     var interest: GuestInterest { get }
     func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws
+    /// Inspectors whose facts decide what this one reads (the kernels, for the drivers walk):
+    /// run before it when it runs alone to warm a remote image's cache (`GuestInspector.inspect`),
+    /// so the warming reads what the real pass will. None by default.
+    var prerequisites: [any Inspector] { get }
+}
+
+extension Inspector {
+    public var prerequisites: [any Inspector] { [] }
 }
 
 /// The ordered list of inspectors; later ones use what earlier ones found (the package database).
@@ -86,7 +94,30 @@ public enum GuestInspector {
     }
 
     /// Runs every inspector over `tree`. Never throws: an inspector's error becomes a problem.
+    ///
+    /// On a tree read side by side (`readWidth` > 1: an image behind a URL), each inspector also
+    /// runs alone on a scratch copy at the same time, only to bring the blocks it reads into the
+    /// device's cache: the real, ordered pass then finds most of them there or on their way, and
+    /// a check waits for about the longest inspector's round trips instead of their sum. The
+    /// scratch runs see their own tree (no package database opened by the real pass is swapped
+    /// under it) and the facts of their `prerequisites` only; their results are dropped. Facts come from the ordered pass alone.
     public static func inspect(_ tree: GuestTree, inspectors: [any Inspector] = all) -> GuestFacts {
+        guard tree.readWidth > 1 else { return inspectInOrder(tree, inspectors: inspectors) }
+        let scratch = GuestTree(mounts: tree.mounts, readWidth: tree.readWidth)
+        let runs: [Int] = Array(0...inspectors.count)
+        let outcome = concurrentMap(runs, width: tree.readWidth) { run -> GuestFacts? in
+            if run == 0 { return inspectInOrder(tree, inspectors: inspectors) }
+            var discarded = GuestFacts()
+            for inspector in inspectors[run - 1].prerequisites + [inspectors[run - 1]] {
+                try? inspector.inspect(scratch, into: &discarded)
+            }
+            return nil
+        }
+        if case .success(let facts?) = outcome[0] { return facts }
+        return inspectInOrder(tree, inspectors: inspectors)
+    }
+
+    private static func inspectInOrder(_ tree: GuestTree, inspectors: [any Inspector]) -> GuestFacts {
         var facts = GuestFacts()
         for inspector in inspectors {
             do {
