@@ -35,15 +35,9 @@ final class ProgressLine: Sendable {
         }
     }
 
-    /// The image as progress shows it: a URL without its query or fragment (a SAS token is a
-    /// secret), a path as given.
-    static func displayName(_ path: String) -> String {
-        guard path.contains("://") else { return path }
-        return String(path.prefix { $0 != "?" && $0 != "#" })
-    }
-
+    /// Shows the image as every report does (`ImageGate.shownPath`: a URL without its query).
     func started(_ position: Int, _ path: String) {
-        state.withLock { $0.running[position] = (Self.displayName(path), .now) }
+        state.withLock { $0.running[position] = (ImageGate.shownPath(path), .now) }
         if mode == .live { redraw() }
     }
 
@@ -57,7 +51,7 @@ final class ProgressLine: Sendable {
         case .live: redraw()
         case .lines:
             write(
-                "imagegate: [\(done)/\(total)] \(report.verdict.rawValue) \(Self.displayName(report.image.path)) (\(Self.clock(took, tenths: true)))\n")
+                "imagegate: [\(done)/\(total)] \(report.verdict.rawValue) \(ImageGate.shownPath(report.image.path)) (\(Self.clock(took, tenths: true)))\n")
         }
     }
 

@@ -95,7 +95,7 @@ final class ReportStream: Sendable {
     /// The one stderr line of an unreadable image.
     static func errorLine(_ r: Report) -> String {
         // The layer named once (`Failure.line`), the image without a URL's query (a secret).
-        "imagegate: error: \(r.error?.line ?? "unreadable image") (\(ProgressLine.displayName(r.image.path)))"
+        "imagegate: error: \(r.error?.line ?? "unreadable image") (\(ImageGate.shownPath(r.image.path)))"
     }
 
     private func writeError(_ line: String) {

@@ -55,7 +55,7 @@ struct WorkerCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         while let line = readLine(strippingNewline: true) {
             let request = try decoder.decode(WorkerRequest.self, from: Data(line.utf8))
-            if let fault, fault.name == URL(fileURLWithPath: request.path).lastPathComponent { Self.inject(fault.kind) }
+            if let fault, fault.name == URL(fileURLWithPath: ImageGate.shownPath(request.path)).lastPathComponent { Self.inject(fault.kind) }
             let result = ImageGate.check(request.path, options: options)
             var out = try encoder.encode(
                 WorkerResponse(index: request.index, report: result.report, bytesRead: result.bytesRead, reads: result.reads,

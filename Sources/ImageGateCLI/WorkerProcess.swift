@@ -89,6 +89,13 @@ final class WorkerProcess {
         let p = Process()
         p.executableURL = launch.executable
         p.arguments = ["internal-worker", "--memory-limit", String(launch.memoryLimit)] + launch.arguments
+        // glibc gives each thread that meets contention a malloc arena of its own, reserving 64 MiB
+        // of address space apiece (up to 8 per core): a remote image's parallel readers would
+        // spend the worker's RLIMIT_AS on reservations and trap on an allocation that is not
+        // there. Two arenas keep the limit a limit on memory used.
+        var environment = ProcessInfo.processInfo.environment
+        if environment["MALLOC_ARENA_MAX"] == nil { environment["MALLOC_ARENA_MAX"] = "2" }
+        p.environment = environment
         let log = try FileHandle(forWritingTo: stderrFile)
         // Every descriptor close-on-exec, and pipes made and spawned under one lock: a worker
         // started by another slot must not inherit this worker's pipe ends, or closing this
@@ -169,7 +176,7 @@ final class WorkerProcess {
 
     private func failure(_ entry: PileInput.Entry, _ what: String) -> Report {
         Report(
-            image: .init(path: entry.path),
+            image: .init(path: ImageGate.shownPath(entry.path)),
             error: .init(
                 layer: "internal",
                 message: "internal: \(what) while checking this image. This is a bug in imagegate: please report it, with the input if you can share it."

@@ -82,6 +82,24 @@ import TestSupport
         #expect(message.contains("signal") && message.contains("please report it"), "\(message)")
     }
 
+    /// A worker that dies on a URL: its error report (written by the parent) shows the URL without
+    /// its query, as every other report does; the other image, read by parallel readers in a
+    /// worker under the memory limit, is checked.
+    @Test func aWorkerDyingOnAURLKeepsTheQueryOutOfItsReport() throws {
+        let server = try NginxServer(root: Fixtures.directory)
+        let base = "http://127.0.0.1:\(server.port)/debian12-disk/"
+        let query = "?sv=2022-11-02&sig=c2VjcmV0LXNpZ25hdHVyZQ%3D%3D"
+        let r = try Self.run(
+            ["check", "--format", "json", base + "disk.qcow2" + query, base + "disk-fixed.vhd" + query],
+            env: ["IMAGEGATE_WORKER_FAULT": "trap=disk-fixed.vhd"])
+        #expect(!r.stdout.contains("c2VjcmV0") && !r.stderr.contains("c2VjcmV0"), "\(r.stdout)\n\(r.stderr)")
+        let reports = try Self.lines(r.data)
+        #expect(reports.first { $0["index"] as? Int == 0 }?["verdict"] as? String == "fail", "\(r.stdout)")
+        let trapped = reports.first { $0["index"] as? Int == 1 }
+        #expect(trapped?["verdict"] as? String == "error")
+        #expect((trapped?["image"] as? [String: Any])?["path"] as? String == base + "disk-fixed.vhd")
+    }
+
     @Test func aHangTimesOutAndARunawayAllocationMeetsTheMemoryLimit() throws {
         let dir = try Self.pile(["a.qcow2", "hang.qcow2", "hog.qcow2"])
         let start = Date()
