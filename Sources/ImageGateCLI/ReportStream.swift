@@ -94,8 +94,11 @@ final class ReportStream: Sendable {
 
     /// The one stderr line of an unreadable image.
     static func errorLine(_ r: Report) -> String {
-        // The layer named once (`Failure.line`), the image without a URL's query (a secret).
-        "imagegate: error: \(r.error?.line ?? "unreadable image") (\(ImageGate.shownPath(r.image.path)))"
+        // The layer named once (`Failure.line`), the image without a URL's query (a secret), and
+        // named once too: an http error already ends with the URL it was about.
+        let message = r.error?.line ?? "unreadable image"
+        let shown = ImageGate.shownPath(r.image.path)
+        return message.contains("(\(shown))") ? "imagegate: error: \(message)" : "imagegate: error: \(message) (\(shown))"
     }
 
     private func writeError(_ line: String) {

@@ -104,6 +104,16 @@ final class HTTPRangeClient: Sendable {
                 if status == 206, code == CURLE_OK.rawValue {
                     return try validate(box, start: start, length: length, total: total)
                 }
+                // An empty object has no byte to range over: some servers answer the first request
+                // 416 with `Content-Range: bytes */0` (RFC 9110 15.5.17), nginx 200 with an empty
+                // body. Either is an empty image, said as for an empty file, not an HTTP error (a
+                // 200 with nothing in it downloads no image).
+                if start == 0, total == nil, code == CURLE_OK.rawValue,
+                    (status == 416 && box.header("content-range") == "bytes */0")
+                        || (status == 200 && box.body.isEmpty && box.header("content-length") == "0")
+                {
+                    return ([], 0)
+                }
                 try Self.refuse(status: status, box: box, url: url, display: display, start: start)
                 retryAfter = box.header("retry-after").flatMap { Int($0) }.map { .seconds(max(0, $0)) }
                 lastProblem = "HTTP status \(status)"

@@ -65,6 +65,7 @@ import TestSupport
         #expect(expired.status == 2)
         #expect(expired.stderr.contains("http: 403 access denied: the SAS expired at 2021-01-01T00:00:00Z"), "\(expired.stderr)")
         #expect(!expired.stderr.contains("c2VjcmV0"))
+        #expect(expired.stderr.components(separatedBy: "/debian12-disk/disk.qcow2").count == 2, "the URL once: \(expired.stderr)")
         faults = FaultProxy.Faults()
         faults.replaceAfter = 3
         proxy.set(faults)
@@ -108,6 +109,18 @@ import TestSupport
         let counts = try #require(Self.transfer(remote.stderr), "\(remote.stderr)")
         #expect(counts[1] <= 60, "round trips: \(remote.stderr)")
         #expect(counts[2] <= 32 << 20, "bytes transferred: \(remote.stderr)")
+    }
+
+    /// An empty object says what an empty file says, not "416".
+    @Test func anEmptyRemoteFileIsAnEmptyImage() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ig-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data().write(to: root.appendingPathComponent("empty.vhd"))
+        let server = try NginxServer(root: root.path)
+        let r = try CLI.run(["check", "http://127.0.0.1:\(server.port)/empty.vhd" + Self.query])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("format: empty (0 bytes)"), "\(r.stderr)")
     }
 
     @Test func statsCountRequestsRoundTripsAndBytesWithoutTheQuery() throws {

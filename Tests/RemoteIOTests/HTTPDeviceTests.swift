@@ -43,6 +43,14 @@ import TestSupport
         }
     }
 
+    /// nginx answers a range of an empty file 200 with no body: an empty device, not an error.
+    @Test func anEmptyObjectIsAnEmptyDevice() throws {
+        let served = try ServedFile(size: 0, proxied: false)
+        let dev = try HTTPDevice(url: served.url())
+        #expect(dev.size == 0)
+        #expect(dev.stats.requests == 1)
+    }
+
     @Test func siblingKeepsTheQuery() {
         #expect(
             RemoteURL.sibling(of: "https://a.example/c/disk.qcow2?sv=1&sig=x", named: "base.qcow2")
