@@ -74,9 +74,13 @@ sample: deps
 test: check fixtures
 	$(SWIFT) test --skip-build
 
-demo: release sample
+# The demo runs a debug build of the one product: from a fresh clone it is ready minutes sooner
+# than the static release build (`make release`, for installing: 6.5 min measured here), and
+# checks the sample in about a second all the same.
+demo: sample
+	$(SWIFT) build --product imagegate
 	@echo "== imagegate check $(SAMPLE)"
-	@$(BIN) check $(SAMPLE) --stats || true
+	@.build/debug/imagegate check $(SAMPLE) --stats || true
 
 # imagegate against qemu-img+debugfs and virt-inspector (scripts/bench.sh), then the remote
 # columns when the bench-remote target exists.
