@@ -34,11 +34,11 @@ public final class FaultProxy: @unchecked Sendable {
     public let port: Int
     private let upstream: Int
     private let listener: Int32
-    private let state: Mutex<(faults: Faults, requests: Int, connections: Int, ranges: [String], targets: [String])>
+    private let state: Mutex<(faults: Faults, requests: Int, connections: Int, tunnels: Int, ranges: [String], targets: [String])>
 
     public init(upstreamPort: Int, faults: Faults = Faults()) throws {
         upstream = upstreamPort
-        state = Mutex((faults, 0, 0, [], []))
+        state = Mutex((faults, 0, 0, 0, [], []))
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
@@ -85,6 +85,8 @@ public final class FaultProxy: @unchecked Sendable {
     /// Requests received, client connections accepted, and the Range header of each request.
     public var requests: Int { state.withLock { $0.requests } }
     public var connections: Int { state.withLock { $0.connections } }
+    /// CONNECT tunnels opened (https:// through this proxy).
+    public var tunnels: Int { state.withLock { $0.tunnels } }
     public var ranges: [String] { state.withLock { $0.ranges } }
     /// The request target (path and query) of each request.
     public var targets: [String] { state.withLock { $0.targets } }
@@ -103,6 +105,13 @@ public final class FaultProxy: @unchecked Sendable {
         var pending: [UInt8] = []
         while let head = Self.readHead(client, &pending) {
             let lines = String(decoding: head, as: UTF8.self).components(separatedBy: "\r\n")
+            // `CONNECT host:port` (an https:// image through `https_proxy`): a blind tunnel to the
+            // upstream (a TLS nginx), counted, with no fault: the proxy cannot see inside TLS.
+            if lines.first?.hasPrefix("CONNECT ") == true {
+                state.withLock { $0.tunnels += 1 }
+                Self.tunnel(client, to: upstream, already: pending)
+                return
+            }
             let headers = lines.dropFirst().compactMap { line -> (String, String)? in
                 guard let colon = line.firstIndex(of: ":") else { return nil }
                 return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
@@ -167,6 +176,41 @@ public final class FaultProxy: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Answers a CONNECT with 200 and relays bytes both ways between `client` and the upstream
+    /// until either side closes.
+    private static func tunnel(_ client: Int32, to port: Int, already: [UInt8]) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = address(port: port)
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard fd >= 0, connected == 0, send(client, Array("HTTP/1.1 200 Connection Established\r\n\r\n".utf8)),
+            already.isEmpty || send(fd, already)
+        else {
+            close(fd)
+            return
+        }
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            relay(from: fd, to: client)
+            done.signal()
+        }
+        relay(from: client, to: fd)
+        shutdown(fd, Int32(SHUT_RDWR))
+        shutdown(client, Int32(SHUT_RDWR))
+        done.wait()
+        close(fd)
+    }
+
+    private static func relay(from source: Int32, to target: Int32) {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(source, $0.baseAddress, $0.count, 0) }
+            if n <= 0 || !send(target, Array(chunk[..<n])) { break }
+        }
+        shutdown(target, Int32(SHUT_WR))
     }
 
     /// One request to the upstream on a new connection; the response head lines and the body.
