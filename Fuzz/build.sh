@@ -9,6 +9,8 @@
 # static library with fuzzer and address sanitizer instrumentation (and -enable-testing, so a
 # harness may `@testable import` it), then the harness is linked against them. The C shims under
 # Sources/C* are found by their module maps (-I); their libraries are linked by name.
+# Fuzz/FuzzSupport.swift (the input split, the patch driver, byte writers, bounded walks) is
+# compiled into every harness.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/Fuzz/bin"
@@ -20,7 +22,7 @@ names=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --run) run_seconds="${2:?--run needs a number of seconds}"; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) names+=("${1%.swift}"); shift ;;
     esac
 done
@@ -89,7 +91,7 @@ for name in "${names[@]}"; do
     unset paths
     echo "fuzz: harness $name" >&2
     "$SWIFTC" "${FLAGS[@]}" "${LINKER[@]}" -module-name "${name}Harness" "${INCS[@]}" "${SHIMS[@]}" \
-        "$harness" "${link[@]}" "${LIBS[@]}" -o "$BIN/$name"
+        "$harness" "$ROOT/Fuzz/FuzzSupport.swift" "${link[@]}" "${LIBS[@]}" -o "$BIN/$name"
 done
 
 if [ -n "$run_seconds" ]; then
