@@ -24,6 +24,13 @@ import Volumes
         #expect(found.reason == reason)
     }
 
+    @Test func partitionTableWeDoNotReadIsNamedByItsPTTYPE() throws {
+        let volume = Volume(
+            name: "whole disk", origin: .wholeDisk, device: MemoryDevice([UInt8](repeating: 0, count: 64 << 10)),
+            content: VolumeContent(partitionTable: "sun"))
+        #expect(try GuestImage.probe(volume).reason == "sun partition table: imagegate does not read it")
+    }
+
     /// A swap area as mkswap writes it (4 KiB pages): the v1 header at 1024, `SWAPSPACE2` at the
     /// end of the first page. libblkid identifies it; the error names it `swap`.
     @Test func swapImageIsNamedSwap() throws {

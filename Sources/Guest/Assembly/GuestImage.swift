@@ -144,7 +144,9 @@ public final class GuestImage: Sendable {
         // "zfs_member"), so a valid volume we do not read is named as blkid names it.
         let reason: String
         switch v.content.kind {
-        case .unknown: reason = "no recognised file system"
+        case .unknown:
+            reason = v.content.partitionTable.map { "\($0) partition table: imagegate does not read it" }
+                ?? "no recognised file system"
         case .encrypted:
             let version = v.content.version.map { "LUKS\($0)" } ?? "LUKS"
             reason = "crypto_LUKS: encrypted (\(version)), cannot be inspected offline"
