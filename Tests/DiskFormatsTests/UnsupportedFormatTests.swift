@@ -21,15 +21,16 @@ import Testing
         return b
     }
 
-    @Test(arguments: [
-        (vdi, "VDI (VirtualBox)", 0x40),
-        (image("QED\0"), "QED", 0),
-        (image("WithoutFreeSpace"), "Parallels", 0),
-        (image("WithouFreSpacExt"), "Parallels", 0),
-        (image("Bochs Virtual HD Image"), "Bochs", 0),
-        (image("#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0\n"), "cloop", 0),
-        (image("koly", inTail: true), "DMG (Apple disk image)", (64 << 10) - 512),
-    ] as [([UInt8], String, UInt64)])
+    @Test(
+        arguments: [
+            (vdi, "VDI (VirtualBox)", 0x40),
+            (image("QED\0"), "QED", 0),
+            (image("WithoutFreeSpace"), "Parallels", 0),
+            (image("WithouFreSpacExt"), "Parallels", 0),
+            (image("Bochs Virtual HD Image"), "Bochs", 0),
+            (image("#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0\n"), "cloop", 0),
+            (image("koly", inTail: true), "DMG (Apple disk image)", (64 << 10) - 512),
+        ] as [([UInt8], String, UInt64)])
     func formatIsRefusedByName(bytes: [UInt8], name: String, offset: UInt64) throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -8,13 +8,14 @@ import Volumes
 /// A valid volume imagegate does not read is named as libblkid names it (issue 10: util-linux's
 /// blkid `images-fs` set said "swap space" and "LVM2 physical volume", not `swap`/`LVM2_member`).
 @Suite struct UnreadVolumeNameTests {
-    @Test(arguments: [
-        ("swap", nil, "swap: swap space"),
-        ("LVM2_member", nil, "LVM2_member: LVM2 physical volume"),
-        ("crypto_LUKS", "2", "crypto_LUKS: encrypted (LUKS2), cannot be inspected offline"),
-        ("zfs_member", nil, "zfs_member: no reader for this content"),
-        ("bcache", nil, "bcache: no reader for this content"),
-    ] as [(String, String?, String)])
+    @Test(
+        arguments: [
+            ("swap", nil, "swap: swap space"),
+            ("LVM2_member", nil, "LVM2_member: LVM2 physical volume"),
+            ("crypto_LUKS", "2", "crypto_LUKS: encrypted (LUKS2), cannot be inspected offline"),
+            ("zfs_member", nil, "zfs_member: no reader for this content"),
+            ("bcache", nil, "bcache: no reader for this content"),
+        ] as [(String, String?, String)])
     func reasonStartsWithTheBlkidType(type: String, version: String?, reason: String) throws {
         let volume = Volume(
             name: "whole disk", origin: .wholeDisk, device: MemoryDevice([UInt8](repeating: 0, count: 64 << 10)),

@@ -145,7 +145,8 @@ public final class GuestImage: Sendable {
         let reason: String
         switch v.content.kind {
         case .unknown:
-            reason = v.content.partitionTable.map { "\($0) partition table: imagegate does not read it" }
+            reason =
+                v.content.partitionTable.map { "\($0) partition table: imagegate does not read it" }
                 ?? "no recognised file system"
         case .encrypted:
             let version = v.content.version.map { "LUKS\($0)" } ?? "LUKS"
