@@ -14,7 +14,7 @@ MAN := .build/man
 # The man pages' date: the last commit's, so a rebuild of the same tree gives the same pages.
 MANDATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
 
-.PHONY: deps build release man install install-check docs fixtures sample test demo bench bench-remote fuzz check lint clean
+.PHONY: deps build release man install install-check docs fixtures sample test demo bench bench-remote fuzz fuzz-smoke check lint clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -95,6 +95,13 @@ bench-remote: release fixtures
 
 fuzz: deps
 	bash Fuzz/build.sh
+
+# Every harness built, then run FUZZ_SECONDS each on its corpus (Fuzz/bin/corpus/NAME, empty on a
+# fresh clone, kept between runs); any crash, timeout, out-of-memory or leak fails the target.
+# Not part of `make test`: the instrumented build alone takes minutes.
+FUZZ_SECONDS ?= 10
+fuzz-smoke: deps
+	bash Fuzz/build.sh --run $(FUZZ_SECONDS)
 
 check: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors

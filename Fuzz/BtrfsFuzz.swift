@@ -18,16 +18,11 @@ private func withChecksum(_ bytes: [UInt8]) -> [UInt8] {
     return b
 }
 
-private func padded(_ bytes: ArraySlice<UInt8>, to n: Int) -> [UInt8] {
-    Array(bytes.prefix(n)) + [UInt8](repeating: 0, count: max(0, n - bytes.count))
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard size >= 1 else { return 0 }
-    let input = Array(UnsafeBufferPointer(start: data, count: size))
-    let body = input[1...]
-    switch input[0] % 6 {
+    guard let input = FuzzInput(data, size) else { return 0 }
+    let body = input.body
+    switch input.selector % 6 {
     case 0:
         // Superblock with a valid checksum and magic: fields and the sys_chunk_array.
         var sb = padded(body, to: 4096)

@@ -16,13 +16,9 @@
     @testable import FileSystems
 #endif
 
-private func put(_ b: inout [UInt8], _ at: Int, _ v: UInt64, _ width: Int) {
-    for i in 0..<width { b[at + i] = UInt8(truncatingIfNeeded: v >> UInt64(8 * i)) }
-}
-
 private func dirent(_ b: inout [UInt8], _ at: Int, inode: UInt32, recordLength: Int, name: String, type: UInt8) {
-    put(&b, at, UInt64(inode), 4)
-    put(&b, at + 4, UInt64(recordLength), 2)
+    putLE(&b, at, UInt64(inode), 4)
+    putLE(&b, at + 4, UInt64(recordLength), 2)
     b[at + 6] = UInt8(name.utf8.count)
     b[at + 7] = type
     b.replaceSubrange(at + 8..<at + 8 + name.utf8.count, with: Array(name.utf8))
@@ -36,36 +32,36 @@ private func template() -> [UInt8] {
     let bs = 1024
     var b = [UInt8](repeating: 0, count: 64 * bs)
     let sb = 1024
-    put(&b, sb + 0x00, 16, 4)  // s_inodes_count
-    put(&b, sb + 0x04, 64, 4)  // s_blocks_count_lo
-    put(&b, sb + 0x14, 1, 4)  // s_first_data_block
-    put(&b, sb + 0x20, 8192, 4)  // s_blocks_per_group
-    put(&b, sb + 0x28, 16, 4)  // s_inodes_per_group
-    put(&b, sb + 0x38, 0xEF53, 2)
-    put(&b, sb + 0x4C, 1, 4)  // s_rev_level
-    put(&b, sb + 0x58, 256, 2)  // s_inode_size
-    put(&b, sb + 0x60, 0x2 | 0x40 | 0x8000, 4)  // filetype, extent, inline_data
-    put(&b, 2 * bs + 0x08, 5, 4)  // bg_inode_table_lo
+    putLE(&b, sb + 0x00, 16, 4)  // s_inodes_count
+    putLE(&b, sb + 0x04, 64, 4)  // s_blocks_count_lo
+    putLE(&b, sb + 0x14, 1, 4)  // s_first_data_block
+    putLE(&b, sb + 0x20, 8192, 4)  // s_blocks_per_group
+    putLE(&b, sb + 0x28, 16, 4)  // s_inodes_per_group
+    putLE(&b, sb + 0x38, 0xEF53, 2)
+    putLE(&b, sb + 0x4C, 1, 4)  // s_rev_level
+    putLE(&b, sb + 0x58, 256, 2)  // s_inode_size
+    putLE(&b, sb + 0x60, 0x2 | 0x40 | 0x8000, 4)  // filetype, extent, inline_data
+    putLE(&b, 2 * bs + 0x08, 5, 4)  // bg_inode_table_lo
     func inode(_ n: Int) -> Int { 5 * bs + (n - 1) * 256 }
     func setInode(_ n: Int, mode: UInt64, size: UInt64, flags: UInt64) {
-        put(&b, inode(n), mode, 2)
-        put(&b, inode(n) + 0x04, size, 4)
-        put(&b, inode(n) + 0x1A, 1, 2)
-        put(&b, inode(n) + 0x20, flags, 4)
-        put(&b, inode(n) + 0x80, 32, 2)  // i_extra_isize
+        putLE(&b, inode(n), mode, 2)
+        putLE(&b, inode(n) + 0x04, size, 4)
+        putLE(&b, inode(n) + 0x1A, 1, 2)
+        putLE(&b, inode(n) + 0x20, flags, 4)
+        putLE(&b, inode(n) + 0x80, 32, 2)  // i_extra_isize
     }
     func extentHeader(_ at: Int, entries: UInt64, max: UInt64, depth: UInt64) {
-        put(&b, at, 0xF30A, 2)
-        put(&b, at + 2, entries, 2)
-        put(&b, at + 4, max, 2)
-        put(&b, at + 6, depth, 2)
+        putLE(&b, at, 0xF30A, 2)
+        putLE(&b, at + 2, entries, 2)
+        putLE(&b, at + 4, max, 2)
+        putLE(&b, at + 6, depth, 2)
     }
     // Root (2): one block, extent-mapped.
     setInode(2, mode: 0o040755, size: UInt64(bs), flags: 0x80000)
     extentHeader(inode(2) + 0x28, entries: 1, max: 4, depth: 0)
-    put(&b, inode(2) + 0x28 + 12, 0, 4)
-    put(&b, inode(2) + 0x28 + 16, 1, 2)
-    put(&b, inode(2) + 0x28 + 20, 10, 4)
+    putLE(&b, inode(2) + 0x28 + 12, 0, 4)
+    putLE(&b, inode(2) + 0x28 + 16, 1, 2)
+    putLE(&b, inode(2) + 0x28 + 20, 10, 4)
     var p = 10 * bs
     let names: [(String, UInt32, UInt8)] = [
         (".", 2, 2), ("..", 2, 2), ("file", 12, 1), ("link", 13, 7), ("dir", 14, 2), ("old", 15, 1), ("slow", 16, 7),
@@ -78,89 +74,57 @@ private func template() -> [UInt8] {
     // /file (12): depth-2 tree: root -> index block 11 -> leaf block 12 -> data 20-21, unwritten 22.
     setInode(12, mode: 0o100644, size: UInt64(5 * bs), flags: 0x80000)
     extentHeader(inode(12) + 0x28, entries: 1, max: 4, depth: 2)
-    put(&b, inode(12) + 0x28 + 16, 11, 4)
+    putLE(&b, inode(12) + 0x28 + 16, 11, 4)
     extentHeader(11 * bs, entries: 1, max: 84, depth: 1)
-    put(&b, 11 * bs + 16, 12, 4)
+    putLE(&b, 11 * bs + 16, 12, 4)
     extentHeader(12 * bs, entries: 2, max: 84, depth: 0)
-    put(&b, 12 * bs + 12, 0, 4)
-    put(&b, 12 * bs + 16, 2, 2)
-    put(&b, 12 * bs + 20, 20, 4)
-    put(&b, 12 * bs + 24, 3, 4)
-    put(&b, 12 * bs + 28, 32768 + 1, 2)
-    put(&b, 12 * bs + 32, 22, 4)
+    putLE(&b, 12 * bs + 12, 0, 4)
+    putLE(&b, 12 * bs + 16, 2, 2)
+    putLE(&b, 12 * bs + 20, 20, 4)
+    putLE(&b, 12 * bs + 24, 3, 4)
+    putLE(&b, 12 * bs + 28, 32768 + 1, 2)
+    putLE(&b, 12 * bs + 32, 22, 4)
     for i in 0..<(3 * bs) { b[20 * bs + i] = UInt8(truncatingIfNeeded: i) }
     // /link (13): fast symlink.
     setInode(13, mode: 0o120777, size: 4, flags: 0)
     b.replaceSubrange(inode(13) + 0x28..<inode(13) + 0x2C, with: Array("file".utf8))
     // /dir (14): inline directory, records in i_block and in system.data.
     setInode(14, mode: 0o040755, size: 60 + 16, flags: 0x1000_0000)
-    put(&b, inode(14) + 0x28, 2, 4)
+    putLE(&b, inode(14) + 0x28, 2, 4)
     dirent(&b, inode(14) + 0x28 + 4, inode: 12, recordLength: 56, name: "inner", type: 1)
     let xattr = inode(14) + 128 + 32
-    put(&b, xattr, 0xEA02_0000, 4)
+    putLE(&b, xattr, 0xEA02_0000, 4)
     b[xattr + 4] = 4  // e_name_len
     b[xattr + 5] = 7  // system.
-    put(&b, xattr + 4 + 2, 64, 2)  // e_value_offs
-    put(&b, xattr + 4 + 8, 16, 4)  // e_value_size
+    putLE(&b, xattr + 4 + 2, 64, 2)  // e_value_offs
+    putLE(&b, xattr + 4 + 8, 16, 4)  // e_value_size
     b.replaceSubrange(xattr + 4 + 16..<xattr + 4 + 20, with: Array("data".utf8))
     dirent(&b, xattr + 4 + 64, inode: 13, recordLength: 16, name: "more", type: 7)
     // /old (15): block map: direct 31, single indirect 32 -> 33.
     setInode(15, mode: 0o100644, size: UInt64(13 * bs), flags: 0)
-    put(&b, inode(15) + 0x28, 31, 4)
-    put(&b, inode(15) + 0x28 + 48, 32, 4)
-    put(&b, 32 * bs, 33, 4)
+    putLE(&b, inode(15) + 0x28, 31, 4)
+    putLE(&b, inode(15) + 0x28 + 48, 32, 4)
+    putLE(&b, 32 * bs, 33, 4)
     // /slow (16): 100-byte target in extent-mapped block 40.
     setInode(16, mode: 0o120777, size: 100, flags: 0x80000)
-    put(&b, inode(16) + 0x1C, 2, 4)
+    putLE(&b, inode(16) + 0x1C, 2, 4)
     extentHeader(inode(16) + 0x28, entries: 1, max: 4, depth: 0)
-    put(&b, inode(16) + 0x28 + 16, 1, 2)
-    put(&b, inode(16) + 0x28 + 20, 40, 4)
+    putLE(&b, inode(16) + 0x28 + 16, 1, 2)
+    putLE(&b, inode(16) + 0x28 + 20, 40, 4)
     for i in 0..<100 { b[40 * bs + i] = 0x61 + UInt8(i % 26) }
     return b
 }
 
 private let image = template()
 
-/// Walks the tree (bounded) reading every attribute, file and link.
-private func exercise(_ fs: Ext4FileSystem) {
-    _ = fs.identity
-    var queue: [FSPath] = [.root]
-    var visited = 0
-    while let dir = queue.popLast(), visited < 64 {
-        guard let entries = try? fs.contents(ofDirectory: dir) else { continue }
-        for e in entries.prefix(32) {
-            visited += 1
-            guard let path = try? dir.appending(e.name), let a = try? fs.attributes(of: path) else { continue }
-            switch a.type {
-            case .directory where path.components.count < 4: queue.append(path)
-            case .regular:
-                _ = try? fs.contents(of: path, limit: 1 << 16)
-                _ = try? fs.read(path, at: 1000, count: 3000)
-            case .symlink: _ = try? fs.destination(ofSymbolicLink: path)
-            default: break
-            }
-        }
-    }
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard size > 0 else { return 0 }
-    let input = Array(UnsafeBufferPointer(start: data, count: size))
-    let body = Array(input.dropFirst())
-    var bytes: [UInt8]
-    if input[0] & 1 == 0 {
-        bytes = body + [UInt8](repeating: 0, count: max(0, 2048 - body.count))
-    } else {
-        bytes = image
-        var i = 0
-        while i + 2 < body.count {
-            bytes[(Int(body[i]) << 8 | Int(body[i + 1])) % bytes.count] = body[i + 2]
-            i += 3
-        }
-    }
+    guard let input = FuzzInput(data, size) else { return 0 }
+    let bytes =
+        input.selector & 1 == 0 ? padded(input.body, to: max(2048, input.body.count)) : patched(image, with: input.body)
     let device = MemoryDevice(bytes)
     guard Ext4FileSystem.matches(device), let fs = try? Ext4FileSystem(device: device) else { return 0 }
-    exercise(fs)
+    _ = fs.identity
+    walk(fs, readAt: 1000, count: 3000)
     return 0
 }

@@ -13,18 +13,14 @@
     @testable import FileSystems
 #endif
 
-private func put(_ b: inout [UInt8], _ at: Int, _ v: UInt64, _ width: Int) {
-    for i in 0..<width { b[at + i] = UInt8(truncatingIfNeeded: v >> UInt64(8 * i)) }
-}
-
 private func shortEntry(_ b: inout [UInt8], _ at: Int, name: String, attributes: UInt8, cluster: UInt16, size: UInt32) {
     let padded = Array(name.utf8) + [UInt8](repeating: 0x20, count: 11 - name.utf8.count)
     b.replaceSubrange(at..<at + 11, with: padded)
     b[at + 0x0B] = attributes
     b[at + 0x0C] = 0x18  // lower-case base and extension
-    put(&b, at + 0x18, 0x5771, 2)  // a date
-    put(&b, at + 0x1A, UInt64(cluster), 2)
-    put(&b, at + 0x1C, UInt64(size), 4)
+    putLE(&b, at + 0x18, 0x5771, 2)  // a date
+    putLE(&b, at + 0x1A, UInt64(cluster), 2)
+    putLE(&b, at + 0x1C, UInt64(size), 4)
 }
 
 /// 64 sectors of 512 bytes, one sector per cluster: boot sector, two one-sector FATs, a 16-entry
@@ -35,16 +31,16 @@ private func template() -> [UInt8] {
     b[1] = 0x3C
     b[2] = 0x90
     b.replaceSubrange(3..<11, with: Array("mkfs.fat".utf8))
-    put(&b, 0x0B, 512, 2)
+    putLE(&b, 0x0B, 512, 2)
     b[0x0D] = 1
-    put(&b, 0x0E, 1, 2)
+    putLE(&b, 0x0E, 1, 2)
     b[0x10] = 2
-    put(&b, 0x11, 16, 2)
-    put(&b, 0x13, 64, 2)
+    putLE(&b, 0x11, 16, 2)
+    putLE(&b, 0x13, 64, 2)
     b[0x15] = 0xF8
-    put(&b, 0x16, 1, 2)
+    putLE(&b, 0x16, 1, 2)
     b[0x26] = 0x29
-    put(&b, 0x27, 0x1234_ABCD, 4)
+    putLE(&b, 0x27, 0x1234_ABCD, 4)
     b.replaceSubrange(0x2B..<0x36, with: Array("FUZZ       ".utf8))
     b[510] = 0x55
     b[511] = 0xAA
@@ -55,7 +51,7 @@ private func template() -> [UInt8] {
             let at = fat + n * 3 / 2
             let old = UInt16(b[at]) | UInt16(b[at + 1]) << 8
             let word = n & 1 == 0 ? (old & 0xF000) | v : (old & 0x000F) | v << 4
-            put(&b, at, UInt64(word), 2)
+            putLE(&b, at, UInt64(word), 2)
         }
     }
     let root = 3 * 512
@@ -72,12 +68,12 @@ private func template() -> [UInt8] {
     b[lfn + 0x0B] = 0x0F
     b[lfn + 0x0D] = sum
     for (i, offset) in [1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30].enumerated() {
-        put(&b, lfn + offset, UInt64(units[i]), 2)
+        putLE(&b, lfn + offset, UInt64(units[i]), 2)
     }
     b.replaceSubrange(root + 64..<root + 75, with: short)
     b[root + 64 + 0x0B] = 0x20
-    put(&b, root + 64 + 0x1A, 2, 2)
-    put(&b, root + 64 + 0x1C, 700, 4)
+    putLE(&b, root + 64 + 0x1A, 2, 2)
+    putLE(&b, root + 64 + 0x1C, 700, 4)
     shortEntry(&b, root + 96, name: "SUB", attributes: 0x10, cluster: 4, size: 0)
     for i in 0..<700 { b[4 * 512 + i] = UInt8(truncatingIfNeeded: i * 7) }
     let sub = (4 + 2) * 512
@@ -89,43 +85,14 @@ private func template() -> [UInt8] {
 
 private let image = template()
 
-private func exercise(_ fs: FATFileSystem) {
-    _ = fs.identity
-    var queue: [FSPath] = [.root]
-    var visited = 0
-    while let dir = queue.popLast(), visited < 64 {
-        guard let entries = try? fs.contents(ofDirectory: dir) else { continue }
-        for e in entries.prefix(32) {
-            visited += 1
-            guard let path = try? dir.appending(e.name), let a = try? fs.attributes(of: path) else { continue }
-            if a.type == .directory, path.components.count < 4 {
-                queue.append(path)
-            } else if a.type == .regular {
-                _ = try? fs.contents(of: path, limit: 1 << 16)
-                _ = try? fs.read(path, at: 600, count: 200)
-            }
-        }
-    }
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard size > 0 else { return 0 }
-    let input = Array(UnsafeBufferPointer(start: data, count: size))
-    let body = Array(input.dropFirst())
-    var bytes: [UInt8]
-    if input[0] & 1 == 0 {
-        bytes = body + [UInt8](repeating: 0, count: max(0, 512 - body.count))
-    } else {
-        bytes = image
-        var i = 0
-        while i + 2 < body.count {
-            bytes[(Int(body[i]) << 8 | Int(body[i + 1])) % bytes.count] = body[i + 2]
-            i += 3
-        }
-    }
+    guard let input = FuzzInput(data, size) else { return 0 }
+    let bytes =
+        input.selector & 1 == 0 ? padded(input.body, to: max(512, input.body.count)) : patched(image, with: input.body)
     let device = MemoryDevice(bytes)
     guard FATFileSystem.matches(device), let fs = try? FATFileSystem(device: device) else { return 0 }
-    exercise(fs)
+    _ = fs.identity
+    walk(fs, readAt: 600, count: 200)
     return 0
 }

@@ -15,35 +15,31 @@
     @testable import DiskFormats
 #endif
 
-private func put(_ b: inout [UInt8], _ at: Int, _ v: UInt64, _ width: Int) {
-    for i in 0..<width { b[at + i] = UInt8(truncatingIfNeeded: v >> UInt64(8 * (width - 1 - i))) }
-}
-
 /// 4 KiB clusters, 1 MiB virtual: header + extensions, L1 at cluster 1, L2 at cluster 2, a data
 /// cluster, a zero cluster, a compressed cluster (a stored deflate block or a raw zstd frame).
 private func template(extended: Bool) -> [UInt8] {
     var b = [UInt8](repeating: 0, count: 7 * 4096)
     b.replaceSubrange(0..<4, with: [0x51, 0x46, 0x49, 0xFB])
-    put(&b, 0x04, 3, 4)
-    put(&b, 0x14, extended ? 14 : 12, 4)
-    put(&b, 0x18, 1 << 20, 8)
-    put(&b, 0x24, 1, 4)
+    putBE(&b, 0x04, 3, 4)
+    putBE(&b, 0x14, extended ? 14 : 12, 4)
+    putBE(&b, 0x18, 1 << 20, 8)
+    putBE(&b, 0x24, 1, 4)
     let cluster = extended ? 16384 : 4096
     if extended { b += [UInt8](repeating: 0, count: 7 * 16384 - b.count) }
-    put(&b, 0x28, UInt64(cluster), 8)
-    put(&b, 0x48, extended ? (1 << 4 | 1 << 3) : 0, 8)
-    put(&b, 0x60, 4, 4)
-    put(&b, 0x64, 112, 4)
+    putBE(&b, 0x28, UInt64(cluster), 8)
+    putBE(&b, 0x48, extended ? (1 << 4 | 1 << 3) : 0, 8)
+    putBE(&b, 0x60, 4, 4)
+    putBE(&b, 0x64, 112, 4)
     b[0x68] = extended ? 1 : 0
     // Extensions: a feature name table entry, then the end marker.
-    put(&b, 112, 0x6803_F857, 4)
-    put(&b, 116, 48, 4)
+    putBE(&b, 112, 0x6803_F857, 4)
+    putBE(&b, 116, 48, 4)
     b.replaceSubrange(122..<127, with: Array("dirty".utf8))
-    put(&b, cluster, UInt64(2 * cluster), 8)
+    putBE(&b, cluster, UInt64(2 * cluster), 8)
     let l2 = 2 * cluster
     let entry = extended ? 16 : 8
-    put(&b, l2, UInt64(3 * cluster), 8)  // data cluster
-    if extended { put(&b, l2 + 8, 0x0000_FFFF_FFFF_0000, 8) } else { put(&b, l2 + entry, 1, 8) }
+    putBE(&b, l2, UInt64(3 * cluster), 8)  // data cluster
+    if extended { putBE(&b, l2 + 8, 0x0000_FFFF_FFFF_0000, 8) } else { putBE(&b, l2 + entry, 1, 8) }
     for i in 0..<cluster { b[3 * cluster + i] = UInt8(truncatingIfNeeded: i) }
     let payload = [UInt8](repeating: 0x5A, count: cluster)
     let stream: [UInt8]
@@ -64,48 +60,26 @@ private func template(extended: Bool) -> [UInt8] {
     let bits = UInt64(extended ? 14 : 12)
     let shift = 62 - (bits - 8)
     let sectors = UInt64((stream.count + 511) / 512)
-    put(&b, l2 + 2 * entry, 1 << 62 | (sectors - 1) << shift | UInt64(at), 8)
+    putBE(&b, l2 + 2 * entry, 1 << 62 | (sectors - 1) << shift | UInt64(at), 8)
     return b
 }
 
 private let templates = [template(extended: false), template(extended: true)]
 
-private func exercise(_ device: any BlockDevice) {
-    let size = device.size
-    let n = UInt64(16 << 10)
-    for start in [0, size / 2, size > n ? size - n : 0, 4096, 8192 + 512] as [UInt64] where start < size {
-        _ = try? device.read(at: start, count: Int(min(n, size - start)))
-    }
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard size > 0 else { return 0 }
-    let input = Array(UnsafeBufferPointer(start: data, count: size))
-    let body = Array(input.dropFirst())
+    guard let input = FuzzInput(data, size) else { return 0 }
     let context = OpenContext(directory: "/nonexistent-imagegate-fuzz")
-    switch input[0] % 4 {
-    case 0:
-        if let disk = try? QCOW2Format.open(MemoryDevice(body), path: context.directory + "/x.qcow2", context: context)
-        {
-            exercise(disk.device)
-        }
-    case 1, 2:
-        var image = templates[Int(input[0] % 4) - 1]
-        var i = 0
-        while i + 2 < body.count {
-            let offset = (Int(body[i]) << 8 | Int(body[i + 1])) % image.count
-            image[offset] = body[i + 2]
-            i += 3
-        }
-        if let disk = try? QCOW2Format.open(MemoryDevice(image), path: context.directory + "/x.qcow2", context: context)
-        {
-            exercise(disk.device)
-        }
-    default:
+    let target = Int(input.selector % 4)
+    guard target < 3 else {
         for type in [QCOW2Header.CompressionType.deflate, .zstd] {
-            _ = try? QCOW2Decompressor.decompress(body, type: type, clusterSize: 4096, at: 0)
+            _ = try? QCOW2Decompressor.decompress(input.body, type: type, clusterSize: 4096, at: 0)
         }
+        return 0
+    }
+    let image = target == 0 ? input.body : patched(templates[target - 1], with: input.body)
+    if let disk = try? QCOW2Format.open(MemoryDevice(image), path: context.directory + "/x.qcow2", context: context) {
+        exercise(disk.device, offsets: [4096, 8192 + 512])
     }
     return 0
 }

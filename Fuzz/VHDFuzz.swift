@@ -14,14 +14,10 @@
     @testable import DiskFormats
 #endif
 
-private func put(_ b: inout [UInt8], _ at: Int, _ v: UInt64, _ width: Int) {
-    for i in 0..<width { b[at + i] = UInt8(truncatingIfNeeded: v >> UInt64(8 * (width - 1 - i))) }
-}
-
 private func fixChecksum(_ b: inout [UInt8], start: Int, length: Int, field: Int) {
     guard start >= 0, start + length <= b.count else { return }
     let sum = VHDFooter.checksum(Array(b[start..<start + length]), skipping: field)
-    put(&b, start + field, UInt64(sum), 4)
+    putBE(&b, start + field, UInt64(sum), 4)
 }
 
 /// A 64 KiB disk of 4 KiB blocks: footer copy, dynamic header, BAT of 16 entries, a locator, two
@@ -30,29 +26,29 @@ private func template(differencing: Bool) -> [UInt8] {
     var b = [UInt8](repeating: 0, count: 512 + 1024 + 512 + 512 + 2 * (512 + 4096) + 512)
     var footer = [UInt8](repeating: 0, count: 512)
     footer.replaceSubrange(0..<8, with: Array("conectix".utf8))
-    put(&footer, 8, 2, 4)
-    put(&footer, 12, 0x0001_0000, 4)
-    put(&footer, 16, 512, 8)
-    put(&footer, 48, 64 << 10, 8)
-    put(&footer, 60, differencing ? 4 : 3, 4)
+    putBE(&footer, 8, 2, 4)
+    putBE(&footer, 12, 0x0001_0000, 4)
+    putBE(&footer, 16, 512, 8)
+    putBE(&footer, 48, 64 << 10, 8)
+    putBE(&footer, 60, differencing ? 4 : 3, 4)
     let h = 512
     b.replaceSubrange(h..<h + 8, with: Array("cxsparse".utf8))
-    put(&b, h + 8, UInt64.max, 8)
-    put(&b, h + 16, 1536, 8)
-    put(&b, h + 24, 0x0001_0000, 4)
-    put(&b, h + 28, 16, 4)
-    put(&b, h + 32, 4096, 4)
+    putBE(&b, h + 8, UInt64.max, 8)
+    putBE(&b, h + 16, 1536, 8)
+    putBE(&b, h + 24, 0x0001_0000, 4)
+    putBE(&b, h + 28, 16, 4)
+    putBE(&b, h + 32, 4096, 4)
     let name = Array("parent.vhd".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
     if differencing {
         b.replaceSubrange(h + 0x240..<h + 0x244, with: Array("W2ru".utf8))
-        put(&b, h + 0x244, 1, 4)
-        put(&b, h + 0x248, UInt64(name.count), 4)
-        put(&b, h + 0x250, 2048, 8)
+        putBE(&b, h + 0x244, 1, 4)
+        putBE(&b, h + 0x248, UInt64(name.count), 4)
+        putBE(&b, h + 0x250, 2048, 8)
         b.replaceSubrange(2048..<2048 + name.count, with: name)
     }
-    for i in 0..<16 { put(&b, 1536 + 4 * i, 0xFFFF_FFFF, 4) }
-    put(&b, 1536, 5, 4)  // block 0 at sector 5
-    put(&b, 1536 + 12, 14, 4)  // block 3 at sector 14
+    for i in 0..<16 { putBE(&b, 1536 + 4 * i, 0xFFFF_FFFF, 4) }
+    putBE(&b, 1536, 5, 4)  // block 0 at sector 5
+    putBE(&b, 1536 + 12, 14, 4)  // block 3 at sector 14
     for i in 0..<512 { b[2560 + i] = 0xFF }
     b[14 * 512] = 0xA5
     for i in 0..<4096 { b[3072 + i] = UInt8(truncatingIfNeeded: i) }
@@ -65,35 +61,19 @@ private func template(differencing: Bool) -> [UInt8] {
 
 private let templates = [template(differencing: false), template(differencing: true)]
 
-private func exercise(_ device: any BlockDevice) {
-    let size = device.size
-    let n = UInt64(16 << 10)
-    for start in [0, size / 2, size > n ? size - n : 0, 12288 + 7] as [UInt64] where start < size {
-        _ = try? device.read(at: start, count: Int(min(n, size - start)))
-    }
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard size > 0 else { return 0 }
-    let input = Array(UnsafeBufferPointer(start: data, count: size))
-    let body = Array(input.dropFirst())
+    guard let input = FuzzInput(data, size) else { return 0 }
     let context = OpenContext(directory: "/nonexistent-imagegate-fuzz")
-    var image = body
-    if input[0] % 3 != 0 {
-        image = templates[Int(input[0] % 3) - 1]
-        var i = 0
-        while i + 2 < body.count {
-            let offset = (Int(body[i]) << 8 | Int(body[i + 1])) % image.count
-            image[offset] = body[i + 2]
-            i += 3
-        }
+    var image = input.body
+    if input.selector % 3 != 0 {
+        image = patched(templates[Int(input.selector % 3) - 1], with: input.body)
         fixChecksum(&image, start: 0, length: 512, field: 64)
         fixChecksum(&image, start: image.count - 512, length: 512, field: 64)
         fixChecksum(&image, start: 512, length: 1024, field: 36)
     }
     if let disk = try? VHDFormat.open(MemoryDevice(image), path: context.directory + "/x.vhd", context: context) {
-        exercise(disk.device)
+        exercise(disk.device, offsets: [12288 + 7])
     }
     return 0
 }

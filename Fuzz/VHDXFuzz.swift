@@ -13,11 +13,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         let disk = try? VHDXFormat.open(
             MemoryDevice(bytes), path: "/nonexistent-imagegate-fuzz/x.vhdx", context: context)
     else { return 0 }
-    // Read a few sectors spread over the disk (never the whole of a huge virtual size).
-    let size = disk.device.size
-    for i: UInt64 in 0..<16 where size >= 512 {
-        let offset = (size / 16 * i) & ~511
-        _ = try? disk.device.read(at: min(offset, size - 512), count: 512)
-    }
+    readSectors(spreadOver: disk.device)
     return 0
 }

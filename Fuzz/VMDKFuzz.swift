@@ -16,10 +16,6 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     _ = VMDKFormat.matches(head: head, tail: [], size: UInt64(bytes.count))
     guard let disk = try? VMDKFormat.open(device, path: "/nonexistent-imagegate-fuzz/x.vmdk", context: context)
     else { return 0 }
-    let size = disk.device.size
-    for i: UInt64 in 0..<16 where size >= 512 {
-        let offset = (size / 16 * i) & ~511
-        _ = try? disk.device.read(at: min(offset, size - 512), count: 512)
-    }
+    readSectors(spreadOver: disk.device)
     return 0
 }

@@ -28,18 +28,9 @@ private struct OverlayDevice: BlockDevice {
     }
 }
 
-private func put32(_ b: inout [UInt8], _ at: Int, _ v: UInt32) {
-    for i in 0..<4 { b[at + i] = UInt8(truncatingIfNeeded: v >> (24 - 8 * i)) }
-}
-private func put64(_ b: inout [UInt8], _ at: Int, _ v: UInt64) {
-    for i in 0..<8 { b[at + i] = UInt8(truncatingIfNeeded: v >> (56 - 8 * i)) }
-}
 private func putCRC(_ b: inout [UInt8], _ at: Int) {
     let c = XFSChecksum.checksum(b, skipping: at)
     for i in 0..<4 { b[at + i] = UInt8(truncatingIfNeeded: c >> (8 * i)) }
-}
-private func padded(_ bytes: ArraySlice<UInt8>, to n: Int) -> [UInt8] {
-    Array(bytes.prefix(n)) + [UInt8](repeating: 0, count: max(0, n - bytes.count))
 }
 
 private let uuid: [UInt8] = Array(1...16)
@@ -48,29 +39,28 @@ private let uuid: [UInt8] = Array(1...16)
 private let superblockBytes: [UInt8] = {
     var b = [UInt8](repeating: 0, count: 512)
     b[0..<4] = [0x58, 0x46, 0x53, 0x42]
-    put32(&b, 0x04, 4096)
-    put64(&b, 0x08, 4096)
+    putBE(&b, 0x04, 4096, 4)
+    putBE(&b, 0x08, 4096, 8)
     b[0x20..<0x30] = uuid[...]
-    put64(&b, 0x38, 128)
-    put32(&b, 0x54, 1024)
-    put32(&b, 0x58, 4)
+    putBE(&b, 0x38, 128, 8)
+    putBE(&b, 0x54, 1024, 4)
+    putBE(&b, 0x58, 4, 4)
     b[0x64] = 0xB4; b[0x65] = 0xA5
     b[0x66] = 0x02; b[0x67] = 0x00
     b[0x68] = 0x02; b[0x69] = 0x00
     b[0x6A] = 0x00; b[0x6B] = 0x08
     b[0x78] = 12; b[0x7A] = 9; b[0x7B] = 3; b[0x7C] = 10
-    put32(&b, 0xD8, 0x29)  // ftype, bigtime, nrext64
+    putBE(&b, 0xD8, 0x29, 4)  // ftype, bigtime, nrext64
     putCRC(&b, 0xE0)
     return b
 }()
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    guard size >= 1 else { return 0 }
-    let input = Array(UnsafeBufferPointer(start: data, count: size))
-    let body = input[1...]
+    guard let input = FuzzInput(data, size) else { return 0 }
+    let body = input.body
     let deviceSize: UInt64 = 16 << 20
-    switch input[0] % 4 {
+    switch input.selector % 4 {
     case 0:
         // The superblock alone, checksum fixed up.
         var b = padded(body, to: 512)
@@ -81,7 +71,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
         var inode = padded(body, to: 512)
         inode[0] = 0x49; inode[1] = 0x4E
         inode[4] = 3
-        put64(&inode, 0x98, 128)
+        putBE(&inode, 0x98, 128, 8)
         inode[0xA0..<0xB0] = uuid[...]
         putCRC(&inode, 0x64)
         // Inode 128 lives in block 16 of AG 0.
@@ -102,10 +92,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
             return 0
         }
         var block = padded(body, to: 4096)
-        block[0..<4] = input.count % 2 == 0 ? [0x58, 0x44, 0x42, 0x33] : [0x58, 0x44, 0x44, 0x33]
-        put64(&block, 0x08, 32 * 8)
+        block[0..<4] = body.count % 2 == 1 ? [0x58, 0x44, 0x42, 0x33] : [0x58, 0x44, 0x44, 0x33]
+        putBE(&block, 0x08, 32 * 8, 8)
         block[0x18..<0x28] = uuid[...]
-        put64(&block, 0x28, 128)
+        putBE(&block, 0x28, 128, 8)
         putCRC(&block, 0x04)
         let root = try? fs.inode(128)
         if let root {

@@ -3,12 +3,15 @@
 # and optionally runs each for a while.
 #
 #   Fuzz/build.sh [--run SECONDS] [NAME...]     NAME: QCOW2Fuzz, VHDFuzz, … (default: all)
+#   (--run: each harness that long on its corpus Fuzz/bin/corpus/NAME; exit 1 on any finding)
 #
 # A SwiftPM executable cannot link libFuzzer's main, so each module a harness names in its first
 # line (`// fuzz-modules: BlockIO DiskFormats`, in dependency order) is compiled by swiftc as a
 # static library with fuzzer and address sanitizer instrumentation (and -enable-testing, so a
 # harness may `@testable import` it), then the harness is linked against them. The C shims under
 # Sources/C* are found by their module maps (-I); their libraries are linked by name.
+# Fuzz/FuzzSupport.swift (the input split, the patch driver, byte writers, bounded walks) is
+# compiled into every harness.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/Fuzz/bin"
@@ -20,7 +23,7 @@ names=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --run) run_seconds="${2:?--run needs a number of seconds}"; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) names+=("${1%.swift}"); shift ;;
     esac
 done
@@ -89,15 +92,23 @@ for name in "${names[@]}"; do
     unset paths
     echo "fuzz: harness $name" >&2
     "$SWIFTC" "${FLAGS[@]}" "${LINKER[@]}" -module-name "${name}Harness" "${INCS[@]}" "${SHIMS[@]}" \
-        "$harness" "${link[@]}" "${LIBS[@]}" -o "$BIN/$name"
+        "$harness" "$ROOT/Fuzz/FuzzSupport.swift" "${link[@]}" "${LIBS[@]}" -o "$BIN/$name"
 done
 
+# Every harness runs even when one fails, so one finding does not hide the others; a crash, a
+# timeout, an out-of-memory or a leak is a non-zero exit, and the input is saved in Fuzz/bin.
 if [ -n "$run_seconds" ]; then
+    failed=()
     for name in "${names[@]}"; do
         corpus="$BIN/corpus/$name"
         mkdir -p "$corpus"
         echo "fuzz: running $name for $run_seconds s" >&2
         (cd "$BIN" && "$BIN/$name" -max_total_time="$run_seconds" -timeout=10 -rss_limit_mb=2048 \
-            -print_final_stats=1 "$corpus")
+            -print_final_stats=1 "$corpus") || failed+=("$name")
     done
+    if [ ${#failed[@]} -gt 0 ]; then
+        echo "fuzz: findings in ${failed[*]} (inputs in $BIN)" >&2
+        exit 1
+    fi
+    echo "fuzz: ${#names[@]} harnesses ran $run_seconds s each, no finding" >&2
 fi

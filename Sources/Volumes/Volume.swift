@@ -53,6 +53,9 @@ public struct VolumeContent: Sendable, Equatable, Codable {
     public var label: String?
     /// blkid's VERSION (`LUKS2`), when given.
     public var version: String?
+    /// blkid's PTTYPE when the volume holds no file system but a partition table we do not read
+    /// (`sun`, `sgi`, `atari`, `bsd`…); `type` is nil then.
+    public var partitionTable: String?
 
     /// What the layers above decide on, so they need not know blkid's TYPE names.
     public enum Kind: Sendable, Equatable {
@@ -76,11 +79,15 @@ public struct VolumeContent: Sendable, Equatable, Codable {
         default: .other
         }
     }
-    public init(type: String? = nil, uuid: String? = nil, label: String? = nil, version: String? = nil) {
+    public init(
+        type: String? = nil, uuid: String? = nil, label: String? = nil, version: String? = nil,
+        partitionTable: String? = nil
+    ) {
         self.type = type
         self.uuid = uuid
         self.label = label
         self.version = version
+        self.partitionTable = partitionTable
     }
 }
 

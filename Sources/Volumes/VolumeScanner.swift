@@ -68,6 +68,7 @@ public enum VolumeScanner {
             switch try BlkidProbe.identify(v.device) {
             case .identified(let content): v.content = content
             case .nothing: break
+            case .partitionTable(let type): v.content.partitionTable = type
             case .ambivalent:
                 scan.notes.append("\(v.name): libblkid found conflicting signatures; content left unnamed")
             }

@@ -47,7 +47,8 @@ public struct FoundVolume: Sendable {
     public var fileSystem: (any FileSystem)?
     /// Superblock identity (ours when we read it, else libblkid's).
     public var identity: FileSystemIdentity?
-    /// Why it is not readable, when it is not (`swap`, `crypto_LUKS (LUKS2): encrypted`, …).
+    /// Why it is not readable, when it is not, led by libblkid's name (`swap: swap space`,
+    /// `crypto_LUKS: encrypted (LUKS2), cannot be inspected offline`, `zfs_member: no reader …`).
     public var reason: String?
 }
 
@@ -139,12 +140,19 @@ public final class GuestImage: Sendable {
             let fs = try reader.init(device: v.device)
             return FoundVolume(volume: v, fileSystem: fs, identity: fs.identity, reason: nil)
         }
+        // Each reason starts with libblkid's name for the content ("swap", "crypto_LUKS",
+        // "zfs_member"), so a valid volume we do not read is named as blkid names it.
         let reason: String
         switch v.content.kind {
-        case .unknown: reason = "no recognised file system"
-        case .encrypted: reason = "encrypted (\(v.content.version.map { "LUKS\($0)" } ?? "LUKS")): cannot be inspected offline"
-        case .swap: reason = "swap space"
-        case .lvm2PhysicalVolume: reason = "LVM2 physical volume"
+        case .unknown:
+            reason =
+                v.content.partitionTable.map { "\($0) partition table: imagegate does not read it" }
+                ?? "no recognised file system"
+        case .encrypted:
+            let version = v.content.version.map { "LUKS\($0)" } ?? "LUKS"
+            reason = "crypto_LUKS: encrypted (\(version)), cannot be inspected offline"
+        case .swap: reason = "swap: swap space"
+        case .lvm2PhysicalVolume: reason = "LVM2_member: LVM2 physical volume"
         case .other: reason = "\(v.content.type ?? ""): no reader for this content"
         }
         return FoundVolume(volume: v, fileSystem: nil, identity: blkid, reason: reason)

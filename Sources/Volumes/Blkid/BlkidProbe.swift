@@ -36,6 +36,9 @@ public enum BlkidProbe {
         case nothing
         /// Several signatures that exclude each other (libblkid refuses to choose).
         case ambivalent
+        /// No superblock, but a partition table libblkid knows (its PTTYPE: `sun`, `sgi`, `atari`,
+        /// `bsd`…). MBR and GPT are read before libblkid is asked, so this is one we do not read.
+        case partitionTable(String)
     }
 
     /// Probes `device`. Throws `ImageError` (layer `blkid`) when the device cannot be read or
@@ -133,7 +136,7 @@ public enum BlkidProbe {
         blkid_probe_set_superblocks_flags(pr, flagLabel | flagUUID | flagType | flagVersion)
         switch blkid_do_safeprobe(pr) {
         case 0: break
-        case 1: return .nothing
+        case 1: return try partitionTableType(fd: fd, offset: off, size: len).map { .partitionTable($0) } ?? .nothing
         case -2: return .ambivalent
         default: throw ImageError("blkid", .io(errno: errno), "probe failed", at: offset)
         }
@@ -147,5 +150,22 @@ public enum BlkidProbe {
             VolumeContent(
                 type: value("TYPE"), uuid: value("UUID"), label: value("LABEL"),
                 version: value("VERSION")))
+    }
+
+    /// libblkid's PTTYPE of the partition table at `offset`, nil when it finds none (a second probe
+    /// with the partition prober alone, run only when no superblock was found).
+    private static func partitionTableType(fd: Int32, offset: Int64, size: Int64) throws -> String? {
+        guard let pr = blkid_new_probe() else { throw ImageError("blkid", .io(errno: ENOMEM), "cannot create a probe") }
+        defer { blkid_free_probe(pr) }
+        guard blkid_probe_set_device(pr, fd, offset, size) == 0 else {
+            throw ImageError("blkid", .io(errno: errno), "cannot probe \(size) bytes at \(offset)", at: UInt64(offset))
+        }
+        blkid_probe_enable_superblocks(pr, 0)
+        blkid_probe_enable_partitions(pr, 1)
+        guard blkid_do_safeprobe(pr) == 0 else { return nil }
+        var data: UnsafePointer<CChar>? = nil
+        var length = 0
+        guard blkid_probe_lookup_value(pr, "PTTYPE", &data, &length) == 0, let data else { return nil }
+        return String(cString: data)
     }
 }
