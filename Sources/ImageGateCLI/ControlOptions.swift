@@ -97,6 +97,11 @@ struct ControlOptions: ParsableArguments {
         command name: String, _ type: any ParsableCommand.Type, _ arguments: [String],
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> [String] {
+        // Nothing to merge without a config file or an IMAGEGATE_* variable: skip describing the
+        // command, which has ArgumentParser dump its whole help as JSON (about a millisecond of
+        // every run, and every pile worker's start).
+        let configured = configPath(arguments: arguments, environment: environment)
+        guard configured != nil || environment.keys.contains(where: { $0.hasPrefix("IMAGEGATE_") }) else { return arguments }
         let (command, shorts) = describe(name, type)
         var given = Set<String>()
         for a in arguments {
@@ -107,7 +112,7 @@ struct ControlOptions: ParsableArguments {
                 given.insert(long)
             }
         }
-        let config = try configPath(arguments: arguments, environment: environment).map {
+        let config = try configured.map {
             try ConfigFile.load($0, commands: commands.map { describe($0.name, $0.type).0 })
         }
         let fromFile = config?.sections[name] ?? [:]
