@@ -24,10 +24,14 @@ public struct FSPath: Hashable, Sendable, CustomStringConvertible, Comparable {
 
     /// Builds a path from components, refusing invalid ones.
     public init(components: [String]) throws {
-        for c in components where c.isEmpty || c == "." || c == ".." || c.contains("/") || c.contains("\0") {
+        for c in components { try Self.check(c) }
+        self.components = components
+    }
+
+    private static func check(_ c: String) throws {
+        if c.isEmpty || c == "." || c == ".." || c.contains("/") || c.contains("\0") {
             throw ImageError("path", .unsupported, "invalid path component '\(c)'")
         }
-        self.components = components
     }
 
     public var isRoot: Bool { components.isEmpty }
@@ -36,8 +40,13 @@ public struct FSPath: Hashable, Sendable, CustomStringConvertible, Comparable {
 
     /// Appends one component; throws for `.`, `..`, empty names or names with `/`.
     public func appending(_ name: String) throws -> FSPath {
-        try FSPath(components: components + [name])
+        try Self.check(name)
+        return FSPath(validated: components + [name])
     }
+
+    /// `self` followed by `other`: both are valid already, so nothing is checked again (a guest
+    /// lookup joins a mount's subpath and the path below it for every file it reads).
+    public func appending(_ other: FSPath) -> FSPath { FSPath(validated: components + other.components) }
 
     public func hasPrefix(_ other: FSPath) -> Bool { components.starts(with: other.components) }
 

@@ -63,8 +63,7 @@ public final class GuestTree: Sendable {
     public func locate(_ guestPath: FSPath) -> (GuestMount, FSPath)? {
         for m in mounts where guestPath.hasPrefix(m.mountPoint) {
             let below = guestPath.dropping(prefix: m.mountPoint)
-            guard let inner = try? FSPath(components: m.subpath.components + below.components) else { continue }
-            return (m, inner)
+            return (m, m.subpath.appending(below))
         }
         return nil
     }
@@ -74,18 +73,19 @@ public final class GuestTree: Sendable {
     public func resolve(_ path: String, followFinal: Bool = true) throws -> ResolvedPath? {
         var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         pending.reverse()
-        var current: [String] = []
+        var current = FSPath.root
         var hops = 0
         var last: ResolvedPath?
         if pending.isEmpty { return try lookup(.root) }
         while let c = pending.popLast() {
             if c == "." { continue }
             if c == ".." {
-                _ = current.popLast()
+                current = current.parent
                 last = nil
                 continue
             }
-            let candidate = try FSPath(components: current + [c])
+            // Each component checked once, as it is appended (not the whole path again per step).
+            let candidate = try current.appending(c)
             guard let found = try lookup(candidate) else { return nil }
             if found.attributes.type == .symlink && (followFinal || !pending.isEmpty) {
                 hops += 1
@@ -93,17 +93,17 @@ public final class GuestTree: Sendable {
                     throw ImageError("guest", .loop, "more than \(Self.maximumHops) symlinks resolving \(path)")
                 }
                 let target = try found.mount.fileSystem.destination(ofSymbolicLink: found.path)
-                if target.hasPrefix("/") { current = [] }
+                if target.hasPrefix("/") { current = .root }
                 let parts = target.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
                 pending.append(contentsOf: parts.reversed())
                 last = nil
                 continue
             }
-            current.append(c)
+            current = candidate
             last = found
         }
         if let last { return last }
-        return try lookup(try FSPath(components: current))
+        return try lookup(current)
     }
 
     private func lookup(_ guestPath: FSPath) throws -> ResolvedPath? {
