@@ -33,6 +33,18 @@ import TestSupport
         #expect(!untrusted.stderr.contains("c2VjcmV0"))
     }
 
+    /// Every container that checks over HTTP checks the same over HTTPS (TLS, HTTP/2 where nginx
+    /// offers it), its backing files and extents fetched as sibling https:// URLs.
+    @Test(arguments: RemoteCheckTests.containers) func everyContainerChecksTheSameOverHTTPS(fixture: String) throws {
+        let ca = try TestCertificateAuthority()
+        let server = try NginxServer(root: Fixtures.directory, tls: (ca.serverCertificate, ca.serverKey))
+        let url = "https://127.0.0.1:\(server.port)/\(fixture)" + RemoteCheckTests.query
+        let local = try CLI.run(["check", "--format", "json", try Fixtures.path(fixture)])
+        let remote = try CLI.run(["check", "--format", "json", "--ca-cert", ca.caCertificate, url])
+        #expect(remote.status == local.status, "\(fixture): \(remote.stderr)")
+        #expect(try RemoteCheckTests.comparable(remote.stdout).isEqual(try RemoteCheckTests.comparable(local.stdout)), "\(fixture): reports differ")
+    }
+
     /// The flag reaches the pile's worker processes, and inspect takes it too.
     @Test func caCertReachesPileWorkersAndInspect() throws {
         let ca = try TestCertificateAuthority()
