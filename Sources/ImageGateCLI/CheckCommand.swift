@@ -97,6 +97,8 @@ struct CheckCommand: ParsableCommand {
         var check = CheckOptions(
             profile: Profile.named(profile) ?? .azureAcceleratedNetworking, strict: strict, vmSize: vmSize, vmSizes: catalogue,
             open: open, live: live, liveOptions: liveCheck.liveOptions)
+        // Only the JSON report shows the facts (a pile's workers get the same --format).
+        check.includesFacts = format == .json
         do {
             check.policies = try controls.loadPolicies()
             check.waivers = try controls.loadWaivers()
