@@ -14,11 +14,14 @@ struct CatCommand: ParsableCommand {
 
     @OptionGroup var options: ImageOptions
 
+    @OptionGroup var volumeOption: VolumeOption
+
     /// Files are streamed in pieces so a large file never sits in memory whole.
     static let chunk = 4 << 20
 
     func run() throws {
-        try withImage(image, options) { g in
+        try withImage(image, options) { opened in
+            let g = try volumeOption.select(opened)
             try g.read(path, chunkSize: Self.chunk) { FileHandle.standardOutput.write(Data($0)) }
         }
     }

@@ -17,8 +17,11 @@ struct LsCommand: ParsableCommand {
 
     @OptionGroup var options: ImageOptions
 
+    @OptionGroup var volumeOption: VolumeOption
+
     func run() throws {
-        let text = try withImage(image, options) { g in
+        let text = try withImage(image, options) { opened in
+            let g = try volumeOption.select(opened)
             guard long else { return try g.names(inDirectory: path).map { $0 + "\n" }.joined() }
             return try g.entries(inDirectory: path).map { e in
                 guard let d = e.details else { return "? \(e.name)\n" }
