@@ -9,7 +9,7 @@ struct LsCommand: ParsableCommand {
     @Argument(help: "The image or folder.", completion: .file())
     var image: String
 
-    @Argument(help: "A path in the guest; symlinks are followed inside the guest.")
+    @Argument(help: "A path in the guest; symlinks are followed inside the guest (inside the volume with --volume).")
     var path: String = "/"
 
     @Flag(name: .short, help: "Long format: type and mode, size, name and link target.")
