@@ -54,12 +54,14 @@ extension ImageGate {
     /// Never throws: an unreadable image gives a report with verdict `error`.
     public static func check(_ path: String, options: CheckOptions = CheckOptions()) -> CheckResult {
         let image: GuestImage
+        let tree: GuestTree
         let declared = options.policies.declaredInterest
         var open = options.open
         open.declared.formUnion(declared)
         for r in options.profile.requirements { open.declared.formUnion(r.reads) }
         do {
             image = try GuestImage.open(path, options: open)
+            tree = try image.tree
         } catch let e as ImageError {
             return CheckResult(
                 report: Report(image: .init(path: GuestImage.shownPath(path)), error: .init(layer: e.layer, message: e.description)), facts: nil,
@@ -69,7 +71,7 @@ extension ImageGate {
                 report: Report(image: .init(path: GuestImage.shownPath(path)), error: .init(layer: "io", message: "\(error)")), facts: nil,
                 bytesRead: 0, reads: 0)
         }
-        let facts = GuestInspector.inspect(image.tree, declared: open.declared)
+        let facts = GuestInspector.inspect(tree, declared: open.declared)
         let liveNetwork = options.live ? options.liveOptions.sampleNetwork() : nil
         let context = CheckContext(
             facts: facts, container: image.container, vmSize: options.vmSize, vmSizes: options.vmSizes, live: options.live,

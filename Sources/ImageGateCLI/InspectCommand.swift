@@ -5,7 +5,9 @@ import ImageGate
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Print what was found in the image as JSON: layout, root, mounts and facts.")
+        abstract: "Print what was found in the image as JSON: layout, root, mounts and facts.",
+        discussion:
+            "An image with no guest root (a data disk, a bare file system) still lists its volumes and what each holds, with no facts; 'ls' and 'cat' read one with --volume NAME.")
 
     @Argument(help: "The image (.vhd, .vhdx, .qcow2, .vmdk, .raw, .ova, a rootfs tarball) or a folder.", completion: .file())
     var image: String

@@ -9,7 +9,7 @@ struct LsCommand: ParsableCommand {
     @Argument(help: "The image or folder.", completion: .file())
     var image: String
 
-    @Argument(help: "A path in the guest; symlinks are followed inside the guest.")
+    @Argument(help: "A path in the guest; symlinks are followed inside the guest (inside the volume with --volume).")
     var path: String = "/"
 
     @Flag(name: .short, help: "Long format: type and mode, size, name and link target.")
@@ -17,8 +17,11 @@ struct LsCommand: ParsableCommand {
 
     @OptionGroup var options: ImageOptions
 
+    @OptionGroup var volumeOption: VolumeOption
+
     func run() throws {
-        let text = try withImage(image, options) { g in
+        let text = try withImage(image, options) { opened in
+            let g = try volumeOption.select(opened)
             guard long else { return try g.names(inDirectory: path).map { $0 + "\n" }.joined() }
             return try g.entries(inDirectory: path).map { e in
                 guard let d = e.details else { return "? \(e.name)\n" }

@@ -27,9 +27,9 @@ import TestSupport
         let (root, tar) = try Self.tarball(below: "", members: ".")
         defer { try? FileManager.default.removeItem(atPath: root) }
         let image = try GuestImage.open(tar)
-        #expect(image.assembly.rootVolume == "archive")
+        #expect(image.assembly?.rootVolume == "archive")
         #expect(image.notes.isEmpty)
-        #expect(GuestInspector.inspect(image.tree).os.id == "nofstab")
+        #expect(GuestInspector.inspect(try image.tree).os.id == "nofstab")
     }
 
     @Test func aRootBelowAFolderOfTheArchiveIsFoundInASecondPass() throws {
@@ -37,7 +37,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: root) }
         let image = try GuestImage.open(tar)
         #expect(image.notes == ["the root is /rootfs of the archive (read in a second pass)"])
-        let facts = GuestInspector.inspect(image.tree)
+        let facts = GuestInspector.inspect(try image.tree)
         #expect(facts.os.id == "nofstab")
         #expect(facts.os.versionID == "9")
         let fs = try #require(image.volumes.first?.fileSystem as? ArchiveFileSystem)

@@ -12,7 +12,7 @@ import Testing
         let start = Date()
         let image = try GuestImage.open(path)
         let openBytes = image.counter.bytes
-        let facts = GuestInspector.inspect(image.tree)
+        let facts = GuestInspector.inspect(try image.tree)
         let seconds = Date().timeIntervalSince(start)
         let folder = GuestInspector.inspect(try GuestImage.open(try Fixtures.path("debian12-tree/rootfs")).tree)
         let bytes = image.counter.bytes

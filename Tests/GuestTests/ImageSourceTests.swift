@@ -34,7 +34,7 @@ final class MeteredStore: FileStore {
         var options = OpenOptions()
         options.fileStore = store
         let image = try GuestImage.open(try Fixtures.path(file), options: options)
-        _ = GuestInspector.inspect(image.tree)
+        _ = GuestInspector.inspect(try image.tree)
         let read = store.bytes.withLock { $0 }
         #expect(read > 0)
         #expect(image.counter.bytes == read)

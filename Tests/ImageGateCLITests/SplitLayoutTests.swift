@@ -72,11 +72,20 @@ import TestSupport
 }
 
 @Suite struct UnreadableRootTests {
-    /// volumes-gpt has a LUKS2 partition and no readable root: the error says so, exit 2.
+    /// volumes-gpt has a LUKS2 partition and no readable root: the error says so, exit 2, for
+    /// `check` and for `ls`/`cat` without `--volume`; `inspect` lists the volumes and says it too.
     @Test func encryptedRootIsNamed() throws {
-        let r = try CLI.run(["inspect", try Fixtures.path("volumes-gpt/gpt.img")])
-        #expect(r.status == 2)
-        #expect(r.stderr.contains("cannot be inspected offline: root is encrypted (LUKS2) on partition 4"), "\(r.stderr)")
+        let image = try Fixtures.path("volumes-gpt/gpt.img")
+        for args in [["check", image], ["ls", image, "/"]] {
+            let r = try CLI.run(args)
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("cannot be inspected offline: root is encrypted (LUKS2) on partition 4"), "\(r.stderr)")
+        }
+        let r = try CLI.run(["inspect", image])
+        #expect(r.status == 0, "\(r.stderr)")
+        let layout = (try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])?["layout"] as? [String: Any]
+        let noRoot = layout?["noRoot"] as? String ?? ""
+        #expect(noRoot.contains("cannot be inspected offline: root is encrypted (LUKS2) on partition 4"), "\(noRoot)")
     }
 
     @Test func ovaDiskNumberIsValidated() throws {

@@ -31,7 +31,7 @@ enum GettingStartedArticle {
         let image = try ImageGate.openImage("disk.vhd")
         for name in try image.names(inDirectory: "/etc") { print(name) }
         try image.read("/etc/os-release") { bytes in print(String(decoding: bytes, as: UTF8.self), terminator: "") }
-        print(image.inspect().facts.os.prettyName ?? "?", "read \(image.bytesRead) bytes")
+        print(image.inspect().facts?.os.prettyName ?? "?", "read \(image.bytesRead) bytes")
     }
 }
 

@@ -28,6 +28,9 @@ public struct OpenOptions: Sendable {
     /// What a policy asks inspection to read beyond the inspectors' own interests; a tarball
     /// keeps the bytes of these paths too.
     public var declared = DeclaredInterest()
+    /// Whether an image with no guest root is an error (`check`). False for browsing (`inspect`,
+    /// `ls`, `cat`): an image whose volumes hold file systems but no root opens without one.
+    public var requireRoot = true
     public init(
         allowExternalFiles: Bool = false, root: String? = nil, extraDisks: [String] = [], diskIndex: Int = 0,
         timeout: Duration = .seconds(120)
@@ -70,15 +73,25 @@ public final class GuestImage: Sendable {
     public let notes: [String]
     public let scan: VolumeScan?
     public let volumes: [FoundVolume]
-    public let assembly: RootAssembly
+    /// The guest root and its mounts; nil when the image has none and was opened without
+    /// `OpenOptions.requireRoot` (then `rootless` says why).
+    public let assembly: RootAssembly?
+    /// Why no root was assembled ("no root file system found (…)"), when `assembly` is nil.
+    public let rootless: ImageError?
     /// The container file and OS disk below the guest; nil for a folder or a tarball.
     public let container: ContainerFacts?
-    public var tree: GuestTree { assembly.tree }
+    /// The guest tree; throws `rootless` when there is no root.
+    public var tree: GuestTree {
+        get throws {
+            guard let assembly else { throw rootless ?? ImageError("guest", .notFound, "no root file system found") }
+            return assembly.tree
+        }
+    }
 
     init(
         path: String, format: String, virtualSize: UInt64?, files: [String], counter: ReadCounter, transfer: TransferCounter?,
         notes: [String],
-        scan: VolumeScan?, volumes: [FoundVolume], assembly: RootAssembly, container: ContainerFacts? = nil
+        scan: VolumeScan?, volumes: [FoundVolume], assembly: Result<RootAssembly, ImageError>, container: ContainerFacts? = nil
     ) {
         self.path = path
         self.format = format
@@ -89,7 +102,10 @@ public final class GuestImage: Sendable {
         self.notes = notes
         self.scan = scan
         self.volumes = volumes
-        self.assembly = assembly
+        switch assembly {
+        case .success(let a): (self.assembly, rootless) = (a, nil)
+        case .failure(let e): (self.assembly, rootless) = (nil, e)
+        }
         self.container = container
     }
 

@@ -110,7 +110,7 @@ struct ImageSource: Sendable {
         // Side by side for a URL (each volume's superblock and first tables are a round trip or
         // three); the first error in volume order is thrown, as one by one.
         let found = try concurrentMap(scan.volumes, width: input.readWidth) { try GuestImage.probe($0) }.map { try $0.get() }
-        let assembly = try RootAssembly.assemble(found, options: input.options, applyFstab: true, readWidth: input.readWidth)
+        let assembly = try RootAssembly.assembleOrRootless(found, options: input.options, applyFstab: true, readWidth: input.readWidth)
         let container = try ContainerFacts.read(disk, device: disk.device, scan: scan, volumes: found)
         return GuestImage(
             path: input.shownPath, format: disk.format, virtualSize: disk.virtualSize,
@@ -125,7 +125,7 @@ struct ImageSource: Sendable {
         let found = FoundVolume(
             volume: Volume(name: name, origin: .wholeDisk, device: ZeroDevice(size: 0)), fileSystem: fs,
             identity: FileSystemIdentity(type: format))
-        let assembly = try RootAssembly.assemble([found], options: input.options, applyFstab: false)
+        let assembly = try RootAssembly.assembleOrRootless([found], options: input.options, applyFstab: false)
         return GuestImage(
             path: input.shownPath, format: format, virtualSize: nil, files: [input.shownPath], counter: input.counter,
             transfer: input.transfer, notes: notes, scan: nil, volumes: [found], assembly: assembly)

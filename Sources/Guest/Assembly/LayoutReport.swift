@@ -31,7 +31,10 @@ public struct LayoutReport: Sendable, Codable {
     public var volumeGroups: [VolumeGroup]
     public var volumes: [VolumeInfo]
     public var roots: [String]
+    /// The checked root's volume; empty when the image has none.
     public var root: String
+    /// Why there is no root ("no root file system found (…)"); absent when there is one.
+    public var noRoot: String?
     public var mounts: [MountReport]
     public var notes: [String]
 
@@ -51,9 +54,10 @@ public struct LayoutReport: Sendable, Codable {
             }
             return info
         }
-        roots = g.assembly.candidates.map { c in c.subvolume.map { "\(c.volume) subvol=\($0)" } ?? c.volume }
-        root = g.assembly.rootVolume
-        mounts = g.assembly.mounts
+        roots = g.assembly?.candidates.map { c in c.subvolume.map { "\(c.volume) subvol=\($0)" } ?? c.volume } ?? []
+        root = g.assembly?.rootVolume ?? ""
+        noRoot = g.rootless?.description
+        mounts = g.assembly?.mounts ?? []
         notes = g.notes
     }
 }

@@ -48,6 +48,26 @@ public struct RootAssembly: Sendable {
     static func assemble(_ volumes: [FoundVolume], options: OpenOptions, applyFstab: Bool, readWidth: Int = 1) throws
         -> RootAssembly
     {
+        try assemble(
+            candidates: try candidates(volumes, applyFstab: applyFstab), volumes, options: options, applyFstab: applyFstab,
+            readWidth: readWidth)
+    }
+
+    /// The assembly, or why there is none when no volume holds a root but one holds a file system
+    /// we read and the caller browses (`OpenOptions.requireRoot` false): a data disk or a bare
+    /// file system is still listed by `inspect` and read by `ls`/`cat --volume`.
+    static func assembleOrRootless(_ volumes: [FoundVolume], options: OpenOptions, applyFstab: Bool, readWidth: Int = 1)
+        throws -> Result<RootAssembly, ImageError>
+    {
+        let candidates = try candidates(volumes, applyFstab: applyFstab)
+        if candidates.isEmpty, !options.requireRoot, volumes.contains(where: { $0.fileSystem != nil }) {
+            return .failure(noRoot(volumes, applyFstab: applyFstab))
+        }
+        return .success(try assemble(candidates: candidates, volumes, options: options, applyFstab: applyFstab, readWidth: readWidth))
+    }
+
+    /// The file systems (and btrfs subvolumes) that look like a root, in volume order.
+    static func candidates(_ volumes: [FoundVolume], applyFstab: Bool) throws -> [RootCandidate] {
         var candidates: [RootCandidate] = []
         for v in volumes {
             guard let fs = v.fileSystem else { continue }
@@ -78,20 +98,29 @@ public struct RootAssembly: Sendable {
                 candidates.append(RootCandidate(volume: v.volume.name, fileSystem: fs))
             }
         }
-        if candidates.isEmpty, let luks = volumes.first(where: { $0.volume.content.kind == .encrypted }) {
+        return candidates
+    }
+
+    /// Why no root was found: an encrypted volume, an empty partition table, or what each volume holds.
+    static func noRoot(_ volumes: [FoundVolume], applyFstab: Bool) -> ImageError {
+        if let luks = volumes.first(where: { $0.volume.content.kind == .encrypted }) {
             let version = luks.volume.content.version.map { "LUKS\($0)" } ?? "LUKS"
-            throw ImageError(
+            return ImageError(
                 "guest", .unsupported, "cannot be inspected offline: root is encrypted (\(version)) on \(luks.volume.name)")
         }
-        guard !candidates.isEmpty else {
-            // A partition table with no entries leaves nothing to list (it printed "()").
-            guard !volumes.isEmpty else {
-                throw ImageError("guest", .notFound, "no root file system found (the partition table lists no partitions)")
-            }
-            let lacking = applyFstab ? "no /etc/fstab with an os-release" : "no os-release"
-            let why = volumes.map { "\($0.volume.name): \($0.reason ?? ($0.identity?.type ?? "?") + ", " + lacking)" }
-            throw ImageError("guest", .notFound, "no root file system found (\(why.joined(separator: "; ")))")
+        // A partition table with no entries leaves nothing to list (it printed "()").
+        guard !volumes.isEmpty else {
+            return ImageError("guest", .notFound, "no root file system found (the partition table lists no partitions)")
         }
+        let lacking = applyFstab ? "no /etc/fstab with an os-release" : "no os-release"
+        let why = volumes.map { "\($0.volume.name): \($0.reason ?? ($0.identity?.type ?? "?") + ", " + lacking)" }
+        return ImageError("guest", .notFound, "no root file system found (\(why.joined(separator: "; ")))")
+    }
+
+    static func assemble(
+        candidates: [RootCandidate], _ volumes: [FoundVolume], options: OpenOptions, applyFstab: Bool, readWidth: Int
+    ) throws -> RootAssembly {
+        guard !candidates.isEmpty else { throw noRoot(volumes, applyFstab: applyFstab) }
         var chosen = candidates[0]
         if let want = options.root {
             guard let c = candidates.first(where: { c in

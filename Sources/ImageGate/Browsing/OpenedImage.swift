@@ -4,19 +4,55 @@ extension ImageGate {
     /// Opens `path` (an image, a rootfs tarball or a folder) down to its guest tree, for looking
     /// around in it: `imagegate ls`, `cat` and `inspect`. Nothing is inspected yet.
     ///
-    /// Throws `ImageError` when the image cannot be read or has no readable root.
+    /// Throws `ImageError` when the image cannot be read. An image whose volumes hold file systems
+    /// but no guest root (a data disk, a bare file system) opens without a root (`hasRoot` false):
+    /// `inspect` lists its volumes and `volume(_:)` reads one; `check` still refuses it.
     public static func openImage(_ path: String, options: OpenOptions = OpenOptions()) throws -> OpenedImage {
-        OpenedImage(try GuestImage.open(path, options: options))
+        var options = options
+        options.requireRoot = false
+        return OpenedImage(try GuestImage.open(path, options: options))
     }
 }
 
 /// An image opened down to its guest tree. Every path is a guest path, resolved as the checks
 /// resolve it (`GuestTree`): symlinks followed inside the guest, merged `/usr` and every mount of
 /// the guest's `/etc/fstab` included. Reads are lazy; `bytesRead` grows as they happen.
+///
+/// Opened on one volume (`volume(_:)`), every path is a path of that volume's file system instead.
 public struct OpenedImage: Sendable {
     private let image: GuestImage
+    /// The one volume's file system paths resolve in, when one was chosen; else the guest's tree.
+    private let volumeTree: GuestTree?
 
-    init(_ image: GuestImage) { self.image = image }
+    init(_ image: GuestImage, volumeTree: GuestTree? = nil) {
+        self.image = image
+        self.volumeTree = volumeTree
+    }
+
+    /// False for an image with file systems but no guest root; reads then need `volume(_:)`.
+    public var hasRoot: Bool { image.assembly != nil }
+    /// Why there is no guest root ("no root file system found (…)"); nil when there is one.
+    public var rootless: ImageError? { image.rootless }
+    /// The names of the volumes holding a file system we read (`partition 2`, `lv vg/data`,
+    /// `whole disk`), as `inspect` prints them: the names `volume(_:)` takes.
+    public var readableVolumes: [String] { image.volumes.filter { $0.fileSystem != nil }.map(\.volume.name) }
+
+    /// The same image read on the file system of volume `name` (a name `inspect` prints), root or
+    /// not, with paths inside that file system. Throws `.notFound` for a name no volume has and
+    /// `.unsupported` (with the reason `inspect` gives) for a volume without a readable file system.
+    public func volume(_ name: String) throws -> OpenedImage {
+        guard let v = image.volumes.first(where: { $0.volume.name == name }) else {
+            throw ImageError(
+                "guest", .notFound,
+                "no volume named \(name) (volumes: \(image.volumes.map(\.volume.name).joined(separator: ", ")))")
+        }
+        guard let fs = v.fileSystem else {
+            throw ImageError("guest", .unsupported, "\(name) holds no file system imagegate reads: \(v.reason ?? "unknown")")
+        }
+        return OpenedImage(image, volumeTree: GuestTree(root: fs, source: name))
+    }
+
+    private var tree: GuestTree { get throws { try volumeTree ?? image.tree } }
 
     /// `raw`, `qcow2`, `vhd-fixed`, `directory`, … as reported in JSON.
     public var format: String { image.format }
@@ -30,13 +66,13 @@ public struct OpenedImage: Sendable {
     /// The names in a guest directory, sorted by their UTF-8 bytes (as `ls` in the C locale).
     /// Throws `.notFound` when absent, `.unsupported` when not a directory.
     public func names(inDirectory path: String) throws -> [String] {
-        try image.tree.contents(ofDirectory: path).map(\.name).sorted(by: Self.byteOrder)
+        try tree.contents(ofDirectory: path).map(\.name).sorted(by: Self.byteOrder)
     }
 
     /// The entries of a guest directory with what `ls -l` shows of each (a final symlink not
     /// followed), sorted as `names(inDirectory:)`.
     public func entries(inDirectory path: String) throws -> [GuestEntry] {
-        let tree = image.tree
+        let tree = try self.tree
         let base = path.hasSuffix("/") ? path : path + "/"
         return try names(inDirectory: path).map { name in
             let p = base + name
@@ -54,12 +90,12 @@ public struct OpenedImage: Sendable {
     /// at most `chunkSize` bytes. Throws `.notFound` when absent, `.unsupported` when not a
     /// regular file (after links), and what the layers below or `body` throw.
     public func read(_ path: String, chunkSize: Int = 4 << 20, _ body: ([UInt8]) throws -> Void) throws {
-        try image.tree.read(path, chunkSize: chunkSize, body)
+        try tree.read(path, chunkSize: chunkSize, body)
     }
 
-    /// The layout and every inspector's facts (`imagegate inspect`).
+    /// The layout and every inspector's facts (`imagegate inspect`); no facts without a guest root.
     public func inspect() -> Inspection {
-        Inspection(layout: LayoutReport(image), facts: GuestInspector.inspect(image.tree))
+        Inspection(layout: LayoutReport(image), facts: image.assembly.map { GuestInspector.inspect($0.tree) })
     }
 
     private static func byteOrder(_ a: String, _ b: String) -> Bool {
@@ -70,5 +106,6 @@ public struct OpenedImage: Sendable {
 /// What `imagegate inspect` prints: where the guest was found and what is in it.
 public struct Inspection: Sendable, Encodable {
     public var layout: LayoutReport
-    public var facts: GuestFacts
+    /// Nil (absent in JSON) for an image with no guest root: `layout` still lists its volumes.
+    public var facts: GuestFacts?
 }
