@@ -90,6 +90,22 @@ import Testing
         try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
     }
 
+    /// A root below a folder (`./rootfs/…`, read with that prefix): entries outside the prefix
+    /// still count, so the later pass finds the same entry.
+    @Test func aRootBelowAFolderIsReadAgainWithItsPrefix() throws {
+        let (_, tree) = try Self.archive("unused.tar")
+        let dir = (tree as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: dir + "/outer", withIntermediateDirectories: true)
+        try Data("first\n".utf8).write(to: URL(fileURLWithPath: dir + "/outer/aaa-before"))
+        try FileManager.default.moveItem(atPath: tree, toPath: dir + "/outer/rootfs")
+        try Self.run("/usr/bin/tar", ["-C", dir + "/outer", "-czf", dir + "/nested.tar.gz", "aaa-before", "rootfs"])
+        let fs = try ArchiveFileSystem(
+            device: try FileDevice(path: dir + "/nested.tar.gz"), interest: Self.interest, prefix: try FSPath("/rootfs"))
+        #expect(try fs.contents(of: FSPath("/opt/app/data.txt"), limit: 100) == Array("outside the interest\n".utf8))
+        #expect(try fs.read(FSPath("/usr/share/big.bin"), at: 4096, count: 10) == Array(Self.big[4096..<4106]))
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
     /// An initramfs (concatenated archives): entries are numbered over all of them.
     @Test func anInitramfsEntryOfTheSecondArchiveIsReadAgain() throws {
         let (_, tree) = try Self.archive("unused.tar")

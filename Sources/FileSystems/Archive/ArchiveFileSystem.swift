@@ -20,7 +20,8 @@ import Synchronization
 //
 // Duplicates: a later entry of the same path replaces the earlier one (as extraction would).
 
-/// A tar or cpio archive read as a read-only file system in a single pass.
+/// A tar or cpio archive read as a read-only file system in a single pass (and one more for each
+/// read of bytes that pass did not keep).
 ///
 /// Names and attributes of all entries are kept; bytes only of the regular files the `interest`
 /// matches, each capped at `sizeCap`. Hard links and symlinks stay links.
