@@ -10,13 +10,14 @@ import Synchronization
 //            entries matching the PathInterest: first `sizeCap` bytes ─► kept
 //            all other bytes ─────────────────────────────────────────► skipped
 //
-// Any other file's bytes (`cat`, `ls -l` of anything, a read outside the interest) come from a
-// SECOND pass on demand, not from an index of data offsets: an offset into a tar.gz, tar.xz or
-// tar.zst cannot be seeked to (the decompressor must run from the start), so an index would
-// serve only uncompressed tar, while a pass serves every archive libarchive reads. The first
-// pass numbers each header; the later pass decompresses the archive again up to that entry (the
-// cost: up to one more read of the compressed archive per file read, never during `check`,
-// whose inspectors read only the interest) and stops there.
+// Any other file's bytes (`cat`, any read outside the interest; `ls` needs none, every entry's
+// name and attributes being kept) come from a SECOND pass on demand, not from an index of data
+// offsets: an offset into a tar.gz, tar.xz or tar.zst cannot be seeked to (the decompressor must
+// run from the start), so an index would serve only uncompressed tar, while a pass serves every
+// archive libarchive reads. The first pass numbers each header; the later pass decompresses the
+// archive again up to that entry and stops there. The cost: up to one more read of the
+// compressed archive per file read; `check`'s inspectors read their interest, so it pays that
+// only for a file one follows outside it (an sshd `Include` outside /etc/ssh).
 //
 // Duplicates: a later entry of the same path replaces the earlier one (as extraction would).
 
