@@ -97,18 +97,15 @@ extension OpenContext {
         let dir = Self.normalize(directory)
         let inside = normalized.hasPrefix(dir == "/" ? "/" : dir + "/")
         if !inside && !allowExternalFiles {
-            throw ImageError(
-                layer, .unsupported,
-                "refusing to open '\(name)' outside the image's folder \(directory) (use --allow-external-files)",
-                at: offset)
+            throw ExternalFileRefusal.error(
+                "refusing to open '\(name)' outside the image's folder \(directory)", layer: layer, at: offset)
         }
         var isLink = false
         if let real = Self.realPath(normalized) {
             isLink = real != normalized
             if isLink && !allowExternalFiles && !real.hasPrefix(Self.realPath(dir).map { $0 + "/" } ?? dir + "/") {
-                throw ImageError(
-                    layer, .unsupported,
-                    "refusing to open '\(name)': it resolves to \(real), outside the image's folder (use --allow-external-files)",
+                throw ExternalFileRefusal.error(
+                    "refusing to open '\(name)': it resolves to \(real), outside the image's folder", layer: layer,
                     at: offset)
             }
         } else {

@@ -108,6 +108,10 @@ public protocol FileSystem: Sendable {
     /// Random-access readers (SQLite's VFS over an rpmdb) use this to read only what they need;
     /// block file systems implement it without reading the whole file.
     func read(_ path: FSPath, at offset: UInt64, count: Int) throws -> [UInt8]
+    /// Every byte of the regular file `path` (`size` bytes, as `attributes(of:)` gave), in order,
+    /// in pieces of at most `chunkSize` bytes (`imagegate cat`). The default reads piece by piece
+    /// with `read(_:at:count:)`; an archive, which cannot seek, reads the file in one pass instead.
+    func stream(_ path: FSPath, size: UInt64, chunkSize: Int, _ body: ([UInt8]) throws -> Void) throws
 }
 
 extension FileSystem {
@@ -120,6 +124,17 @@ extension FileSystem {
         let all = try contents(of: path, limit: Int(end))
         guard offset < UInt64(all.count) else { return [] }
         return Array(all[Int(offset)...])
+    }
+
+    public func stream(_ path: FSPath, size: UInt64, chunkSize: Int, _ body: ([UInt8]) throws -> Void) throws {
+        let chunk = UInt64(max(1, chunkSize))
+        var offset: UInt64 = 0
+        while offset < size {
+            let bytes = try read(path, at: offset, count: Int(min(chunk, size - offset)))
+            guard !bytes.isEmpty else { break }
+            try body(bytes)
+            offset += UInt64(bytes.count)
+        }
     }
 
     /// Throws `.notFound` naming the path when it does not exist; helper for implementations.

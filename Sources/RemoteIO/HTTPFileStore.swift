@@ -43,9 +43,8 @@ public struct HTTPFileStore: FileStore {
     ) throws -> String? {
         if let sibling = RemoteURL.sibling(of: folder + "/", named: name) { return sibling }
         guard allowExternalFiles else {
-            throw ImageError(
-                layer, .unsupported,
-                "refusing to open '\(name)' outside the image's folder \(folder) (use --allow-external-files)", at: offset)
+            throw ExternalFileRefusal.error(
+                "refusing to open '\(name)' outside the image's folder \(folder)", layer: layer, at: offset)
         }
         if RemoteURL.isRemote(name) { return RemoteURL.display(name) }
         guard let resolved = RemoteURL.resolve(name, against: folder) else {

@@ -97,9 +97,17 @@ import Testing
             "<Envelope><References><File href=\"../../etc/passwd\" id=\"f\"/></References><DiskSection><Disk fileRef=\"f\"/></DiskSection></Envelope>"
                 .utf8)
         let bytes = Self.tar([("x.ovf", ovf)])
-        expectImageError(.unsupported, layer: "ova") {
+        let e = expectImageError(.unsupported, layer: "ova") {
             _ = try OVAFormat.open(MemoryDevice(bytes), path: "/x.ova", context: OpenContext(directory: "/"))
         }
+        expectExternalFileHint(e, liftedByTheFlag: false)
+        #expect(e?.detail.hasPrefix("disk file '../../etc/passwd' is outside the OVA") == true)
+        // The flag does not lift it: an OVA's disk is read inside the package only.
+        let allowed = expectImageError(.unsupported, layer: "ova") {
+            _ = try OVAFormat.open(
+                MemoryDevice(bytes), path: "/x.ova", context: OpenContext(directory: "/", allowExternalFiles: true))
+        }
+        expectExternalFileHint(allowed, liftedByTheFlag: false)
     }
 
     @Test func plainTarIsNotAnOVA() {

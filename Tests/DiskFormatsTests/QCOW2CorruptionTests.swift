@@ -162,6 +162,7 @@ import Testing
         b.extensions = [(0x4441_5441, Array("disk.data".utf8))]
         let e = expectError(.unsupported, at: 0x48) { _ = try QCOW2Device(base: MemoryDevice(b.build())) }
         #expect(e?.detail.contains("'disk.data'") == true)
+        expectExternalFileHint(e, liftedByTheFlag: false)
     }
 
     @Test func subclusterBothAllocatedAndZeroIsRefused() throws {
@@ -223,6 +224,23 @@ import Testing
             _ = try DiskImage.open(path: path, context: OpenContext(directory: folder.path))
         }
         #expect(e?.detail.contains("refusing") == true)
+        expectExternalFileHint(e)
+    }
+
+    /// QEMU's `json:{…}` backing names are driver options (here a host path), never a file name:
+    /// refused by name, with or without the flag (before: "not found" beside the image).
+    @Test(arguments: [false, true])
+    func aJSONBackingNameIsRefused(_ allowed: Bool) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var a = QCOW2Builder()
+        a.backingFile = #"json:{"driver":"raw","file":{"driver":"file","filename":"/etc/passwd"}}"#
+        let path = folder.write("a.qcow2", a.build())
+        let e = expectError(.unsupported) {
+            _ = try DiskImage.open(path: path, context: OpenContext(directory: folder.path, allowExternalFiles: allowed))
+        }
+        #expect(e?.detail.contains("QEMU json: specification") == true, "\(String(describing: e))")
+        expectExternalFileHint(e, liftedByTheFlag: false)
     }
 
     @Test func backingFileDeclaredQCOW2MustBeQCOW2() throws {

@@ -204,5 +204,6 @@ import Testing
             _ = try DiskImage.open(path: path, context: OpenContext(directory: folder.path))
         }
         #expect(e?.detail.contains("refusing") == true)
+        expectExternalFileHint(e)
     }
 }

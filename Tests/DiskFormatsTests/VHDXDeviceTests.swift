@@ -106,9 +106,10 @@ import Testing
         b.hasParent = true
         b.parentLocator = [("relative_path", "..\\..\\etc\\passwd")]
         ReferenceDisk.write(b.build(), to: dir + "/child.vhdx")
-        expectImageError(.unsupported, layer: "vhdx") {
+        let e = expectImageError(.unsupported, layer: "vhdx") {
             _ = try DiskImage.open(path: dir + "/child.vhdx", context: OpenContext(directory: dir))
         }
+        expectExternalFileHint(e)
     }
 
     @Test func windowsParentPathsAreMapped() {

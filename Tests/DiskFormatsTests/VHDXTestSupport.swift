@@ -89,11 +89,13 @@ enum ReferenceDisk {
     }
 }
 
-/// Expects `body` to throw an `ImageError` with this kind, layer and (when given) offset.
+/// Expects `body` to throw an `ImageError` with this kind, layer and (when given) offset;
+/// returns it, for assertions on its text.
+@discardableResult
 func expectImageError(
     _ kind: ImageError.Kind, layer: String, at offset: UInt64? = nil, sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () throws -> Void
-) {
+) -> ImageError? {
     do {
         try body()
         Issue.record("expected \(kind) error from \(layer), got success", sourceLocation: sourceLocation)
@@ -101,7 +103,18 @@ func expectImageError(
         #expect(e.kind == kind, "\(e)", sourceLocation: sourceLocation)
         #expect(e.layer == layer, "\(e)", sourceLocation: sourceLocation)
         if let offset { #expect(e.offset == offset, "\(e)", sourceLocation: sourceLocation) }
+        return e
     } catch {
         Issue.record("expected ImageError, got \(error)", sourceLocation: sourceLocation)
     }
+    return nil
+}
+
+/// A refusal of a file outside the image's folder ends with what `--allow-external-files` does.
+func expectExternalFileHint(
+    _ e: ImageError?, liftedByTheFlag: Bool = true, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let end = liftedByTheFlag ? ExternalFileRefusal.hint : ExternalFileRefusal.standingHint
+    #expect(e?.detail.hasSuffix(end) == true, "\(String(describing: e))", sourceLocation: sourceLocation)
+    #expect(end.hasSuffix("--allow-external-files)"))
 }

@@ -206,15 +206,17 @@ import Testing
         let text = "# Disk DescriptorFile\nversion=1\ncreateType=\"monolithicFlat\"\nRW 1 FLAT \"/etc/passwd\" 0\n"
         ReferenceDisk.write(Array(text.utf8), to: dir + "/evil.vmdk")
         let lineOffset = UInt64(text.utf8.count - "RW 1 FLAT \"/etc/passwd\" 0\n".utf8.count)
-        expectImageError(.unsupported, layer: "vmdk", at: lineOffset) {
+        let e = expectImageError(.unsupported, layer: "vmdk", at: lineOffset) {
             _ = try DiskImage.open(path: dir + "/evil.vmdk", context: OpenContext(directory: dir))
         }
+        expectExternalFileHint(e)
         ReferenceDisk.write(
             Array(text.replacingOccurrences(of: "/etc/passwd", with: "../../../../etc/passwd").utf8),
             to: dir + "/evil2.vmdk")
-        expectImageError(.unsupported, layer: "vmdk", at: lineOffset) {
+        let e2 = expectImageError(.unsupported, layer: "vmdk", at: lineOffset) {
             _ = try DiskImage.open(path: dir + "/evil2.vmdk", context: OpenContext(directory: dir))
         }
+        expectExternalFileHint(e2)
         // Allowed explicitly, it opens (the user's choice).
         let allowed = try DiskImage.open(
             path: dir + "/evil.vmdk", context: OpenContext(directory: dir, allowExternalFiles: true))

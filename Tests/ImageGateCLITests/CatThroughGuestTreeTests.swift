@@ -83,4 +83,25 @@ import Testing
         let size = kernel.stdout.count
         #expect(b - a >= size - (64 << 10), "hostname: \(a) bytes, kernel: \(b) for \(size)")
     }
+
+    /// A tarball: any path, not only the checks' interest, by one more pass over the archive;
+    /// links resolve, a directory outside the interest lists, a missing path is not found.
+    @Test func anyPathOfATarballIsReadAndListed() throws {
+        let image = try Fixtures.path("tar-rootfs/rootfs.tar.xz")
+        let tree = try Fixtures.path("tar-rootfs/tree")
+        for (path, file) in [
+            ("/var/lib/holes.img", "/var/lib/holes.img"), ("/usr/bin/tool-hardlink", "/usr/bin/tool"),
+            ("/bin/tool", "/usr/bin/tool"), ("/usr/share/doc/a b/read me.txt", "/usr/share/doc/a b/read me.txt"),
+        ] {
+            let r = try CLI.run(["cat", image, path])
+            #expect(r.status == 0, "\(path): \(r.stderr)")
+            #expect(r.stdout == (try Data(contentsOf: URL(fileURLWithPath: tree + file))), "\(path)")
+        }
+        let ls = try CLI.run(["ls", "-l", image, "/usr/share/doc/a b"])
+        #expect(ls.status == 0, "\(ls.stderr)")
+        #expect(String(decoding: ls.stdout, as: UTF8.self).contains(" 7 read me.txt\n"), "\(ls.stdout)")
+        let missing = try CLI.run(["cat", image, "/var/lib/nope"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("no such file: /var/lib/nope"), "\(missing.stderr)")
+    }
 }

@@ -58,7 +58,8 @@ public enum OVAFormat: DiskFormat {
         }
         // A disk outside the package (a URL or a host path) is never followed.
         guard !href.contains("://"), !href.hasPrefix("/"), !href.split(separator: "/").contains("..") else {
-            throw ImageError(layer, .unsupported, "disk file '\(href)' is outside the OVA", at: ovf.dataOffset)
+            throw ExternalFileRefusal.error(
+                "disk file '\(href)' is outside the OVA", layer: layer, at: ovf.dataOffset, flagLiftsIt: false)
         }
         func bare(_ s: String) -> String { s.hasPrefix("./") ? String(s.dropFirst(2)) : s }
         guard let member = members.last(where: { $0.isRegular && bare($0.name) == bare(href) }) else {
@@ -69,9 +70,9 @@ public enum OVAFormat: DiskFormat {
         var inner = OpenedDisk(device: slice, format: "raw", files: [path], needsCache: false)
         if let format = try DiskImage.sniff(slice) {
             if format == VMDKFormat.self, try slice.read(at: 0, count: 4, layer: layer) != VMDKSparseHeader.magic {
-                throw ImageError(
-                    layer, .unsupported, "descriptor-file VMDK \(href) inside an OVA (its extents would be host files)",
-                    at: member.dataOffset)
+                throw ExternalFileRefusal.error(
+                    "descriptor-file VMDK \(href) inside an OVA (its extents would be host files)", layer: layer,
+                    at: member.dataOffset, flagLiftsIt: false)
             }
             guard format != OVAFormat.self else {
                 throw ImageError(layer, .unsupported, "an OVA inside an OVA (\(href))", at: member.dataOffset)

@@ -34,6 +34,13 @@ public enum QCOW2Format: DiskFormat {
         var notes = metadata.notes
         var backing: (any BlockDevice)?
         if let name = metadata.backingFileName {
+            // QEMU's `json:{…}` names carry a driver and its options (a host path, an NBD or HTTP
+            // server), not a file name: never looked for as a file beside the image.
+            if name.hasPrefix("json:") {
+                throw ExternalFileRefusal.error(
+                    "backing file '\(name.prefix(200))' is a QEMU json: specification, not a file name",
+                    layer: "qcow2", at: metadata.header.backingFileOffset, flagLiftsIt: false)
+            }
             let format = metadata.extensions.backingFormat
             let opened = try DiskImage.openReferenced(
                 name, from: path, layer: "qcow2", at: metadata.header.backingFileOffset, context: context

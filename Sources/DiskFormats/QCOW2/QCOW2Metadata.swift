@@ -70,9 +70,9 @@ struct QCOW2Metadata: Sendable {
         }
         if header.incompatible.contains(.externalDataFile) {
             let name = extensions.externalDataFile.map { "'\($0)'" } ?? "(no name given)"
-            throw ImageError(
-                "qcow2", .unsupported, "images whose data lives in an external data file \(name) are not supported",
-                at: 0x48)
+            throw ExternalFileRefusal.error(
+                "images whose data lives in an external data file \(name) are not supported", layer: "qcow2",
+                at: 0x48, flagLiftsIt: false)
         }
         var notes: [String] = []
         if header.incompatible.contains(.dirty) {

@@ -1,4 +1,5 @@
 import BlockIO
+import Synchronization
 
 // Rootfs tarballs and cpio archives (tar, tar.gz, tar.xz, tar.zst, tar.bz2, cpio newc/odc),
 // read with libarchive in ONE streaming pass, because a compressed stream cannot seek:
@@ -9,26 +10,42 @@ import BlockIO
 //            entries matching the PathInterest: first `sizeCap` bytes ─► kept
 //            all other bytes ─────────────────────────────────────────► skipped
 //
+// Any other file's bytes (`cat`, any read outside the interest; `ls` needs none, every entry's
+// name and attributes being kept) come from a SECOND pass on demand, not from an index of data
+// offsets: an offset into a tar.gz, tar.xz or tar.zst cannot be seeked to (the decompressor must
+// run from the start), so an index would serve only uncompressed tar, while a pass serves every
+// archive libarchive reads. The first pass numbers each header; the later pass decompresses the
+// archive again up to that entry and stops there. The cost: up to one more read of the
+// compressed archive per file read; `check`'s inspectors read their interest, so it pays that
+// only for a file one follows outside it (an sshd `Include` outside /etc/ssh).
+//
 // Duplicates: a later entry of the same path replaces the earlier one (as extraction would).
 
-/// A tar or cpio archive read as a read-only file system in a single pass.
+/// A tar or cpio archive read as a read-only file system in a single pass (and one more for each
+/// read of bytes that pass did not keep).
 ///
 /// Names and attributes of all entries are kept; bytes only of the regular files the `interest`
-/// matches, each capped at `sizeCap`. Hard links and symlinks stay links. Asking for the bytes
-/// of a file that was not kept throws `.unsupported` (declare it in the interest instead).
+/// matches, each capped at `sizeCap`. Hard links and symlinks stay links.
+///
+/// The bytes of any other file (or past the cap) are read by a later pass over the archive up to
+/// that file's entry: `stream` hands on a file of any size in one pass, in pieces; `contents`
+/// and `read` return at most `sizeCap` bytes a call from such a pass (more is `.limitExceeded`),
+/// so memory stays bounded by the cap as it is for the first pass.
 public final class ArchiveFileSystem: FileSystem {
     static let layer = "archive"
     public var typeName: String { "archive" }
-    /// Number of times the source was read from its start (1 for every successfully opened
-    /// archive: tests assert it).
-    public let passCount: Int
-    /// Bytes read from the source.
+    /// Number of times the source was read from its start: 1 after opening (tests assert it),
+    /// plus one for each read of bytes the first pass did not keep.
+    public var passCount: Int { 1 + laterPasses.withLock { $0 } }
+    private let laterPasses = Mutex(0)
+    /// Bytes read from the source by the first pass.
     public let bytesRead: UInt64
     public let interest: PathInterest
     public let sizeCap: Int
 
     enum Kind: Sendable {
-        case regular(data: [UInt8]?)
+        /// `entry`: the number of the header whose data this is, for a later pass.
+        case regular(data: [UInt8]?, entry: Int)
         case directory
         case symlink(target: String)
         case hardlink(target: FSPath)
@@ -41,6 +58,8 @@ public final class ArchiveFileSystem: FileSystem {
 
     let nodes: [FSPath: Node]
     let children: [FSPath: [String: FileType]]
+    /// What a later pass reads again.
+    let segments: [ArchiveStream.Segment]
 
     /// Reads the archive at `path` (through `FileDevice`, so only this file is read).
     public convenience init(path: String, interest: PathInterest, sizeCap: Int = 16 << 20) throws {
@@ -53,7 +72,7 @@ public final class ArchiveFileSystem: FileSystem {
         var builder = ArchiveTreeBuilder(interest: interest, sizeCap: sizeCap, prefix: prefix)
         let read = try ArchiveStream.read(device, into: &builder)
         (nodes, children) = builder.finish()
-        passCount = 1
+        segments = [.init(device: device, base: 0)]
         bytesRead = read
         self.interest = interest
         self.sizeCap = sizeCap
@@ -66,13 +85,15 @@ public final class ArchiveFileSystem: FileSystem {
         var builder = ArchiveTreeBuilder(interest: interest, sizeCap: sizeCap)
         let memory = MemoryDevice(bytes)
         var read: UInt64 = 0
+        var segments: [ArchiveStream.Segment] = []
         for segment in try ArchiveStream.initramfsSegments(bytes) {
             let slice = try SliceDevice(
                 memory, start: UInt64(segment.lowerBound), size: UInt64(segment.count), layer: Self.layer)
             read += try ArchiveStream.read(slice, into: &builder, base: UInt64(segment.lowerBound))
+            segments.append(.init(device: slice, base: UInt64(segment.lowerBound)))
         }
         (nodes, children) = builder.finish()
-        passCount = 1
+        self.segments = segments
         bytesRead = read
         self.interest = interest
         self.sizeCap = sizeCap
@@ -147,43 +168,75 @@ public final class ArchiveFileSystem: FileSystem {
         return (children[path] ?? [:]).map { DirectoryEntry(name: $0.key, type: $0.value) }
     }
 
-    /// The kept bytes of a regular file (through hard links).
-    func kept(_ path: FSPath) throws -> (data: [UInt8], size: UInt64) {
+    /// A regular file (through hard links): what the first pass kept of it (maybe nothing) and
+    /// the entry holding the rest.
+    func file(_ path: FSPath) throws -> (real: FSPath, kept: [UInt8], entry: Int, size: UInt64) {
         guard let (real, node) = try resolve(path) else {
             throw ImageError(Self.layer, .notFound, "no such file: \(path)")
         }
-        guard case .regular(let data) = node.kind else {
+        guard case .regular(let data, let entry) = node.kind else {
             throw ImageError(Self.layer, .unsupported, "not a regular file: \(path)")
         }
-        let size = node.attributes.size
-        guard let data else {
-            if size == 0 { return ([], 0) }
+        return (real, data ?? [], entry, node.attributes.size)
+    }
+
+    /// Bytes `start..<end` of a file (within its size): from the kept copy when it holds them,
+    /// else from a later pass, which keeps at most `sizeCap` bytes.
+    func bytes(of path: FSPath, _ start: UInt64, _ end: UInt64) throws -> [UInt8] {
+        let f = try file(path)
+        guard start < end else { return [] }
+        if end <= UInt64(f.kept.count) { return Array(f.kept[Int(start)..<Int(end)]) }
+        guard end - start <= UInt64(sizeCap) else {
             throw ImageError(
-                Self.layer, .unsupported,
-                "bytes of \(real) were not kept in the single pass over the archive (not in the declared interest)")
+                Self.layer, .limitExceeded,
+                "a read of \(end - start) bytes of \(path) (\(f.size) bytes) outside what the first pass kept: "
+                    + "one read from an archive returns at most \(sizeCap) bytes (`imagegate cat` streams any size)")
         }
-        return (data, size)
+        var out: [UInt8] = []
+        out.reserveCapacity(Int(end - start))
+        try reread(f.real, entry: f.entry, size: f.size, from: start, chunk: ArchiveStream.chunk) { piece in
+            out.append(contentsOf: piece.prefix(Int(end - start) - out.count))
+            return out.count < Int(end - start)
+        }
+        return out
+    }
+
+    /// One later pass over the archive to entry `entry`'s data (counted in `passCount`).
+    private func reread(
+        _ path: FSPath, entry: Int, size: UInt64, from offset: UInt64, chunk: Int,
+        _ body: (UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
+        laterPasses.withLock { $0 += 1 }
+        _ = try ArchiveStream.data(
+            ofEntry: entry, size: size, in: segments, from: offset, chunk: chunk, body)
     }
 
     public func contents(of path: FSPath, limit: Int) throws -> [UInt8] {
-        let (data, size) = try kept(path)
-        let want = Int(min(UInt64(max(0, limit)), size))
-        guard want <= data.count else {
-            throw ImageError(
-                Self.layer, .limitExceeded, "only the first \(data.count) bytes of \(path) (\(size) bytes) were kept")
-        }
-        return Array(data.prefix(want))
+        let size = try file(path).size
+        return try bytes(of: path, 0, min(UInt64(max(0, limit)), size))
     }
 
     public func read(_ path: FSPath, at offset: UInt64, count: Int) throws -> [UInt8] {
-        let (data, size) = try kept(path)
+        let size = try file(path).size
         guard offset < size, count > 0 else { return [] }
-        let end = min(size, offset + UInt64(count))
-        guard end <= UInt64(data.count) else {
-            throw ImageError(
-                Self.layer, .limitExceeded, "only the first \(data.count) bytes of \(path) (\(size) bytes) were kept")
+        return try bytes(of: path, offset, offset + min(UInt64(count), size - offset))
+    }
+
+    /// A file of any size in one pass (none when the first pass kept it whole), `chunkSize`
+    /// bytes (at most `maximumSingleRead`) in memory at a time.
+    public func stream(_ path: FSPath, size: UInt64, chunkSize: Int, _ body: ([UInt8]) throws -> Void) throws {
+        let f = try file(path)
+        let chunk = max(1, min(chunkSize, maximumSingleRead))
+        if UInt64(f.kept.count) >= f.size {
+            for start in stride(from: 0, to: f.kept.count, by: chunk) {
+                try body(Array(f.kept[start..<min(f.kept.count, start + chunk)]))
+            }
+            return
         }
-        return Array(data[Int(offset)..<Int(end)])
+        try reread(f.real, entry: f.entry, size: f.size, from: 0, chunk: chunk) { piece in
+            try body(Array(piece))
+            return true
+        }
     }
 
     public func destination(ofSymbolicLink path: FSPath) throws -> String {

@@ -104,8 +104,82 @@ enum ArchiveStream {
                 throw failure(a, source, "bad archive header", base: base)
             }
             try add(entry, a, source, into: &builder, base: base)
+            builder.entries += 1
         }
         return source.offset
+    }
+
+    /// One archive of a (possibly concatenated) source, as a later pass reads it again.
+    struct Segment: Sendable {
+        let device: any BlockDevice
+        /// Its offset in the concatenation (for error offsets).
+        let base: UInt64
+    }
+
+    /// Hands `body` the data of entry number `index` (counted over all headers of `segments`, as
+    /// the first pass counted them, so a duplicate or a cpio hard link names the same entry)
+    /// from byte `offset` on, in pieces of at most `chunk` bytes, until the data ends or `body`
+    /// returns false: one more sequential pass, stopped at that entry. Returns the data bytes
+    /// handed on; throws `.truncated` when the entry holds fewer than `size` bytes.
+    static func data(
+        ofEntry index: Int, size: UInt64, in segments: [Segment], from offset: UInt64, chunk: Int,
+        _ body: (UnsafeRawBufferPointer) throws -> Bool
+    ) throws -> UInt64 {
+        var seen = 0
+        for segment in segments {
+            let source = Source(segment.device)
+            let a = try open(source)
+            defer { archive_read_free(a) }
+            var entry: OpaquePointer?
+            while true {
+                let status = archive_read_next_header(a, &entry)
+                if status == ARCHIVE_EOF { break }
+                guard status == ARCHIVE_OK || status == ARCHIVE_WARN else {
+                    throw failure(a, source, "bad archive header", base: segment.base)
+                }
+                guard seen == index else {
+                    seen += 1
+                    continue
+                }
+                return try data(a, source, size: size, from: offset, chunk: chunk, base: segment.base, body)
+            }
+        }
+        throw ImageError(layer, .corrupt, "entry \(index) is no longer in the archive (it changed since it was read)")
+    }
+
+    /// The current entry's data from `offset` (the bytes before it read and dropped).
+    private static func data(
+        _ a: OpaquePointer, _ source: Source, size: UInt64, from offset: UInt64, chunk: Int, base: UInt64,
+        _ body: (UnsafeRawBufferPointer) throws -> Bool
+    ) throws -> UInt64 {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, chunk), alignment: 16)
+        defer { buffer.deallocate() }
+        var position: UInt64 = 0
+        var handed: UInt64 = 0
+        while position < size {
+            // Up to `offset` the pieces end there, so the first piece handed on starts at it.
+            let room = position < offset ? min(UInt64(buffer.count), offset - position) : UInt64(buffer.count)
+            let want = Int(min(room, size - position))
+            var filled = 0
+            while filled < want {
+                // Safe: libarchive writes at most `want - filled` bytes into the rest of `buffer`.
+                let n = archive_read_data(a, buffer.baseAddress?.advanced(by: filled), want - filled)
+                if n == 0 { break }
+                guard n > 0 else { throw failure(a, source, "cannot read entry data", base: base) }
+                filled += n
+            }
+            guard filled == want else {
+                throw ImageError(
+                    layer, .truncated, "entry data ends after \(position + UInt64(filled)) of \(size) bytes",
+                    at: base + UInt64(max(0, archive_read_header_position(a))))
+            }
+            let start = position
+            position += UInt64(filled)
+            guard start >= offset else { continue }
+            handed += UInt64(filled)
+            guard try body(UnsafeRawBufferPointer(rebasing: buffer[0..<filled])) else { break }
+        }
+        return handed
     }
 
     private static func add(
@@ -132,7 +206,7 @@ enum ArchiveStream {
                 let data =
                     builder.wantsBytes(path) || builder.wantsBytes(target)
                     ? try readData(a, source, size: size, cap: builder.sizeCap, base: base) : nil
-                builder.attachData(data, size: size, to: target)
+                builder.attachData(data, size: size, entry: builder.entries, to: target)
             }
             if target != path {
                 attributes.type = .regular
@@ -145,7 +219,8 @@ enum ArchiveStream {
         case .regular:
             kind = .regular(
                 data: builder.wantsBytes(path)
-                    ? try readData(a, source, size: size, cap: builder.sizeCap, base: base) : nil)
+                    ? try readData(a, source, size: size, cap: builder.sizeCap, base: base) : nil,
+                entry: builder.entries)
         case .directory:
             kind = .directory
             attributes.size = 0

@@ -15,6 +15,8 @@ struct ArchiveTreeBuilder {
     static let maximumDeclaredBytes: UInt64 = 1 << 44
     var nameBytes = 0
     var declaredBytes: UInt64 = 0
+    /// Headers read so far, over every segment: the number a later pass finds an entry's data by.
+    var entries = 0
 
     /// The folder of the archive that is read as its root; entries outside it are skipped.
     let prefix: FSPath
@@ -74,9 +76,9 @@ struct ArchiveTreeBuilder {
 
     /// A hard link that carries the data (cpio puts it on the last link): the data belongs to
     /// the file it links to.
-    mutating func attachData(_ data: [UInt8]?, size: UInt64, to target: FSPath) {
+    mutating func attachData(_ data: [UInt8]?, size: UInt64, entry: Int, to target: FSPath) {
         guard var t = nodes[target], case .regular = t.kind else { return }
-        t.kind = .regular(data: data)
+        t.kind = .regular(data: data, entry: entry)
         t.attributes.size = size
         nodes[target] = t
     }

@@ -50,15 +50,7 @@ extension GuestTree {
     /// file, and whatever the file system or `body` throws.
     public func read(_ path: String, chunkSize: Int, _ body: ([UInt8]) throws -> Void) throws {
         let r = try regularFile(path)
-        let chunk = UInt64(max(1, chunkSize))
-        var offset: UInt64 = 0
-        while offset < r.attributes.size {
-            let n = Int(min(chunk, r.attributes.size - offset))
-            let bytes = try r.mount.fileSystem.read(r.path, at: offset, count: n)
-            guard !bytes.isEmpty else { break }
-            try body(bytes)
-            offset += UInt64(bytes.count)
-        }
+        try r.mount.fileSystem.stream(r.path, size: r.attributes.size, chunkSize: chunkSize, body)
     }
 
     /// `path` resolved, when it is a regular file: the one check behind both reads.

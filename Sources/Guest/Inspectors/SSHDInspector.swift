@@ -25,7 +25,7 @@ public struct SSHDInspector: Inspector {
     /// The guest paths this inspector reads.
     public var interest: GuestInterest {
         GuestInterest(
-            // An absolute Include outside /etc/ssh is read from a folder or disk, not kept from a tarball.
+            // An absolute Include outside /etc/ssh is not kept by a tarball's pass: it costs one more.
             Self.binaries + [Self.mainFile, "/etc/ssh/**"]
                 + SystemdUnitsInspector.unitDirectories.flatMap { d in Self.unitNames.map { d + "/" + $0 } })
     }
