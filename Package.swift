@@ -39,7 +39,9 @@ let package = Package(
         .target(name: "LiveNetwork", dependencies: ["BlockIO", "CEthtool"]),
         .target(
             name: "ImageGate",
-            dependencies: ["Guest", "PackageDatabases", "BlockIO", "LiveNetwork", .product(name: "Yams", package: "Yams")]),
+            dependencies: [
+                "Guest", "PackageDatabases", "BlockIO", "LiveNetwork", .product(name: "Yams", package: "Yams"),
+            ]),
         .executableTarget(
             name: "ImageGateCLI",
             dependencies: [
@@ -61,10 +63,12 @@ let package = Package(
             name: "PackageDatabasesTests",
             dependencies: ["PackageDatabases", "Guest", "FileSystems", "BlockIO", "TestSupport"]
         ),
-        .testTarget(name: "GuestTests", dependencies: ["Guest", "PackageDatabases", "FileSystems", "BlockIO", "TestSupport"]),
+        .testTarget(
+            name: "GuestTests", dependencies: ["Guest", "PackageDatabases", "FileSystems", "BlockIO", "TestSupport"]),
         .testTarget(name: "LiveNetworkTests", dependencies: ["LiveNetwork", "BlockIO", "TestSupport"]),
         .testTarget(
-            name: "ImageGateTests", dependencies: ["ImageGate", "Guest", "DiskFormats", "PackageDatabases", "LiveNetwork", "TestSupport"],
+            name: "ImageGateTests",
+            dependencies: ["ImageGate", "Guest", "DiskFormats", "PackageDatabases", "LiveNetwork", "TestSupport"],
             exclude: ["Golden"]),
         .testTarget(
             name: "ImageGateCLITests", dependencies: ["ImageGateCLI", "TestSupport"]

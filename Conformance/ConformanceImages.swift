@@ -29,7 +29,8 @@ enum ConformanceImages {
 
     /// The profile checked; an unknown name falls back to the default, and `namedProfileIsKnown`
     /// fails then.
-    static let profile: Profile = environment["IMAGEGATE_PROFILE"].flatMap { $0.isEmpty ? nil : Profile.named($0) } ?? .azureAcceleratedNetworking
+    static let profile: Profile =
+        environment["IMAGEGATE_PROFILE"].flatMap { $0.isEmpty ? nil : Profile.named($0) } ?? .azureAcceleratedNetworking
 
     /// True when the profile checked has requirement `id` (its test runs).
     static func runs(_ id: String) -> Bool { profile.requirements.contains { $0.id == id } }

@@ -22,7 +22,8 @@ enum ConformanceVerdict {
         guard let f = report.requirements?.first(where: { $0.id == id }) else {
             return "\(image): the report has no finding for \(id) (profile \(report.profile ?? "?"))"
         }
-        let what = "\(image): \(id) is \(f.status.rawValue): found \(f.found.isEmpty ? "nothing" : f.found); expected \(f.expected)"
+        let what =
+            "\(image): \(id) is \(f.status.rawValue): found \(f.found.isEmpty ? "nothing" : f.found); expected \(f.expected)"
         if expectedFailures.contains(id) {
             return f.status == .fail ? nil : "\(what) (the bundled sample is built to fail \(id))"
         }

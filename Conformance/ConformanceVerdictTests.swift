@@ -1,7 +1,7 @@
 import Foundation
 import ImageGate
-import Testing
 import TestSupport
+import Testing
 
 /// The suite's rule (`ConformanceVerdict`) on real reports: `IMAGEGATE_IMAGES=<debian12-disk>
 /// swift test --filter Conformance` must fail exactly on the ids that image fails. Runs only in
@@ -54,17 +54,26 @@ struct ConformanceVerdictTests {
         #expect(Self.failing(sample, expected: ConformanceVerdict.sampleDesignedFailures).isEmpty)
         #expect(Self.failing(sample) == ["cloud-init", "azure-vm-utils", "udev-rule"])
         let ready = try Self.report("debian12-pass/disk.qcow2")
-        #expect(Self.failing(ready, expected: ConformanceVerdict.sampleDesignedFailures) == ["cloud-init", "azure-vm-utils", "udev-rule"])
+        #expect(
+            Self.failing(ready, expected: ConformanceVerdict.sampleDesignedFailures) == [
+                "cloud-init", "azure-vm-utils", "udev-rule",
+            ])
     }
 
     @Test func anUnreadableImageFailsEveryTestNamingTheLayer() {
-        let report = Report(image: .init(path: "/x/zeros.raw"), error: .init(layer: "volumes", message: "no partition table"))
+        let report = Report(
+            image: .init(path: "/x/zeros.raw"), error: .init(layer: "volumes", message: "no partition table"))
         #expect(Self.failing(report) == ConformanceTests.declaredIDs)
-        #expect(ConformanceVerdict.problem(id: "kernel", in: report, strict: false) == "/x/zeros.raw: could not be read (volumes layer): no partition table")
+        #expect(
+            ConformanceVerdict.problem(id: "kernel", in: report, strict: false)
+                == "/x/zeros.raw: could not be read (volumes layer): no partition table")
     }
 
     @Test func aReportWithoutTheIDFails() {
-        let report = Report(image: .init(path: "/x/a.vhd"), profile: "p", findings: [], facts: .object([:]), strict: false)
-        #expect(ConformanceVerdict.problem(id: "kernel", in: report, strict: false) == "/x/a.vhd: the report has no finding for kernel (profile p)")
+        let report = Report(
+            image: .init(path: "/x/a.vhd"), profile: "p", findings: [], facts: .object([:]), strict: false)
+        #expect(
+            ConformanceVerdict.problem(id: "kernel", in: report, strict: false)
+                == "/x/a.vhd: the report has no finding for kernel (profile p)")
     }
 }

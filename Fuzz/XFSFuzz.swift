@@ -45,11 +45,18 @@ private let superblockBytes: [UInt8] = {
     putBE(&b, 0x38, 128, 8)
     putBE(&b, 0x54, 1024, 4)
     putBE(&b, 0x58, 4, 4)
-    b[0x64] = 0xB4; b[0x65] = 0xA5
-    b[0x66] = 0x02; b[0x67] = 0x00
-    b[0x68] = 0x02; b[0x69] = 0x00
-    b[0x6A] = 0x00; b[0x6B] = 0x08
-    b[0x78] = 12; b[0x7A] = 9; b[0x7B] = 3; b[0x7C] = 10
+    b[0x64] = 0xB4
+    b[0x65] = 0xA5
+    b[0x66] = 0x02
+    b[0x67] = 0x00
+    b[0x68] = 0x02
+    b[0x69] = 0x00
+    b[0x6A] = 0x00
+    b[0x6B] = 0x08
+    b[0x78] = 12
+    b[0x7A] = 9
+    b[0x7B] = 3
+    b[0x7C] = 10
     putBE(&b, 0xD8, 0x29, 4)  // ftype, bigtime, nrext64
     putCRC(&b, 0xE0)
     return b
@@ -69,7 +76,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     case 1:
         // An inode of the valid file system: parse it, its extents or bmbt root, its directory, its data.
         var inode = padded(body, to: 512)
-        inode[0] = 0x49; inode[1] = 0x4E
+        inode[0] = 0x49
+        inode[1] = 0x4E
         inode[4] = 3
         putBE(&inode, 0x98, 128, 8)
         inode[0xA0..<0xB0] = uuid[...]

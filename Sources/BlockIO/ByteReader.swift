@@ -87,9 +87,29 @@ public struct ByteReader: Sendable {
     }
 
     /// Reads little-endian integers at absolute positions without moving the cursor.
-    public func u16le(at p: Int) throws(ImageError) -> UInt16 { var r = self; try r.seek(to: p); return try r.u16le() }
-    public func u32le(at p: Int) throws(ImageError) -> UInt32 { var r = self; try r.seek(to: p); return try r.u32le() }
-    public func u64le(at p: Int) throws(ImageError) -> UInt64 { var r = self; try r.seek(to: p); return try r.u64le() }
-    public func u32be(at p: Int) throws(ImageError) -> UInt32 { var r = self; try r.seek(to: p); return try r.u32be() }
-    public func u64be(at p: Int) throws(ImageError) -> UInt64 { var r = self; try r.seek(to: p); return try r.u64be() }
+    public func u16le(at p: Int) throws(ImageError) -> UInt16 {
+        var r = self
+        try r.seek(to: p)
+        return try r.u16le()
+    }
+    public func u32le(at p: Int) throws(ImageError) -> UInt32 {
+        var r = self
+        try r.seek(to: p)
+        return try r.u32le()
+    }
+    public func u64le(at p: Int) throws(ImageError) -> UInt64 {
+        var r = self
+        try r.seek(to: p)
+        return try r.u64le()
+    }
+    public func u32be(at p: Int) throws(ImageError) -> UInt32 {
+        var r = self
+        try r.seek(to: p)
+        return try r.u32be()
+    }
+    public func u64be(at p: Int) throws(ImageError) -> UInt64 {
+        var r = self
+        try r.seek(to: p)
+        return try r.u64be()
+    }
 }

@@ -54,6 +54,8 @@ private final class ConcurrentWork<Element: Sendable, Result: Sendable>: Sendabl
     }
 
     func results() -> [Swift.Result<Result, any Error>] {
-        state.withLock { s in s.results.map { $0 ?? .failure(ImageError("io", .io(errno: 0), "a concurrent read did not run")) } }
+        state.withLock { s in
+            s.results.map { $0 ?? .failure(ImageError("io", .io(errno: 0), "a concurrent read did not run")) }
+        }
     }
 }

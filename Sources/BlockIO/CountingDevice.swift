@@ -5,7 +5,12 @@ import Synchronization
 public final class ReadCounter: Sendable {
     private let counts = Mutex((bytes: UInt64(0), reads: UInt64(0)))
     public init() {}
-    public func record(_ bytes: Int) { counts.withLock { $0.bytes += UInt64(bytes); $0.reads += 1 } }
+    public func record(_ bytes: Int) {
+        counts.withLock {
+            $0.bytes += UInt64(bytes)
+            $0.reads += 1
+        }
+    }
     public var bytes: UInt64 { counts.withLock { $0.bytes } }
     public var reads: UInt64 { counts.withLock { $0.reads } }
 }

@@ -1,4 +1,5 @@
 import BlockIO
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -25,7 +26,9 @@ public struct OpenContext: Sendable {
 
     public static let maximumChainDepth = 16
 
-    public init(directory: String, allowExternalFiles: Bool = false, counter: ReadCounter = ReadCounter(), depth: Int = 0) {
+    public init(
+        directory: String, allowExternalFiles: Bool = false, counter: ReadCounter = ReadCounter(), depth: Int = 0
+    ) {
         self.directory = directory
         self.allowExternalFiles = allowExternalFiles
         self.counter = counter
@@ -109,7 +112,8 @@ extension OpenContext {
                     at: offset)
             }
         } else {
-            throw ImageError(layer, .notFound, "referenced file '\(name)' not found (looked for \(normalized))", at: offset)
+            throw ImageError(
+                layer, .notFound, "referenced file '\(name)' not found (looked for \(normalized))", at: offset)
         }
         return normalized
     }
@@ -120,7 +124,8 @@ extension OpenContext {
             throw ImageError(layer, .loop, "chain of backing or parent files deeper than \(Self.maximumChainDepth)")
         }
         var c = self
-        c.directory = store.folder(of: path) ?? Self.normalize(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
+        c.directory =
+            store.folder(of: path) ?? Self.normalize(String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]))
         if c.directory.isEmpty { c.directory = "/" }
         c.depth = depth + 1
         return c

@@ -83,7 +83,8 @@ public final class DirectoryFileSystem: FileSystem {
         guard fd >= 0 else {
             let e = errno
             throw ImageError(
-                "directory", e == ENOENT ? .notFound : .io(errno: e), "cannot open \(path): \(String(cString: strerror(e)))")
+                "directory", e == ENOENT ? .notFound : .io(errno: e),
+                "cannot open \(path): \(String(cString: strerror(e)))")
         }
         return fd
     }
@@ -118,7 +119,9 @@ public final class DirectoryFileSystem: FileSystem {
     }
 
     public func contents(of path: FSPath, limit: Int) throws -> [UInt8] {
-        guard let a = try attributes(of: path) else { throw ImageError("directory", .notFound, "no such file: \(path)") }
+        guard let a = try attributes(of: path) else {
+            throw ImageError("directory", .notFound, "no such file: \(path)")
+        }
         guard a.type == .regular else { throw ImageError("directory", .unsupported, "\(path) is not a regular file") }
         let fd = try openNoFollow(path, flags: O_RDONLY)
         defer { close(fd) }
@@ -128,7 +131,8 @@ public final class DirectoryFileSystem: FileSystem {
         while done < want {
             let n = out.withUnsafeMutableBytes { buf in
                 // Safe: writes stay inside `buf`, whose count is `want`.
-                pread(fd, buf.baseAddress! + done, want - done, off_t(done))
+                guard let base = buf.baseAddress else { return -1 }
+                return pread(fd, base + done, want - done, off_t(done))
             }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -145,7 +149,9 @@ public final class DirectoryFileSystem: FileSystem {
         guard count >= 0, count <= maximumSingleRead, let start = off_t(exactly: offset) else {
             throw ImageError("directory", .limitExceeded, "read of \(count) bytes at \(offset) in \(path)")
         }
-        guard let a = try attributes(of: path) else { throw ImageError("directory", .notFound, "no such file: \(path)") }
+        guard let a = try attributes(of: path) else {
+            throw ImageError("directory", .notFound, "no such file: \(path)")
+        }
         guard a.type == .regular else { throw ImageError("directory", .unsupported, "\(path) is not a regular file") }
         guard offset < a.size else { return [] }
         let fd = try openNoFollow(path, flags: O_RDONLY)
@@ -156,7 +162,8 @@ public final class DirectoryFileSystem: FileSystem {
         while done < want {
             let n = out.withUnsafeMutableBytes { buf in
                 // Safe: writes stay inside `buf`, whose count is `want`.
-                pread(fd, buf.baseAddress! + done, want - done, start + off_t(done))
+                guard let base = buf.baseAddress else { return -1 }
+                return pread(fd, base + done, want - done, start + off_t(done))
             }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -173,7 +180,8 @@ public final class DirectoryFileSystem: FileSystem {
         defer { close(dir) }
         var buf = [UInt8](repeating: 0, count: 4097)
         let n = buf.withUnsafeMutableBytes { b in
-            readlinkat(dir, path.name, b.baseAddress!.assumingMemoryBound(to: CChar.self), 4096)
+            guard let base = b.baseAddress else { return -1 }
+            return readlinkat(dir, path.name, base.assumingMemoryBound(to: CChar.self), 4096)
         }
         guard n >= 0 else { throw ImageError("directory", .io(errno: errno), "cannot read link \(path)") }
         return String(decoding: buf.prefix(n), as: UTF8.self)

@@ -7,7 +7,8 @@ extension GuestTree {
         var seen = Set<String>()
         var out: [(path: String, resolved: ResolvedPath)] = []
         for path in paths {
-            guard let r = try resolve(path), r.attributes.type == .regular, seen.insert(r.guestPath.description).inserted
+            guard let r = try resolve(path), r.attributes.type == .regular,
+                seen.insert(r.guestPath.description).inserted
             else { continue }
             out.append((path, r))
         }

@@ -122,14 +122,18 @@ public final class GuestTree: Sendable {
     /// The entries of a directory, following links to it; throws `.notFound` when absent.
     public func contents(ofDirectory path: String) throws -> [DirectoryEntry] {
         guard let r = try resolve(path) else { throw ImageError("guest", .notFound, "no such directory: \(path)") }
-        guard r.attributes.type == .directory else { throw ImageError("guest", .unsupported, "\(path) is not a directory") }
+        guard r.attributes.type == .directory else {
+            throw ImageError("guest", .unsupported, "\(path) is not a directory")
+        }
         return try r.mount.fileSystem.contents(ofDirectory: r.path)
     }
 
     /// At most `limit` bytes of a regular file, following links; throws `.notFound` when absent.
     public func contents(of path: String, limit: Int) throws -> [UInt8] {
         guard let r = try resolve(path) else { throw ImageError("guest", .notFound, "no such file: \(path)") }
-        guard r.attributes.type == .regular else { throw ImageError("guest", .unsupported, "\(path) is not a regular file") }
+        guard r.attributes.type == .regular else {
+            throw ImageError("guest", .unsupported, "\(path) is not a regular file")
+        }
         return try r.mount.fileSystem.contents(of: r.path, limit: limit)
     }
 

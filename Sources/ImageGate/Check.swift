@@ -64,17 +64,22 @@ extension ImageGate {
             tree = try image.tree
         } catch let e as ImageError {
             return CheckResult(
-                report: Report(image: .init(path: GuestImage.shownPath(path)), error: .init(layer: e.layer, message: e.description)), facts: nil,
+                report: Report(
+                    image: .init(path: GuestImage.shownPath(path)), error: .init(layer: e.layer, message: e.description)
+                ), facts: nil,
                 bytesRead: 0, reads: 0)
         } catch {
             return CheckResult(
-                report: Report(image: .init(path: GuestImage.shownPath(path)), error: .init(layer: "io", message: "\(error)")), facts: nil,
+                report: Report(
+                    image: .init(path: GuestImage.shownPath(path)), error: .init(layer: "io", message: "\(error)")),
+                facts: nil,
                 bytesRead: 0, reads: 0)
         }
         let facts = GuestInspector.inspect(tree, declared: open.declared)
         let liveNetwork = options.live ? options.liveOptions.sampleNetwork() : nil
         let context = CheckContext(
-            facts: facts, container: image.container, vmSize: options.vmSize, vmSizes: options.vmSizes, live: options.live,
+            facts: facts, container: image.container, vmSize: options.vmSize, vmSizes: options.vmSizes,
+            live: options.live,
             liveNetwork: liveNetwork)
         let findings = (options.waivers + options.policies.flatMap(\.waivers)).apply(
             to: (options.profile.requirements + options.policies.flatMap(\.requirements)).map { $0.evaluate(context) },
@@ -89,7 +94,8 @@ extension ImageGate {
             }
         }
         var report = Report(
-            image: .init(path: GuestImage.shownPath(path), format: image.format, virtualSize: image.virtualSize), profile: options.profile.name,
+            image: .init(path: GuestImage.shownPath(path), format: image.format, virtualSize: image.virtualSize),
+            profile: options.profile.name,
             findings: findings, facts: encoded, strict: options.strict)
         if !options.includesFacts { report.facts = nil }
         return CheckResult(

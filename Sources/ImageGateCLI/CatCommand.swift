@@ -9,7 +9,8 @@ struct CatCommand: ParsableCommand {
     @Argument(help: "The image or folder.", completion: .file())
     var image: String
 
-    @Argument(help: "A regular file in the guest; symlinks are followed inside the guest (inside the volume with --volume).")
+    @Argument(
+        help: "A regular file in the guest; symlinks are followed inside the guest (inside the volume with --volume).")
     var path: String
 
     @OptionGroup var options: ImageOptions

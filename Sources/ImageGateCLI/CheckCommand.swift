@@ -17,7 +17,9 @@ struct CheckCommand: ParsableCommand {
             text comes in input order as soon as it can and ends with a summary.
             """)
 
-    @Argument(help: "Images (.vhd, .vhdx, .qcow2, .vmdk, .raw, .ova, rootfs tarballs) or folders holding an unpacked root.", completion: .file())
+    @Argument(
+        help: "Images (.vhd, .vhdx, .qcow2, .vmdk, .raw, .ova, rootfs tarballs) or folders holding an unpacked root.",
+        completion: .file())
     var images: [String] = []
 
     @Option(
@@ -29,7 +31,10 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Report format.", completion: .list(ReportFormat.allCases.map(\.rawValue)))
     var format: ReportFormat = .text
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to FILE instead of standard output.", valueName: "FILE"), completion: .file())
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("Write the report to FILE instead of standard output.", valueName: "FILE"),
+        completion: .file())
     var output: String?
 
     @Flag(help: "Warnings fail the verdict (exit 1) too.")
@@ -38,11 +43,16 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Check this many images at once (default: the number of cores).", valueName: "N"))
     var jobs: Int?
 
-    @Option(help: ArgumentHelp("The target VM size, for the vm-size requirement (for example Standard_D4s_v5).", valueName: "SIZE"),
+    @Option(
+        help: ArgumentHelp(
+            "The target VM size, for the vm-size requirement (for example Standard_D4s_v5).", valueName: "SIZE"),
         completion: .list(VMSizeCatalogue.shipped.sizes.values.map(\.name).sorted()))
     var vmSize: String?
 
-    @Option(help: ArgumentHelp("The JSON of `az vm list-skus --all true --resource-type virtualMachines --output json`; default: the small catalogue shipped with imagegate.", valueName: "FILE"), completion: .file(extensions: ["json"]))
+    @Option(
+        help: ArgumentHelp(
+            "The JSON of `az vm list-skus --all true --resource-type virtualMachines --output json`; default: the small catalogue shipped with imagegate.",
+            valueName: "FILE"), completion: .file(extensions: ["json"]))
     var skus: String?
 
     @Flag(help: "Check the running system: read / and /sys instead of an image (give / as the image).")
@@ -67,7 +77,9 @@ struct CheckCommand: ParsableCommand {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if skus != nil && vmSize == nil { throw ValidationError("--skus needs --vm-size") }
         if images.isEmpty && pile.from == nil { throw ValidationError("give at least one image, or --from FILE") }
-        if live && images != ["/"] { throw ValidationError("--live reads the running system: give / as the only image") }
+        if live && images != ["/"] {
+            throw ValidationError("--live reads the running system: give / as the only image")
+        }
         if liveCheck.given && !live { throw ValidationError("--sample and --sysfs-root need --live") }
     }
 
@@ -77,7 +89,8 @@ struct CheckCommand: ParsableCommand {
         var catalogue = VMSizeCatalogue.shipped
         if let skus {
             do {
-                catalogue = try VMSizeCatalogue.parse(azureCLIJSON: Data(contentsOf: URL(fileURLWithPath: skus)), source: skus)
+                catalogue = try VMSizeCatalogue.parse(
+                    azureCLIJSON: Data(contentsOf: URL(fileURLWithPath: skus)), source: skus)
             } catch {
                 printError("imagegate: error: --skus \(skus): \(error)")
                 throw ExitCode(ExitStatus.usage)
@@ -95,7 +108,8 @@ struct CheckCommand: ParsableCommand {
         var open = options.openOptions
         open.timeout = pile.timeoutDuration
         var check = CheckOptions(
-            profile: Profile.named(profile) ?? .azureAcceleratedNetworking, strict: strict, vmSize: vmSize, vmSizes: catalogue,
+            profile: Profile.named(profile) ?? .azureAcceleratedNetworking, strict: strict, vmSize: vmSize,
+            vmSizes: catalogue,
             open: open, live: live, liveOptions: liveCheck.liveOptions)
         // Only the JSON report shows the facts (a pile's workers get the same --format).
         check.includesFacts = format == .json
@@ -116,7 +130,8 @@ struct CheckCommand: ParsableCommand {
         let input: PileInput
         do {
             input = try PileInput(
-                arguments: images, fromFile: pile.from, shard: try pile.shardSelection(environment: ProcessInfo.processInfo.environment))
+                arguments: images, fromFile: pile.from,
+                shard: try pile.shardSelection(environment: ProcessInfo.processInfo.environment))
         } catch let e as ValidationError {
             printError("imagegate: error: \(e.message)")
             throw ExitCode(ExitStatus.usage)
@@ -138,9 +153,11 @@ struct CheckCommand: ParsableCommand {
         }
         let stderrIsTTY = isatty(2) != 0
         let progress: ProgressLine? =
-            input.isPile && (stderrIsTTY || pile.progress) ? ProgressLine(mode: stderrIsTTY ? .live : .lines, total: input.entries.count) : nil
+            input.isPile && (stderrIsTTY || pile.progress)
+            ? ProgressLine(mode: stderrIsTTY ? .live : .lines, total: input.entries.count) : nil
         let stream = ReportStream(
-            format: format, options: reporting.renderOptions(format: format, toTerminal: output == nil), isPile: input.isPile,
+            format: format, options: reporting.renderOptions(format: format, toTerminal: output == nil),
+            isPile: input.isPile,
             output: out, progress: progress, severities: reporting.severity?.severities)
         var launch: WorkerProcess.Launch?
         if input.isPile {
@@ -151,18 +168,22 @@ struct CheckCommand: ParsableCommand {
                 memoryLimit: pile.memoryLimitBytes ?? 1 << 30)
         }
         let runner = PileRunner(
-            entries: input.entries, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, workers: launch, options: opts,
+            entries: input.entries, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, workers: launch,
+            options: opts,
             isPile: input.isPile)
         try runner.run(into: stream)
         let totals = try stream.finish()
         try? out.synchronize()
-        if options.stats { printStats(bytes: totals.bytesRead, reads: totals.reads, transfer: totals.transfer, since: start) }
+        if options.stats {
+            printStats(bytes: totals.bytesRead, reads: totals.reads, transfer: totals.transfer, since: start)
+        }
         if totals.exitCode != 0 { throw ExitCode(totals.exitCode) }
     }
 
     /// This binary, for worker processes.
     static var executable: URL {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: exe)
     }
 

@@ -25,7 +25,9 @@ struct ControlOptions: ParsableArguments {
     var config: String?
 
     /// Names that are not settable from the config file or the environment.
-    static let reserved: Set<String> = ["help", "version", "config", "experimental-dump-help", "generate-completion-script"]
+    static let reserved: Set<String> = [
+        "help", "version", "config", "experimental-dump-help", "generate-completion-script",
+    ]
     /// Flags that read their `IMAGEGATE_*` variable themselves, with their own meaning:
     /// `IMAGEGATE_SYSFS_ROOT` is where `--live` reads sysfs, and does not ask for `--live`.
     static let ownVariables: Set<String> = ["sysfs-root"]
@@ -47,11 +49,14 @@ struct ControlOptions: ParsableArguments {
     /// The commands the config file may configure, with their flags (from ArgumentParser's own
     /// description of each, so a new flag is configurable the day it is added).
     static let commands: [(name: String, type: any ParsableCommand.Type)] = [
-        ("check", CheckCommand.self), ("inspect", InspectCommand.self), ("ls", LsCommand.self), ("cat", CatCommand.self),
+        ("check", CheckCommand.self), ("inspect", InspectCommand.self), ("ls", LsCommand.self),
+        ("cat", CatCommand.self),
         ("requirements", RequirementsCommand.self),
     ]
 
-    static func describe(_ name: String, _ type: any ParsableCommand.Type) -> (ConfigFile.Command, shorts: [String: String]) {
+    static func describe(_ name: String, _ type: any ParsableCommand.Type) -> (
+        ConfigFile.Command, shorts: [String: String]
+    ) {
         struct Dump: Decodable {
             struct Command: Decodable { var arguments: [Argument]? }
             struct Argument: Decodable {
@@ -69,7 +74,9 @@ struct ControlOptions: ParsableArguments {
         var shorts: [String: String] = [:]
         let dump = try? JSONDecoder().decode(Dump.self, from: Data(type._dumpHelp().utf8))
         for a in dump?.command.arguments ?? [] {
-            guard let long = a.names?.first(where: { $0.kind == "long" })?.name, !reserved.contains(long) else { continue }
+            guard let long = a.names?.first(where: { $0.kind == "long" })?.name, !reserved.contains(long) else {
+                continue
+            }
             for s in a.names ?? [] where s.kind == "short" { shorts[s.name] = long }
             switch a.kind {
             case "flag": c.flags.insert(long)
@@ -85,10 +92,13 @@ struct ControlOptions: ParsableArguments {
     /// The process arguments (after the program name) with the values of `IMAGEGATE_*` and of the
     /// config file put in front for every flag the command line does not give. Other commands
     /// and the internal worker pass through unchanged.
-    static func expand(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    static func expand(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws
         -> [String]
     {
-        guard let name = arguments.first, let type = commands.first(where: { $0.name == name })?.type else { return arguments }
+        guard let name = arguments.first, let type = commands.first(where: { $0.name == name })?.type else {
+            return arguments
+        }
         return [name] + (try expand(command: name, type, Array(arguments.dropFirst()), environment: environment))
     }
 
@@ -101,7 +111,9 @@ struct ControlOptions: ParsableArguments {
         // command, which has ArgumentParser dump its whole help as JSON (about a millisecond of
         // every run, and every pile worker's start).
         let configured = configPath(arguments: arguments, environment: environment)
-        guard configured != nil || environment.keys.contains(where: { $0.hasPrefix("IMAGEGATE_") }) else { return arguments }
+        guard configured != nil || environment.keys.contains(where: { $0.hasPrefix("IMAGEGATE_") }) else {
+            return arguments
+        }
         let (command, shorts) = describe(name, type)
         var given = Set<String>()
         for a in arguments {
@@ -121,7 +133,9 @@ struct ControlOptions: ParsableArguments {
             let variable = Self.variable(flag)
             if let raw = environment[variable], !raw.isEmpty {
                 guard let on = Self.truth(raw) else {
-                    throw PolicyError(SourceLocation(file: "environment", line: 0, column: 0), field: variable, "expected true or false (1/0, yes/no), got '\(raw)'")
+                    throw PolicyError(
+                        SourceLocation(file: "environment", line: 0, column: 0), field: variable,
+                        "expected true or false (1/0, yes/no), got '\(raw)'")
                 }
                 if on { front.append("--" + flag) }
             } else if case .flag(true)? = fromFile[flag] {
@@ -166,7 +180,9 @@ struct ControlOptions: ParsableArguments {
     /// The config file's waivers (none without a config file).
     func loadWaivers() throws -> [Waiver] {
         let args = config.map { ["--config", $0] } ?? []
-        guard let path = Self.configPath(arguments: args, environment: ProcessInfo.processInfo.environment) else { return [] }
+        guard let path = Self.configPath(arguments: args, environment: ProcessInfo.processInfo.environment) else {
+            return []
+        }
         return try ConfigFile.load(path, commands: Self.commands.map { Self.describe($0.name, $0.type).0 }).waivers
     }
 }

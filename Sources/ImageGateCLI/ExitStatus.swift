@@ -25,7 +25,8 @@ func printStats(bytes: UInt64, reads: UInt64, transfer: TransferStats? = nil, si
     printError("stats: \(bytes) bytes in \(reads) reads, \(String(format: "%.3f", seconds)) s")
     if let t = transfer {
         printError(
-            "stats: http: \(t.requests) requests, \(t.roundTrips) round trips, \(t.bytes) bytes transferred, \(t.retries) retries")
+            "stats: http: \(t.requests) requests, \(t.roundTrips) round trips, \(t.bytes) bytes transferred, \(t.retries) retries"
+        )
     }
 }
 

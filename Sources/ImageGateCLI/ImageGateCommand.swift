@@ -8,7 +8,10 @@ struct ImageGateCommand: ParsableCommand {
         commandName: "imagegate",
         abstract: "Check a Linux VM image for Azure Accelerated Networking readiness, offline.",
         version: ImageGate.version,
-        subcommands: [CheckCommand.self, InspectCommand.self, LsCommand.self, CatCommand.self, RequirementsCommand.self, WorkerCommand.self]
+        subcommands: [
+            CheckCommand.self, InspectCommand.self, LsCommand.self, CatCommand.self, RequirementsCommand.self,
+            WorkerCommand.self,
+        ]
     )
 
     /// Parses the arguments with the config file's and the `IMAGEGATE_*` values merged in

@@ -37,7 +37,10 @@ struct LsCommand: ParsableCommand {
 /// `rwxr-xr-x` from permission bits, with setuid/setgid/sticky as `ls` shows them.
 func modeString(_ p: UInt16) -> String {
     var s = ""
-    let bits: [(UInt16, Character)] = [(0o400, "r"), (0o200, "w"), (0o100, "x"), (0o40, "r"), (0o20, "w"), (0o10, "x"), (0o4, "r"), (0o2, "w"), (0o1, "x")]
+    let bits: [(UInt16, Character)] = [
+        (0o400, "r"), (0o200, "w"), (0o100, "x"), (0o40, "r"), (0o20, "w"), (0o10, "x"), (0o4, "r"), (0o2, "w"),
+        (0o1, "x"),
+    ]
     for (bit, c) in bits { s.append(p & bit != 0 ? c : "-") }
     var chars = Array(s)
     if p & 0o4000 != 0 { chars[2] = chars[2] == "x" ? "s" : "S" }

@@ -23,7 +23,9 @@ struct PileInput {
         var all = arguments
         if let fromFile { all += try Self.readList(fromFile) }
         isPile = all.count > 1 || fromFile != nil
-        entries = all.enumerated().map { Entry(index: $0.offset, path: $0.element) }.filter { shard?.contains($0.index) ?? true }
+        entries = all.enumerated().map { Entry(index: $0.offset, path: $0.element) }.filter {
+            shard?.contains($0.index) ?? true
+        }
     }
 
     /// The entries of a list: one a line, surrounding blanks trimmed; a line whose first
@@ -46,7 +48,9 @@ struct PileInput {
             }
             data = d
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("--from \(file): not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("--from \(file): not UTF-8 text")
+        }
         return parseList(text)
     }
 }

@@ -10,7 +10,10 @@ struct PileOptions: ParsableArguments {
             valueName: "FILE"), completion: .file())
     var from: String?
 
-    @Option(help: ArgumentHelp("Give up on one image after this many seconds (it reports verdict error, layer internal).", valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "Give up on one image after this many seconds (it reports verdict error, layer internal).",
+            valueName: "SECONDS"))
     var timeout: Double = 120
 
     @Option(
@@ -19,20 +22,30 @@ struct PileOptions: ParsableArguments {
             valueName: "SIZE"))
     var memoryLimit: String = "1G"
 
-    @Option(help: ArgumentHelp("Check only shard I of N (I counts from 0): the images whose input index modulo N is I.", valueName: "I/N"))
+    @Option(
+        help: ArgumentHelp(
+            "Check only shard I of N (I counts from 0): the images whose input index modulo N is I.", valueName: "I/N"))
     var shard: String?
 
     @Option(
         help: ArgumentHelp(
-            "Split the input into N shards and check the one named by $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).", valueName: "N"))
+            "Split the input into N shards and check the one named by $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job).",
+            valueName: "N"))
     var shardCount: Int?
 
-    @Flag(help: "Print one progress line per image to stderr even when it is not a terminal (on a terminal a live line is always shown for piles).")
+    @Flag(
+        help:
+            "Print one progress line per image to stderr even when it is not a terminal (on a terminal a live line is always shown for piles)."
+    )
     var progress = false
 
     func validate() throws {
-        guard timeout > 0, timeout.isFinite else { throw ValidationError("--timeout must be a positive number of seconds") }
-        guard memoryLimitBytes != nil else { throw ValidationError("--memory-limit: '\(memoryLimit)' is not a size such as 1G, 512M or 1073741824") }
+        guard timeout > 0, timeout.isFinite else {
+            throw ValidationError("--timeout must be a positive number of seconds")
+        }
+        guard memoryLimitBytes != nil else {
+            throw ValidationError("--memory-limit: '\(memoryLimit)' is not a size such as 1G, 512M or 1073741824")
+        }
         if shard != nil && shardCount != nil { throw ValidationError("give --shard or --shard-count, not both") }
         _ = try shardSelection(environment: ProcessInfo.processInfo.environment)
     }
@@ -66,7 +79,8 @@ struct PileOptions: ParsableArguments {
         }
         guard let shardCount else { return nil }
         guard let value = environment["JOB_COMPLETION_INDEX"], let i = Int(value) else {
-            throw ValidationError("--shard-count needs JOB_COMPLETION_INDEX set to the shard number (Kubernetes sets it in Indexed Jobs)")
+            throw ValidationError(
+                "--shard-count needs JOB_COMPLETION_INDEX set to the shard number (Kubernetes sets it in Indexed Jobs)")
         }
         return try Shard(index: i, count: shardCount)
     }
@@ -81,7 +95,9 @@ struct Shard: Equatable {
 
     init(index: Int, count: Int) throws {
         guard count >= 1 else { throw ValidationError("the shard count must be at least 1") }
-        guard index >= 0, index < count else { throw ValidationError("shard \(index) does not exist: shards count from 0 to \(count - 1)") }
+        guard index >= 0, index < count else {
+            throw ValidationError("shard \(index) does not exist: shards count from 0 to \(count - 1)")
+        }
         self.index = index
         self.count = count
     }

@@ -51,7 +51,8 @@ final class ProgressLine: Sendable {
         case .live: redraw()
         case .lines:
             write(
-                "imagegate: [\(done)/\(total)] \(report.verdict.rawValue) \(ImageGate.shownPath(report.image.path)) (\(Self.clock(took, tenths: true)))\n")
+                "imagegate: [\(done)/\(total)] \(report.verdict.rawValue) \(ImageGate.shownPath(report.image.path)) (\(Self.clock(took, tenths: true)))\n"
+            )
         }
     }
 

@@ -47,7 +47,9 @@ final class ReportStream: Sendable {
     }
 
     /// The report of the image at `position` in this run's entries (0-based, after sharding).
-    func deliver(_ position: Int, _ checked: Report, bytesRead: UInt64, reads: UInt64, transfer: TransferStats? = nil) throws {
+    func deliver(_ position: Int, _ checked: Report, bytesRead: UInt64, reads: UInt64, transfer: TransferStats? = nil)
+        throws
+    {
         let report = severities.map { checked.showing(severities: $0) } ?? checked
         if report.verdict == .error { writeError(Self.errorLine(report)) }
         try state.withLock { s in
@@ -98,7 +100,8 @@ final class ReportStream: Sendable {
         // named once too: an http error already ends with the URL it was about.
         let message = r.error?.line ?? "unreadable image"
         let shown = ImageGate.shownPath(r.image.path)
-        return message.contains("(\(shown))") ? "imagegate: error: \(message)" : "imagegate: error: \(message) (\(shown))"
+        return message.contains("(\(shown))")
+            ? "imagegate: error: \(message)" : "imagegate: error: \(message) (\(shown))"
     }
 
     private func writeError(_ line: String) {

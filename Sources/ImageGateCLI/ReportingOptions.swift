@@ -22,13 +22,23 @@ struct SeverityList: ExpressibleByArgument, Sendable {
 
 /// How `check` renders its reports (beside `--format` and `--output`).
 struct ReportingOptions: ParsableArguments {
-    @Flag(help: "SARIF: list every requirement as a result (pass and skip too); by default only fail and warn, as code scanning makes every result an alert.")
+    @Flag(
+        help:
+            "SARIF: list every requirement as a result (pass and skip too); by default only fail and warn, as code scanning makes every result an alert."
+    )
     var sarifAll = false
 
-    @Flag(name: .shortAndLong, help: "Text and Markdown: show only each image's verdict and the findings that fail it (JSON, JUnit and SARIF stay complete).")
+    @Flag(
+        name: .shortAndLong,
+        help:
+            "Text and Markdown: show only each image's verdict and the findings that fail it (JSON, JUnit and SARIF stay complete)."
+    )
     var quiet = false
 
-    @Option(help: ArgumentHelp("Colour the text format: auto (a terminal, and NO_COLOR unset or empty), always, never.", valueName: "WHEN"))
+    @Option(
+        help: ArgumentHelp(
+            "Colour the text format: auto (a terminal, and NO_COLOR unset or empty), always, never.", valueName: "WHEN")
+    )
     var color: ColorChoice = .auto
 
     @Option(
@@ -44,15 +54,20 @@ struct ReportingOptions: ParsableArguments {
     var sarifDocsURL: String?
 
     func validate() throws {
-        if let sarifDocsURL, !(sarifDocsURL.hasPrefix("https://") || sarifDocsURL.hasPrefix("http://")) || sarifDocsURL.contains("?") {
-            throw ValidationError("--sarif-docs-url must be an http(s) URL without a query (SARIF's helpUri is absolute)")
+        if let sarifDocsURL,
+            !(sarifDocsURL.hasPrefix("https://") || sarifDocsURL.hasPrefix("http://")) || sarifDocsURL.contains("?")
+        {
+            throw ValidationError(
+                "--sarif-docs-url must be an http(s) URL without a query (SARIF's helpUri is absolute)")
         }
     }
 
     /// The render options for output going to standard output (`toTerminal`) or a file.
     func renderOptions(format: ReportFormat, toTerminal: Bool) -> RenderOptions {
         RenderOptions(
-            color: format == .text && color.enabled(toTerminal: toTerminal && isatty(1) != 0, environment: ProcessInfo.processInfo.environment),
+            color: format == .text
+                && color.enabled(
+                    toTerminal: toTerminal && isatty(1) != 0, environment: ProcessInfo.processInfo.environment),
             quiet: quiet, sarifAll: sarifAll, baseDirectory: FileManager.default.currentDirectoryPath,
             documentationBase: sarifDocsURL)
     }

@@ -4,7 +4,10 @@ import ImageGate
 /// `--volume` of `ls` and `cat`: read one volume's file system directly, for images with no guest
 /// root (a data disk, a bare file system) or to look past the guest's mounts.
 struct VolumeOption: ParsableArguments {
-    @Option(help: ArgumentHelp("Read this volume's file system directly, with paths inside it, root or not (a name 'inspect' prints: 'partition 2', 'lv vg/data', 'whole disk'). Needed for an image with no guest root.", valueName: "NAME"))
+    @Option(
+        help: ArgumentHelp(
+            "Read this volume's file system directly, with paths inside it, root or not (a name 'inspect' prints: 'partition 2', 'lv vg/data', 'whole disk'). Needed for an image with no guest root.",
+            valueName: "NAME"))
     var volume: String?
 
     /// The image as paths resolve in it: the guest tree, or the chosen volume's file system.
@@ -15,7 +18,8 @@ struct VolumeOption: ParsableArguments {
         let names = g.readableVolumes.map { "'\($0)'" }.joined(separator: ", ")
         guard let volume else {
             guard let e = g.rootless else { return g }
-            throw ImageError(e.layer, e.kind, e.detail + "; read a volume's file system with --volume NAME: \(names)", at: e.offset)
+            throw ImageError(
+                e.layer, e.kind, e.detail + "; read a volume's file system with --volume NAME: \(names)", at: e.offset)
         }
         do {
             return try g.volume(volume)

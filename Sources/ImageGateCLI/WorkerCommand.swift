@@ -27,7 +27,8 @@ struct WorkerResponse: Codable {
 /// hidden from help, its protocol is the two structs above and may change between versions.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "internal-worker", abstract: "Check images for a parent `check` process (internal).", shouldDisplay: false)
+        commandName: "internal-worker", abstract: "Check images for a parent `check` process (internal).",
+        shouldDisplay: false)
 
     @Option var memoryLimit: UInt64
 
@@ -47,7 +48,8 @@ struct WorkerCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         // The same merge of config file and IMAGEGATE_* as the parent made (same folder, same environment).
-        let check = try CheckCommand.parse(try ControlOptions.expand(command: "check", CheckCommand.self, checkArguments))
+        let check = try CheckCommand.parse(
+            try ControlOptions.expand(command: "check", CheckCommand.self, checkArguments))
         let options = try check.checkOptions()
         let fault = ProcessInfo.processInfo.environment[Self.faultVariable].map(Self.parseFault)
         let decoder = JSONDecoder()
@@ -55,10 +57,13 @@ struct WorkerCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         while let line = readLine(strippingNewline: true) {
             let request = try decoder.decode(WorkerRequest.self, from: Data(line.utf8))
-            if let fault, fault.name == URL(fileURLWithPath: ImageGate.shownPath(request.path)).lastPathComponent { Self.inject(fault.kind) }
+            if let fault, fault.name == URL(fileURLWithPath: ImageGate.shownPath(request.path)).lastPathComponent {
+                Self.inject(fault.kind)
+            }
             let result = ImageGate.check(request.path, options: options)
             var out = try encoder.encode(
-                WorkerResponse(index: request.index, report: result.report, bytesRead: result.bytesRead, reads: result.reads,
+                WorkerResponse(
+                    index: request.index, report: result.report, bytesRead: result.bytesRead, reads: result.reads,
                     transfer: result.transfer))
             out.append(0x0A)
             try FileHandle.standardOutput.write(contentsOf: out)

@@ -35,7 +35,8 @@ final class WorkerProcess {
 
     /// Checks one image in the worker; an image that ends or stalls the worker gets an `error`
     /// report of layer `internal` instead, and the next image gets a fresh worker.
-    func check(_ entry: PileInput.Entry) -> (report: Report, bytesRead: UInt64, reads: UInt64, transfer: TransferStats?) {
+    func check(_ entry: PileInput.Entry) -> (report: Report, bytesRead: UInt64, reads: UInt64, transfer: TransferStats?)
+    {
         do {
             try startIfNeeded()
             var line = try JSONEncoder().encode(WorkerRequest(index: entry.index, path: entry.path))
@@ -53,7 +54,11 @@ final class WorkerProcess {
             return (failure(entry, "the worker process answered with something that is not its report"), 0, 0, nil)
         case .timedOut:
             stop()
-            return (failure(entry, "gave up after \(Self.seconds(launch.timeout)) s (--timeout): the worker process was killed"), 0, 0, nil)
+            return (
+                failure(
+                    entry, "gave up after \(Self.seconds(launch.timeout)) s (--timeout): the worker process was killed"),
+                0, 0, nil
+            )
         case .closed:
             return (failure(entry, reap()), 0, 0, nil)
         }
@@ -104,8 +109,10 @@ final class WorkerProcess {
         let (input, output) = try Self.spawning.withLock { _ in
             let input = Pipe()
             let output = Pipe()
-            for fd in [input.fileHandleForReading, input.fileHandleForWriting, output.fileHandleForReading, output.fileHandleForWriting, log]
-            {
+            for fd in [
+                input.fileHandleForReading, input.fileHandleForWriting, output.fileHandleForReading,
+                output.fileHandleForWriting, log,
+            ] {
                 _ = fcntl(fd.fileDescriptor, F_SETFD, FD_CLOEXEC)
             }
             p.standardInput = input
@@ -138,7 +145,8 @@ final class WorkerProcess {
             }
             let left = ContinuousClock.now.duration(to: deadline)
             guard left > .zero else { return .timedOut }
-            let ms = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            let ms = Int32(
+                clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
             guard let fromWorker else { return .closed }
             var fd = pollfd(fd: fromWorker.fileDescriptor, events: Int16(POLLIN), revents: 0)
             let ready = poll(&fd, 1, ms)
@@ -165,7 +173,9 @@ final class WorkerProcess {
         stop()
         let log = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
         // Swift traps with this text when an allocation fails, which under RLIMIT_AS is the limit.
-        if log.contains("failed to allocate") || log.contains("Could not allocate memory") || log.contains("Cannot allocate memory") || log.contains("out of memory") {
+        if log.contains("failed to allocate") || log.contains("Could not allocate memory")
+            || log.contains("Cannot allocate memory") || log.contains("out of memory")
+        {
             return "the worker process went over the memory limit of \(Self.size(launch.memoryLimit)) (--memory-limit)"
         }
         let said = log.split(separator: "\n").first { $0.contains("Fatal error") || $0.contains("error:") }
@@ -179,13 +189,15 @@ final class WorkerProcess {
             image: .init(path: ImageGate.shownPath(entry.path)),
             error: .init(
                 layer: "internal",
-                message: "internal: \(what) while checking this image. This is a bug in imagegate: please report it, with the input if you can share it."
+                message:
+                    "internal: \(what) while checking this image. This is a bug in imagegate: please report it, with the input if you can share it."
             ))
     }
 
     static func signalName(_ n: Int32) -> String {
         let names: [Int32: String] = [
-            SIGILL: "SIGILL", SIGTRAP: "SIGTRAP", SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL",
+            SIGILL: "SIGILL", SIGTRAP: "SIGTRAP", SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE",
+            SIGKILL: "SIGKILL",
             SIGSEGV: "SIGSEGV", SIGTERM: "SIGTERM", SIGXCPU: "SIGXCPU",
         ]
         return names[n] ?? "signal \(n)"

@@ -44,7 +44,8 @@ public struct EthtoolStatistics: CounterSource {
         guard Self.load64(block, 8) & (1 << UInt64(ETH_SS_STATS.rawValue)) != 0 else { return nil }
         let count = Self.load32(block, 16)
         guard count <= Self.maximumStatistics else {
-            throw ImageError("ethtool", .limitExceeded, "\(interface) reports \(count) statistics (limit \(Self.maximumStatistics))")
+            throw ImageError(
+                "ethtool", .limitExceeded, "\(interface) reports \(count) statistics (limit \(Self.maximumStatistics))")
         }
         return Int(count)
     }
@@ -77,12 +78,16 @@ public struct EthtoolStatistics: CounterSource {
     func expectCount(_ answered: UInt32, _ asked: Int, _ interface: String, _ command: String) throws {
         guard answered == UInt32(asked) else {
             throw ImageError(
-                "ethtool", .corrupt, "\(interface): \(command) answered \(answered) entries, \(asked) were counted (the driver changed its statistics while they were read)")
+                "ethtool", .corrupt,
+                "\(interface): \(command) answered \(answered) entries, \(asked) were counted (the driver changed its statistics while they were read)"
+            )
         }
     }
 
     /// False for EOPNOTSUPP when `absentOK` (the driver has no statistics); throws otherwise.
-    func call(_ fd: Int32, _ interface: String, _ block: inout [UInt8], _ command: String, absentOK: Bool) throws -> Bool {
+    func call(_ fd: Int32, _ interface: String, _ block: inout [UInt8], _ command: String, absentOK: Bool) throws
+        -> Bool
+    {
         let rc = block.withUnsafeMutableBytes { raw in
             // Safe: the kernel writes at most the entries it counts, and every block has room for
             // `slack` more than counted; a larger answer is refused by `expectCount` before use.

@@ -31,7 +31,9 @@ public struct SysfsNetwork: Sendable {
             throw ImageError("sysfs", .notFound, "cannot list \(classNet): \(Self.reason(error))")
         }
         guard names.count <= Self.maximumInterfaces else {
-            throw ImageError("sysfs", .limitExceeded, "\(classNet) lists \(names.count) interfaces (limit \(Self.maximumInterfaces))")
+            throw ImageError(
+                "sysfs", .limitExceeded, "\(classNet) lists \(names.count) interfaces (limit \(Self.maximumInterfaces))"
+            )
         }
         return try names.sorted().map(interface(named:))
     }

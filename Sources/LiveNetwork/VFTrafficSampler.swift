@@ -86,7 +86,9 @@ public struct VFTrafficSampler: Sendable {
             && parts[3] == "packets"
     }
 
-    static func compare(_ synthetic: String, _ vf: NetworkInterface, _ first: Reading, _ second: Reading) -> VFPathSample {
+    static func compare(_ synthetic: String, _ vf: NetworkInterface, _ first: Reading, _ second: Reading)
+        -> VFPathSample
+    {
         var out = VFPathSample(synthetic: synthetic, vf: vf)
         let a: (synthetic: [String: UInt64], vf: [String: UInt64])
         let b: (synthetic: [String: UInt64], vf: [String: UInt64])
@@ -101,7 +103,9 @@ public struct VFTrafficSampler: Sendable {
         var readings: [String] = []
         var backwards: [String] = []
         /// Growth of the sum of `names` on one interface; nil unless every name is in both readings.
-        func growth(_ iface: String, _ before: [String: UInt64], _ after: [String: UInt64], _ names: [String]) -> UInt64? {
+        func growth(_ iface: String, _ before: [String: UInt64], _ after: [String: UInt64], _ names: [String])
+            -> UInt64?
+        {
             guard !names.isEmpty, names.allSatisfy({ before[$0] != nil && after[$0] != nil }) else { return nil }
             var total: UInt64 = 0
             for n in names {

@@ -48,7 +48,8 @@ public final class HTTPDevice: BlockDevice {
         deadline: ContinuousClock.Instant? = nil
     ) throws {
         client = HTTPRangeClient(
-            url: url, options: options, counter: counter, deadline: deadline ?? ContinuousClock.now.advanced(by: options.timeout))
+            url: url, options: options, counter: counter,
+            deadline: deadline ?? ContinuousClock.now.advanced(by: options.timeout))
         state = Mutex(State(blocks: BoundedCache(countLimit: options.cachedBlocks)))
         let first = try client.fetch(start: 0, length: UInt64(options.blockSize), total: nil)
         size = first.total
@@ -86,7 +87,9 @@ public final class HTTPDevice: BlockDevice {
         var done = 0
         for i in firstBlock...lastBlock {
             guard let block = have[i] else {
-                throw ImageError("http", .io(errno: 0), "block evicted before it was read: the cache is too small (\(displayURL))", at: i * bs)
+                throw ImageError(
+                    "http", .io(errno: 0), "block evicted before it was read: the cache is too small (\(displayURL))",
+                    at: i * bs)
             }
             let from = i == firstBlock ? Int(offset - i * bs) : 0
             let n = min(block.count - from, buffer.count - done)
@@ -170,7 +173,8 @@ public final class HTTPDevice: BlockDevice {
         let client = client
         let bodies = concurrentMap(runs.map(\.0), width: options.parallelRequests) { run -> [UInt8] in
             let start = run.lowerBound * bs
-            return try client.fetch(start: start, length: min(size, (run.upperBound + 1) * bs) - start, total: size).body
+            return try client.fetch(start: start, length: min(size, (run.upperBound + 1) * bs) - start, total: size)
+                .body
         }
         var firstError: (any Error)?
         state.withLock { st in

@@ -21,7 +21,9 @@ public struct HTTPFileStore: FileStore {
     let query: String
     let origin: String?
 
-    public init(options: RemoteOptions = RemoteOptions(), counter: TransferCounter = TransferCounter(), imageURL: String = "") {
+    public init(
+        options: RemoteOptions = RemoteOptions(), counter: TransferCounter = TransferCounter(), imageURL: String = ""
+    ) {
         self.options = options
         self.counter = counter
         deadline = ContinuousClock.now.advanced(by: options.timeout)

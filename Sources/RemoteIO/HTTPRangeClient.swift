@@ -121,12 +121,14 @@ final class HTTPRangeClient: Sendable {
                 lastProblem = String(cString: curl_easy_strerror(CURLcode(code)))
             } else {
                 throw ImageError(
-                    "http", .io(errno: 0), "\(String(cString: curl_easy_strerror(CURLcode(code)))) (\(display))", at: start)
+                    "http", .io(errno: 0), "\(String(cString: curl_easy_strerror(CURLcode(code)))) (\(display))",
+                    at: start)
             }
             // Exponential backoff with jitter (200 ms doubling, capped at 12.8 s), or what Retry-After
             // asks; bounded by the tries and by the deadline.
             let backoff =
-                retryAfter ?? .milliseconds(Int64(200 * Double(1 << min(attempt - 1, 6)) * Double.random(in: 0.5...1.5)))
+                retryAfter
+                ?? .milliseconds(Int64(200 * Double(1 << min(attempt - 1, 6)) * Double.random(in: 0.5...1.5)))
             let wake = clock.now.advanced(by: backoff)
             if attempt >= options.maximumTries {
                 throw ImageError(
@@ -148,13 +150,15 @@ final class HTTPRangeClient: Sendable {
         switch status {
         case 200:
             throw ImageError(
-                "http", .unsupported, "server ignored the Range request (200, not 206): refusing to download the whole image (\(display))")
+                "http", .unsupported,
+                "server ignored the Range request (200, not 206): refusing to download the whole image (\(display))")
         case 206:
             throw ImageError("http", .corrupt, "response longer than the requested range (\(display))", at: start)
         case 404: throw ImageError("http", .notFound, "404 not found (\(display))")
         case 412:
             throw ImageError(
-                "http", .corrupt, "412: the object changed while being read (it no longer matches the ETag first seen: replaced or overwritten) (\(display))",
+                "http", .corrupt,
+                "412: the object changed while being read (it no longer matches the ETag first seen: replaced or overwritten) (\(display))",
                 at: start)
         case 416:
             throw ImageError("http", .truncated, "416 range not satisfiable (\(display))", at: start)
@@ -188,16 +192,19 @@ final class HTTPRangeClient: Sendable {
         let expectedEnd = min(start + length, t) - 1
         guard a == start, b == expectedEnd, total.map({ $0 == t }) ?? true else {
             throw ImageError(
-                "http", .corrupt, "wrong Content-Range \(range) for bytes \(start)-\(expectedEnd) (\(display))", at: start)
+                "http", .corrupt, "wrong Content-Range \(range) for bytes \(start)-\(expectedEnd) (\(display))",
+                at: start)
         }
         guard UInt64(box.body.count) == b - a + 1 else {
-            throw ImageError("http", .truncated, "short body: \(box.body.count) of \(b - a + 1) bytes (\(display))", at: start)
+            throw ImageError(
+                "http", .truncated, "short body: \(box.body.count) of \(b - a + 1) bytes (\(display))", at: start)
         }
         let etag = box.header("etag")
         try state.withLock { s in
             if let known = s.etag, let etag, etag != known {
                 throw ImageError(
-                    "http", .corrupt, "the object changed while being read (ETag \(known) became \(etag): replaced or overwritten) (\(display))",
+                    "http", .corrupt,
+                    "the object changed while being read (ETag \(known) became \(etag): replaced or overwritten) (\(display))",
                     at: start)
             }
             if s.etag == nil { s.etag = etag }
@@ -228,7 +235,8 @@ final class HTTPRangeClient: Sendable {
         if let ca = options.caCertFile ?? getenv("SSL_CERT_FILE").map({ String(cString: $0) }) {
             _ = ig_curl_set_string(h, CURLOPT_CAINFO, ca)
         }
-        var headers: UnsafeMutablePointer<curl_slist>? = curl_slist_append(nil, "x-ms-version: \(options.azureStorageVersion)")
+        var headers: UnsafeMutablePointer<curl_slist>? = curl_slist_append(
+            nil, "x-ms-version: \(options.azureStorageVersion)")
         if let token = getenv(options.tokenEnvironmentVariable).map({ String(cString: $0) }), !token.isEmpty {
             headers = curl_slist_append(headers, "Authorization: Bearer \(token)")
         }

@@ -31,7 +31,8 @@ public struct RemoteOptions: Sendable {
 
     public init(
         caCertFile: String? = nil, timeout: Duration = .seconds(120), blockSize: Int = 64 << 10,
-        cachedBlocks: Int = 1024, readAheadBlocks: Int = 16, parallelRequests: Int = RemoteOptions.defaultParallelRequests,
+        cachedBlocks: Int = 1024, readAheadBlocks: Int = 16,
+        parallelRequests: Int = RemoteOptions.defaultParallelRequests,
         maximumTries: Int = 5, requestTimeout: Duration = .seconds(30),
         azureStorageVersion: String = "2021-08-06",
         tokenEnvironmentVariable: String = "IMAGEGATE_AZURE_TOKEN"
@@ -98,10 +99,14 @@ public enum RemoteURL {
     static func resolve(_ name: String, against folder: String) -> String? {
         guard let origin = origin(folder), !name.contains("://") else { return nil }
         let shown = display(folder)
-        var parts: [String] = name.hasPrefix("/") ? [] : shown.dropFirst(origin.count).split(separator: "/").map(String.init)
+        var parts: [String] =
+            name.hasPrefix("/") ? [] : shown.dropFirst(origin.count).split(separator: "/").map(String.init)
         for part in name.split(separator: "/") {
             if part == "." { continue }
-            if part == ".." { _ = parts.popLast(); continue }
+            if part == ".." {
+                _ = parts.popLast()
+                continue
+            }
             parts.append(percentEscape(String(part)))
         }
         guard !parts.isEmpty else { return nil }

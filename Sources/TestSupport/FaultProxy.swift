@@ -34,7 +34,8 @@ public final class FaultProxy: @unchecked Sendable {
     public let port: Int
     private let upstream: Int
     private let listener: Int32
-    private let state: Mutex<(faults: Faults, requests: Int, connections: Int, tunnels: Int, ranges: [String], targets: [String])>
+    private let state:
+        Mutex<(faults: Faults, requests: Int, connections: Int, tunnels: Int, ranges: [String], targets: [String])>
 
     public init(upstreamPort: Int, faults: Faults = Faults()) throws {
         upstream = upstreamPort
@@ -44,11 +45,14 @@ public final class FaultProxy: @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         var addr = Self.address(port: 0)
         let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard fd >= 0, bound == 0, listen(fd, 64) == 0 else {
             close(fd)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "fault proxy: cannot listen on 127.0.0.1"])
+            throw CocoaError(
+                .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "fault proxy: cannot listen on 127.0.0.1"])
         }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) {
@@ -114,13 +118,16 @@ public final class FaultProxy: @unchecked Sendable {
             }
             let headers = lines.dropFirst().compactMap { line -> (String, String)? in
                 guard let colon = line.firstIndex(of: ":") else { return nil }
-                return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                return (
+                    line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                )
             }
             let ifMatch = headers.first { $0.0 == "if-match" }?.1
             let action: Action = state.withLock { s in
                 s.requests += 1
                 s.ranges.append(headers.first { $0.0 == "range" }?.1 ?? "")
-                s.targets.append(lines.first.map { $0.split(separator: " ").dropFirst().first.map(String.init) ?? "" } ?? "")
+                s.targets.append(
+                    lines.first.map { $0.split(separator: " ").dropFirst().first.map(String.init) ?? "" } ?? "")
                 if let status = s.faults.status { return .status(status, retryAfter: nil) }
                 if s.faults.unavailable > 0 {
                     s.faults.unavailable -= 1
@@ -148,15 +155,22 @@ public final class FaultProxy: @unchecked Sendable {
                 if let retryAfter { answer += "Retry-After: \(retryAfter)\r\n" }
                 guard Self.send(client, Array((answer + "\r\n").utf8)) else { return }
             case .forward(let etag, let cut, let latency):
-                if latency > .zero { Thread.sleep(forTimeInterval: Double(latency.components.attoseconds) / 1e18 + Double(latency.components.seconds)) }
+                if latency > .zero {
+                    Thread.sleep(
+                        forTimeInterval: Double(latency.components.attoseconds) / 1e18
+                            + Double(latency.components.seconds))
+                }
                 // If-Match is the proxy's business when it plays a replaced object (nginx's own
                 // ETag would never match the played one).
                 let forwarded = lines.filter { line in
                     let lower = line.lowercased()
                     return !lower.hasPrefix("connection:") && !(etag != nil && lower.hasPrefix("if-match:"))
                 }
-                let request = forwarded.filter { !$0.isEmpty }.joined(separator: "\r\n") + "\r\nConnection: close\r\n\r\n"
-                guard let (upstreamHead, body) = Self.fetchUpstream(port: upstream, request: Array(request.utf8)) else { return }
+                let request =
+                    forwarded.filter { !$0.isEmpty }.joined(separator: "\r\n") + "\r\nConnection: close\r\n\r\n"
+                guard let (upstreamHead, body) = Self.fetchUpstream(port: upstream, request: Array(request.utf8)) else {
+                    return
+                }
                 var respHead = upstreamHead.filter { !$0.lowercased().hasPrefix("connection:") }
                 if let etag {
                     respHead = respHead.filter { !$0.lowercased().hasPrefix("etag:") } + ["ETag: \(etag)"]
@@ -184,7 +198,9 @@ public final class FaultProxy: @unchecked Sendable {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = address(port: port)
         let connected = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard fd >= 0, connected == 0, send(client, Array("HTTP/1.1 200 Connection Established\r\n\r\n".utf8)),
             already.isEmpty || send(fd, already)
@@ -219,7 +235,9 @@ public final class FaultProxy: @unchecked Sendable {
         defer { close(fd) }
         var addr = address(port: port)
         let connected = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0, send(fd, request) else { return nil }
         var all: [UInt8] = []
@@ -250,7 +268,8 @@ public final class FaultProxy: @unchecked Sendable {
 
     private static func headEnd(_ bytes: [UInt8]) -> Int? {
         guard bytes.count >= 4 else { return nil }
-        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
+        for i in 0...(bytes.count - 4)
+        where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
             return i
         }
         return nil

@@ -14,7 +14,9 @@ public final class NetworkNamespace: Sendable {
     /// Why the namespace tests do not run, for their skip message.
     public static let requirement = "needs root and iproute2 (ip netns add): run `make test` as root to include it"
 
-    static let ip = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/sbin/ip"
+    static let ip =
+        ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ?? "/usr/sbin/ip"
 
     /// Creates the namespace and the pair inside it; throws with iproute2's message when it fails.
     public init() throws {

@@ -28,7 +28,9 @@ public final class NginxServer: @unchecked Sendable {
         try conf.write(to: dir.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        process.arguments = ["-p", dir.path, "-c", dir.appendingPathComponent("nginx.conf").path, "-e", dir.path + "/error.log"]
+        process.arguments = [
+            "-p", dir.path, "-c", dir.appendingPathComponent("nginx.conf").path, "-e", dir.path + "/error.log",
+        ]
         try process.run()
         for _ in 0..<50 {
             usleep(100_000)
@@ -48,7 +50,9 @@ public final class NginxServer: @unchecked Sendable {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                call(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         } == 0
     }
 
@@ -59,4 +63,3 @@ public final class NginxServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: dir)
     }
 }
-

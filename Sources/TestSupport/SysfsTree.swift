@@ -25,7 +25,8 @@ public final class SysfsTree: Sendable {
         try (flags + "\n").write(toFile: dir(name) + "/flags", atomically: true, encoding: .utf8)
         if let driver {
             try fm.createDirectory(atPath: dir(name) + "/device", withIntermediateDirectories: true)
-            try fm.createSymbolicLink(atPath: dir(name) + "/device/driver", withDestinationPath: "../../../../bus/vmbus/drivers/" + driver)
+            try fm.createSymbolicLink(
+                atPath: dir(name) + "/device/driver", withDestinationPath: "../../../../bus/vmbus/drivers/" + driver)
         }
         for l in lowers {
             try fm.createSymbolicLink(atPath: dir(name) + "/lower_" + l, withDestinationPath: "../" + l)

@@ -17,7 +17,8 @@ public final class TestCertificateAuthority {
             "-keyout", directory + "/ca.key", "-out", caCertificate,
         ])
         try Self.openssl([
-            "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", serverKey, "-out", directory + "/server.csr",
+            "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", serverKey, "-out",
+            directory + "/server.csr",
         ])
         try "subjectAltName=IP:127.0.0.1\n".write(toFile: directory + "/san.ext", atomically: true, encoding: .utf8)
         try Self.openssl([
@@ -31,7 +32,8 @@ public final class TestCertificateAuthority {
     private static func openssl(_ arguments: [String]) throws {
         let r = try Tools.run(["openssl"] + arguments)
         guard r.status == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments[0]): \(r.stderr)"])
+            throw CocoaError(
+                .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments[0]): \(r.stderr)"])
         }
     }
 }

@@ -46,7 +46,9 @@ public enum Tools {
         try inp.close()
         let o = try Data(contentsOf: URL(fileURLWithPath: outPath))
         let e = try Data(contentsOf: URL(fileURLWithPath: errPath))
-        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self), data: o)
+        return Output(
+            status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+            stderr: String(decoding: e, as: UTF8.self), data: o)
     }
 
     /// Writes `data` to a new temporary file and returns its path.
@@ -82,11 +84,21 @@ public enum Tools {
 public func sameBytes(_ a: Data, _ b: Data) -> Bool {
     guard a.count == b.count else { return false }
     if a.isEmpty { return true }
-    return a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in memcmp(pa.baseAddress!, pb.baseAddress!, a.count) == 0 } }
+    return a.withUnsafeBytes { pa in
+        b.withUnsafeBytes { pb in
+            guard let x = pa.baseAddress, let y = pb.baseAddress else { return false }
+            return memcmp(x, y, a.count) == 0
+        }
+    }
 }
 
 /// Byte comparison of arrays that stays fast in debug builds.
 public func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
     guard a.count == b.count else { return false }
-    return a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in a.isEmpty || memcmp(pa.baseAddress!, pb.baseAddress!, a.count) == 0 } }
+    return a.withUnsafeBytes { pa in
+        b.withUnsafeBytes { pb in
+            guard let x = pa.baseAddress, let y = pb.baseAddress else { return a.isEmpty }
+            return a.isEmpty || memcmp(x, y, a.count) == 0
+        }
+    }
 }

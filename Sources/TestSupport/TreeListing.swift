@@ -39,7 +39,8 @@ public struct TreeListing: Sendable {
     }
 
     /// Lists `fs` below `root` in the same format (skipping `lost+found`).
-    public static func list(_ fs: any FileSystem, root: FSPath = .root, compareContents: Bool = true) throws -> [Entry] {
+    public static func list(_ fs: any FileSystem, root: FSPath = .root, compareContents: Bool = true) throws -> [Entry]
+    {
         var out: [Entry] = []
         var stack = [root]
         while let dir = stack.popLast() {
@@ -57,8 +58,9 @@ public struct TreeListing: Sendable {
                     stack.append(p)
                 case .symlink:
                     out.append(
-                        Entry(path: rel, type: "symlink", permissions: perm, size: String(a.size),
-                              detail: try fs.destination(ofSymbolicLink: p)))
+                        Entry(
+                            path: rel, type: "symlink", permissions: perm, size: String(a.size),
+                            detail: try fs.destination(ofSymbolicLink: p)))
                 case .regular:
                     let sum = compareContents ? fnv1a64(try fs.contents(of: p, limit: Int(a.size))) : "-"
                     out.append(Entry(path: rel, type: "regular", permissions: perm, size: String(a.size), detail: sum))

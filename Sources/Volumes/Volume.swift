@@ -34,7 +34,9 @@ public struct Partition: Sendable, Equatable, Codable {
             && UInt8(type.dropFirst(2), radix: 16).map { MBREntry.containerTypes.contains($0) } == true
     }
 
-    public init(scheme: Scheme, number: Int, start: UInt64, size: UInt64, type: String, uuid: String? = nil, name: String? = nil) {
+    public init(
+        scheme: Scheme, number: Int, start: UInt64, size: UInt64, type: String, uuid: String? = nil, name: String? = nil
+    ) {
         self.scheme = scheme
         self.number = number
         self.start = start
@@ -104,7 +106,10 @@ public struct Volume: Sendable {
     /// LV, the disk of its first PV).
     public var disk: Int
 
-    public init(name: String, origin: VolumeOrigin, device: any BlockDevice, devicePaths: [String] = [], content: VolumeContent = VolumeContent(), disk: Int = 0) {
+    public init(
+        name: String, origin: VolumeOrigin, device: any BlockDevice, devicePaths: [String] = [],
+        content: VolumeContent = VolumeContent(), disk: Int = 0
+    ) {
         self.name = name
         self.origin = origin
         self.device = device

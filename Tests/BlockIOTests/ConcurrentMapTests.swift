@@ -36,7 +36,10 @@ import Testing
         let inFlight = Mutex((now: 0, most: 0))
         let began = ContinuousClock.now
         _ = concurrentMap(Array(0..<16), width: 16) { _ in
-            inFlight.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+            inFlight.withLock {
+                $0.now += 1
+                $0.most = max($0.most, $0.now)
+            }
             usleep(200_000)
             inFlight.withLock { $0.now -= 1 }
         }

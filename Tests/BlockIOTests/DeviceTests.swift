@@ -13,7 +13,9 @@ import Testing
     }
 
     @Test func concatCrossesPartBoundaries() throws {
-        let c = try ConcatDevice([MemoryDevice(Array(bytes[0..<3000])), ZeroDevice(size: 100), MemoryDevice(Array(bytes[3000...]))])
+        let c = try ConcatDevice([
+            MemoryDevice(Array(bytes[0..<3000])), ZeroDevice(size: 100), MemoryDevice(Array(bytes[3000...])),
+        ])
         #expect(c.size == 10_100)
         #expect(try c.read(at: 2998, count: 4) == [bytes[2998], bytes[2999], 0, 0])
         #expect(try c.read(at: 3099, count: 3) == [0, bytes[3000], bytes[3001]])

@@ -27,13 +27,16 @@ import Testing
     }
 
     @Test func uuidTextInBothLayouts() {
-        let bytes: [UInt8] = [0x28, 0x73, 0x2A, 0xC1, 0x1F, 0xF8, 0xD2, 0x11, 0xBA, 0x4B, 0x00, 0xA0, 0xC9, 0x3E, 0xC9, 0x3B]
+        let bytes: [UInt8] = [
+            0x28, 0x73, 0x2A, 0xC1, 0x1F, 0xF8, 0xD2, 0x11, 0xBA, 0x4B, 0x00, 0xA0, 0xC9, 0x3E, 0xC9, 0x3B,
+        ]
         #expect(UUIDText(bytes, layout: .bigEndian).description == "28732ac1-1ff8-d211-ba4b-00a0c93ec93b")
         // The EFI system partition type GUID as GPT stores it.
         #expect(UUIDText(bytes, layout: .mixedEndian).description == "c12a7328-f81f-11d2-ba4b-00a0c93ec93b")
         #expect(UUIDText(bytes, layout: .mixedEndian).canonical.prefix(4) == [0xC1, 0x2A, 0x73, 0x28])
         #expect(UUIDText(Array(bytes.prefix(15)), layout: .bigEndian).description == "")
-        #expect(UUIDText([UInt8](repeating: 0, count: 16), layout: .bigEndian).description
-            == "00000000-0000-0000-0000-000000000000")
+        #expect(
+            UUIDText([UInt8](repeating: 0, count: 16), layout: .bigEndian).description
+                == "00000000-0000-0000-0000-000000000000")
     }
 }

@@ -237,7 +237,8 @@ import Testing
         a.backingFile = #"json:{"driver":"raw","file":{"driver":"file","filename":"/etc/passwd"}}"#
         let path = folder.write("a.qcow2", a.build())
         let e = expectError(.unsupported) {
-            _ = try DiskImage.open(path: path, context: OpenContext(directory: folder.path, allowExternalFiles: allowed))
+            _ = try DiskImage.open(
+                path: path, context: OpenContext(directory: folder.path, allowExternalFiles: allowed))
         }
         #expect(e?.detail.contains("QEMU json: specification") == true, "\(String(describing: e))")
         expectExternalFileHint(e, liftedByTheFlag: false)

@@ -1,4 +1,5 @@
 import BlockIO
+
 @testable import DiskFormats
 
 /// Builds small VHDX files byte by byte (MS-VHDX layout): 1 MiB blocks, 512-byte sectors,

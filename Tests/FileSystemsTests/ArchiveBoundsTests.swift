@@ -11,7 +11,9 @@ import Testing
         var length = body.utf8.count + 1
         while String(length).count + body.utf8.count != length { length += 1 }
         let record = Array("\(length)\(body)".utf8)
-        let tar = ArchiveFileSystemTests.tar([("PaxHeader/x", UInt8(ascii: "x"), record), ("x", UInt8(ascii: "0"), [1])])
+        let tar = ArchiveFileSystemTests.tar([
+            ("PaxHeader/x", UInt8(ascii: "x"), record), ("x", UInt8(ascii: "0"), [1]),
+        ])
         return tar
     }
 
@@ -33,7 +35,8 @@ import Testing
         var tar = ArchiveFileSystemTests.tar([("big", UInt8(ascii: "0"), [])])
         // Base-256 size (a leading 0x80, the value big-endian): 2^45 bytes, then the checksum again.
         let size: UInt64 = 1 << 45
-        tar.replaceSubrange(124..<136, with: [0x80, 0, 0, 0] + (0..<8).map { UInt8(truncatingIfNeeded: size >> (56 - 8 * UInt64($0))) })
+        tar.replaceSubrange(
+            124..<136, with: [0x80, 0, 0, 0] + (0..<8).map { UInt8(truncatingIfNeeded: size >> (56 - 8 * UInt64($0))) })
         var sum = 0
         for (i, x) in tar[0..<512].enumerated() { sum += (148..<156).contains(i) ? 32 : Int(x) }
         let s = Array(String(sum, radix: 8).utf8)

@@ -93,7 +93,7 @@ import Testing
             path: try Fixtures.path("tar-rootfs/rootfs.tar.gz"),
             interest: PathInterest(["/var/lib/holes.img", "/usr/bin/tool"]), sizeCap: 4 << 20)
         let holes = try FSPath("/var/lib/holes.img")
-        #expect(try fs.read(holes, at: 3 * 1048576 - 10, count: 100) == Array("tail".utf8))
+        #expect(try fs.read(holes, at: 3 * 1_048_576 - 10, count: 100) == Array("tail".utf8))
         #expect(try fs.read(holes, at: 2 << 20, count: 4) == [0, 0, 0, 0])
         let capped = try ArchiveFileSystem(
             path: try Fixtures.path("tar-rootfs/rootfs.tar.gz"), interest: PathInterest(["/usr/bin/tool"]),

@@ -100,7 +100,8 @@ import Testing
         try FileManager.default.moveItem(atPath: tree, toPath: dir + "/outer/rootfs")
         try Self.run("/usr/bin/tar", ["-C", dir + "/outer", "-czf", dir + "/nested.tar.gz", "aaa-before", "rootfs"])
         let fs = try ArchiveFileSystem(
-            device: try FileDevice(path: dir + "/nested.tar.gz"), interest: Self.interest, prefix: try FSPath("/rootfs"))
+            device: try FileDevice(path: dir + "/nested.tar.gz"), interest: Self.interest, prefix: try FSPath("/rootfs")
+        )
         #expect(try fs.contents(of: FSPath("/opt/app/data.txt"), limit: 100) == Array("outside the interest\n".utf8))
         #expect(try fs.read(FSPath("/usr/share/big.bin"), at: 4096, count: 10) == Array(Self.big[4096..<4106]))
         try? FileManager.default.removeItem(atPath: dir)

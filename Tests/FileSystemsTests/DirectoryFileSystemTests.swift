@@ -1,7 +1,7 @@
 import FileSystems
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct DirectoryFileSystemTests {
     /// The common tree, written by images/tools/make-common-tree.py into a temp folder, read back

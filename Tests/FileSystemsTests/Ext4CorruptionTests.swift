@@ -1,8 +1,8 @@
 import BlockIO
 import FileSystems
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A copy of a real ext4 fixture in memory, with helpers to find and patch on-disk fields
 /// (computed here independently of the reader, from the spec's offsets).
@@ -87,12 +87,15 @@ struct Ext4Bytes {
     }
 
     func expectError(
-        _ kind: ImageError.Kind, at offset: Int?, _ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+        _ kind: ImageError.Kind, at offset: Int?, _ body: () throws -> Void,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
         let error = #expect(throws: ImageError.self, sourceLocation: sourceLocation) { try body() }
         #expect(error?.kind == kind, sourceLocation: sourceLocation)
         #expect(error?.layer == "ext4", sourceLocation: sourceLocation)
-        if let offset { #expect(error?.offset == UInt64(offset), "\(String(describing: error))", sourceLocation: sourceLocation) }
+        if let offset {
+            #expect(error?.offset == UInt64(offset), "\(String(describing: error))", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func badSuperblockMagicIsNotExt4() throws {
@@ -279,7 +282,9 @@ struct Ext4Bytes {
         let ino = try inodeNumber(image, "/files/size-4097")
         let pointer = image.inodeOffset(ino) + 0x28 + 4  // i_block[1]
         image.set32(pointer, 0x7FFF_FFFF)
-        expectError(.corrupt, at: pointer) { _ = try image.open().contents(of: FSPath("/files/size-4097"), limit: 5000) }
+        expectError(.corrupt, at: pointer) {
+            _ = try image.open().contents(of: FSPath("/files/size-4097"), limit: 5000)
+        }
     }
 
     @Test func hugeSymlinkSizeIsRefused() throws {

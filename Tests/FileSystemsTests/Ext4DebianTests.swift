@@ -1,8 +1,8 @@
 import BlockIO
 import FileSystems
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The real Debian 12 disk of `images/fixtures/debian12-disk.sh` (GPT: EFI FAT32, ext4 /boot,
 /// ext4 root), each partition opened through `FileSystemProbe` at the offsets `sgdisk -p`

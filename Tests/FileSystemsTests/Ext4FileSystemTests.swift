@@ -1,8 +1,8 @@
 import BlockIO
 import FileSystems
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// ext2/3/4 images built by `images/fixtures/ext4-common.sh` (mke2fs -d, and a loop mount for
 /// deep.img), compared with what the kernel shows through a read-only loop mount, with blkid and
@@ -32,10 +32,13 @@ import TestSupport
             let kv = line.split(separator: "=", maxSplits: 1).map(String.init)
             if kv.count == 2 { fields[kv[0]] = kv[1] }
         }
-        #expect(fs.identity == FileSystemIdentity(type: fields["TYPE"] ?? "?", uuid: fields["UUID"], label: fields["LABEL"]))
+        #expect(
+            fs.identity == FileSystemIdentity(type: fields["TYPE"] ?? "?", uuid: fields["UUID"], label: fields["LABEL"])
+        )
         #expect(fs.typeName == fields["TYPE"])
-        #expect(try FileSystemProbe.open(FileDevice(path: Fixtures.path("ext4-common/\(variant).img")))?.identity
-            == fs.identity)
+        #expect(
+            try FileSystemProbe.open(FileDevice(path: Fixtures.path("ext4-common/\(variant).img")))?.identity
+                == fs.identity)
     }
 
     @Test(arguments: withSparseFile)
@@ -82,7 +85,9 @@ import TestSupport
         #expect(deep.count == (2000 * 2 - 1) * 4096)
         // Odd blocks are holes.
         #expect(deep[4096..<8192].allSatisfy { $0 == 0 })
-        #expect(try fs.read(FSPath("/deep"), at: 4096 * 3998 + 10, count: 20) == Array(deep[(4096 * 3998 + 10)...].prefix(20)))
+        #expect(
+            try fs.read(FSPath("/deep"), at: 4096 * 3998 + 10, count: 20)
+                == Array(deep[(4096 * 3998 + 10)...].prefix(20)))
         let pre = try fs.contents(of: FSPath("/prealloc"), limit: .max)
         #expect(pre.count == 1 << 20)
         #expect(pre[0..<300000].allSatisfy { $0 == 0 })

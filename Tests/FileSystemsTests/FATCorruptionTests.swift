@@ -1,8 +1,8 @@
 import BlockIO
 import FileSystems
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Exact corruptions of real FAT images (boot sector, FAT chains, directory entries), each
 /// asserting the `ImageError` kind, the `fat` layer and the offset of the bad field.
@@ -30,12 +30,15 @@ import TestSupport
     }
 
     func expectError(
-        _ kind: ImageError.Kind, at offset: Int?, _ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+        _ kind: ImageError.Kind, at offset: Int?, _ body: () throws -> Void,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
         let error = #expect(throws: ImageError.self, sourceLocation: sourceLocation) { try body() }
         #expect(error?.kind == kind, sourceLocation: sourceLocation)
         #expect(error?.layer == "fat", sourceLocation: sourceLocation)
-        if let offset { #expect(error?.offset == UInt64(offset), "\(String(describing: error))", sourceLocation: sourceLocation) }
+        if let offset {
+            #expect(error?.offset == UInt64(offset), "\(String(describing: error))", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func fat32WithFewClustersIsStillFAT32() throws {
@@ -60,7 +63,9 @@ import TestSupport
 
     @Test func truncatedImageIsRefused() throws {
         let image = try Image("fat32")
-        expectError(.truncated, at: 0x13) { _ = try FATFileSystem(device: MemoryDevice(Array(image.bytes.prefix(1 << 20)))) }
+        expectError(.truncated, at: 0x13) {
+            _ = try FATFileSystem(device: MemoryDevice(Array(image.bytes.prefix(1 << 20))))
+        }
     }
 
     @Test func zeroSectorsPerClusterIsNotFAT() throws {
@@ -100,21 +105,27 @@ import TestSupport
             image.set16(secondEntry, first)
             image.set16(secondEntry + 2, 0)
         }
-        expectError(.loop, at: secondEntry) { _ = try image.open().contents(of: FSPath("/files/size-65537"), limit: .max) }
+        expectError(.loop, at: secondEntry) {
+            _ = try image.open().contents(of: FSPath("/files/size-65537"), limit: .max)
+        }
     }
 
     @Test func clusterNumberPastTheEndIsCorrupt() throws {
         var image = try Image("fat16")
         let entry = try image.entryOffset("/files/size-4097")
         image.set16(entry + 0x1A, 0xFFF0)
-        expectError(.corrupt, at: entry + 0x1A) { _ = try image.open().contents(of: FSPath("/files/size-4097"), limit: 10) }
+        expectError(.corrupt, at: entry + 0x1A) {
+            _ = try image.open().contents(of: FSPath("/files/size-4097"), limit: 10)
+        }
     }
 
     @Test func chainShorterThanTheFileIsCorrupt() throws {
         var image = try Image("fat16")
         let entry = try image.entryOffset("/files/size-60")
         image.set16(entry + 0x1C, 0xFFFF)  // size 65535 with a one-cluster chain
-        expectError(.corrupt, at: entry + 0x1C) { _ = try image.open().contents(of: FSPath("/files/size-60"), limit: .max) }
+        expectError(.corrupt, at: entry + 0x1C) {
+            _ = try image.open().contents(of: FSPath("/files/size-60"), limit: .max)
+        }
     }
 
     @Test func freeClusterInAChainIsCorrupt() throws {

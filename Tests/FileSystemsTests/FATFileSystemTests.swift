@@ -1,8 +1,8 @@
 import BlockIO
 import FileSystems
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// FAT12/16/32 images built by `images/fixtures/fat-common.sh` (mkfs.fat + mcopy), compared with
 /// the listing of the source tree they were filled from, with blkid and with mdir.

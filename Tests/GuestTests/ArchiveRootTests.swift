@@ -1,8 +1,8 @@
 import BlockIO
 import FileSystems
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import Guest
 
@@ -16,7 +16,8 @@ import TestSupport
         let tree = below.isEmpty ? root + "/tree" : root + "/tree/" + below
         try Trees.write(tree, "/usr/lib/os-release", "ID=nofstab\nVERSION_ID=\"9\"\n")
         try Trees.write(tree, "/etc/hostname", "nested\n")
-        try FileManager.default.createSymbolicLink(atPath: tree + "/etc/os-release", withDestinationPath: "../usr/lib/os-release")
+        try FileManager.default.createSymbolicLink(
+            atPath: tree + "/etc/os-release", withDestinationPath: "../usr/lib/os-release")
         let tar = root + "/rootfs.tar.gz"
         let r = try Tools.run(["tar", "-C", root + "/tree", "-czf", tar, members])
         #expect(r.status == 0, "\(r.stderr)")
@@ -41,7 +42,9 @@ import TestSupport
         #expect(facts.os.id == "nofstab")
         #expect(facts.os.versionID == "9")
         let fs = try #require(image.volumes.first?.fileSystem as? ArchiveFileSystem)
-        #expect(try fs.contents(of: FSPath("/usr/lib/os-release"), limit: 100) == Array("ID=nofstab\nVERSION_ID=\"9\"\n".utf8))
+        #expect(
+            try fs.contents(of: FSPath("/usr/lib/os-release"), limit: 100)
+                == Array("ID=nofstab\nVERSION_ID=\"9\"\n".utf8))
         #expect(try fs.attributes(of: FSPath("/etc/hostname"))?.size == 7)
         #expect(try fs.attributes(of: FSPath("/rootfs")) == nil)
     }
@@ -54,7 +57,8 @@ import TestSupport
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try Fixtures.path("mutation-bases/root.ext4"))))
         bytes.replaceSubrange(1024 + 24..<1024 + 28, with: [0xFF, 0xFF, 0xFF, 0xFF])  // s_log_block_size
         let crc = CRC32C.update(~0, bytes[1024..<1024 + 0x3FC])
-        bytes.replaceSubrange(1024 + 0x3FC..<1024 + 0x400, with: (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * UInt32($0))) })
+        bytes.replaceSubrange(
+            1024 + 0x3FC..<1024 + 0x400, with: (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * UInt32($0))) })
         let root = try Trees.scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try Data(bytes).write(to: URL(fileURLWithPath: root + "/root.ext4"))

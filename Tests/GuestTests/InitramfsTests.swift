@@ -64,7 +64,9 @@ import Testing
         let tree = GuestTree(root: try DirectoryFileSystem(path: root))
         let plain = GuestInspector.inspect(tree)
         #expect(plain.initramfs.hooks.isEmpty)
-        #expect(plain.initramfs.imagesNotRead == "no hook installed and no check asked for the boot modules: images not read")
+        #expect(
+            plain.initramfs.imagesNotRead
+                == "no hook installed and no check asked for the boot modules: images not read")
         #expect(plain.kernels.first?.initramfs?.containsRule == nil)
         #expect(plain.kernels.first?.initramfs?.modificationTime != nil)
         let facts = GuestInspector.inspect(tree, declared: DeclaredInterest(initramfsImages: true))

@@ -15,7 +15,8 @@ import Testing
 
     @Test func sysctlFollowsSysctlDOrderShadowingAndGlobs() throws {
         let f = try facts([
-            "/usr/lib/sysctl.d/50-default.conf": "net.ipv4.conf.default.rp_filter = 2\n-net.ipv4.conf.all.rp_filter = 2\n",
+            "/usr/lib/sysctl.d/50-default.conf":
+                "net.ipv4.conf.default.rp_filter = 2\n-net.ipv4.conf.all.rp_filter = 2\n",
             // Same name in /etc shadows the vendor file: its lines never apply.
             "/usr/lib/sysctl.d/60-shadowed.conf": "net.ipv4.conf.all.rp_filter = 0\n",
             "/etc/sysctl.d/60-shadowed.conf": "# nothing\n; nothing either\n",
@@ -24,19 +25,23 @@ import Testing
             "/etc/sysctl.d/ignored.txt": "net.ipv4.conf.default.rp_filter = 0\n",
         ])
         let s = f.sysctl
-        #expect(s.files.map(\.value) == [
-            "/usr/lib/sysctl.d/50-default.conf", "/etc/sysctl.d/60-shadowed.conf", "/etc/sysctl.d/70-strict.conf",
-            "/etc/sysctl.conf",
-        ])
-        #expect(s.assignments.map(\.key) == [
-            "net.ipv4.conf.default.rp_filter", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.all.rp_filter",
-            "net.ipv4.conf.*.rp_filter",
-        ])
+        #expect(
+            s.files.map(\.value) == [
+                "/usr/lib/sysctl.d/50-default.conf", "/etc/sysctl.d/60-shadowed.conf", "/etc/sysctl.d/70-strict.conf",
+                "/etc/sysctl.conf",
+            ])
+        #expect(
+            s.assignments.map(\.key) == [
+                "net.ipv4.conf.default.rp_filter", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.all.rp_filter",
+                "net.ipv4.conf.*.rp_filter",
+            ])
         #expect(s.effective("net.ipv4.conf.all.rp_filter")?.location == "/etc/sysctl.conf:1")
         #expect(s.effective("net.ipv4.conf.default.rp_filter")?.value == "1")
         #expect(s.effective("net.ipv4.ip_forward") == nil)
-        #expect(SysctlAssignment.normalizedKey("net/ipv4/conf/eth0.100/rp_filter") == "net.ipv4.conf.eth0/100.rp_filter")
-        #expect(SysctlAssignment.normalizedKey("net.ipv4.conf.eth0/100.rp_filter") == "net.ipv4.conf.eth0/100.rp_filter")
+        #expect(
+            SysctlAssignment.normalizedKey("net/ipv4/conf/eth0.100/rp_filter") == "net.ipv4.conf.eth0/100.rp_filter")
+        #expect(
+            SysctlAssignment.normalizedKey("net.ipv4.conf.eth0/100.rp_filter") == "net.ipv4.conf.eth0/100.rp_filter")
     }
 
     @Test func networkManagerConfigMergesInItsOrderAndFindsManagedOverrides() throws {
@@ -49,22 +54,27 @@ import Testing
             "/etc/NetworkManager/conf.d/70-except.conf":
                 "[device-except]\nmatch-device=*,except:driver:mana,except:driver:mlx4_core,except:driver:mlx5_core\nmanaged=1\n",
             // Excluding MANA alone still leaves the Mellanox VFs managed.
-            "/etc/NetworkManager/conf.d/80-partial.conf": "[device-partial]\nmatch-device=type:ethernet;except:driver:mana\nmanaged=yes\n",
+            "/etc/NetworkManager/conf.d/80-partial.conf":
+                "[device-partial]\nmatch-device=type:ethernet;except:driver:mana\nmanaged=yes\n",
         ])
         let c = f.network.networkManagerConfig
-        #expect(c.files.map(\.value) == [
-            "/usr/lib/NetworkManager/conf.d/10-vendor.conf", "/etc/NetworkManager/NetworkManager.conf",
-            "/etc/NetworkManager/conf.d/50-mlx.conf", "/etc/NetworkManager/conf.d/60-eth.conf",
-            "/etc/NetworkManager/conf.d/70-except.conf", "/etc/NetworkManager/conf.d/80-partial.conf",
-        ])
-        #expect(c.managedOverrides == [
-            NetworkManagerManagedOverride(
-                path: .path("/etc/NetworkManager/conf.d/50-mlx.conf"), section: "device-mlx", setting: "managed=true",
-                matchDevice: "driver:mlx5_core"),
-            NetworkManagerManagedOverride(
-                path: .path("/etc/NetworkManager/conf.d/80-partial.conf"), section: "device-partial", setting: "managed=yes",
-                matchDevice: "type:ethernet;except:driver:mana"),
-        ])
+        #expect(
+            c.files.map(\.value) == [
+                "/usr/lib/NetworkManager/conf.d/10-vendor.conf", "/etc/NetworkManager/NetworkManager.conf",
+                "/etc/NetworkManager/conf.d/50-mlx.conf", "/etc/NetworkManager/conf.d/60-eth.conf",
+                "/etc/NetworkManager/conf.d/70-except.conf", "/etc/NetworkManager/conf.d/80-partial.conf",
+            ])
+        #expect(
+            c.managedOverrides == [
+                NetworkManagerManagedOverride(
+                    path: .path("/etc/NetworkManager/conf.d/50-mlx.conf"), section: "device-mlx",
+                    setting: "managed=true",
+                    matchDevice: "driver:mlx5_core"),
+                NetworkManagerManagedOverride(
+                    path: .path("/etc/NetworkManager/conf.d/80-partial.conf"), section: "device-partial",
+                    setting: "managed=yes",
+                    matchDevice: "type:ethernet;except:driver:mana"),
+            ])
     }
 
     @Test func etcSnippetShadowsTheVendorOne() throws {
@@ -81,7 +91,9 @@ import Testing
     @Test func legacyNetworkManagerUdevRuleIsFound() throws {
         let line = #"SUBSYSTEM=="net", DRIVERS=="hv_pci", ACTION!="remove", ENV{NM_UNMANAGED}="1""#
         let f = try facts(["/etc/udev/rules.d/68-azure-sriov-nm-unmanaged.rules": line + "\n"])
-        #expect(f.udevRule.legacyNetworkManagerRules.map(\.value) == ["/etc/udev/rules.d/68-azure-sriov-nm-unmanaged.rules"])
+        #expect(
+            f.udevRule.legacyNetworkManagerRules.map(\.value) == ["/etc/udev/rules.d/68-azure-sriov-nm-unmanaged.rules"]
+        )
         #expect(f.udevRule.files.isEmpty)
         let empty = try facts(["/etc/udev/rules.d/68-azure-sriov-nm-unmanaged.rules": "# masked\n"])
         #expect(empty.udevRule.legacyNetworkManagerRules.isEmpty)

@@ -11,7 +11,9 @@ import Testing
     @Test func aBareFileSystemOpensWithoutARootOnlyWhenAsked() throws {
         let path = try Fixtures.path("ext4-common/deep.img")
         let thrown = #expect(throws: ImageError.self) { try GuestImage.open(path) }
-        #expect(thrown?.description == "guest: no root file system found (whole disk: ext4, no /etc/fstab with an os-release)")
+        #expect(
+            thrown?.description
+                == "guest: no root file system found (whole disk: ext4, no /etc/fstab with an os-release)")
 
         var options = OpenOptions()
         options.requireRoot = false
@@ -22,7 +24,8 @@ import Testing
         let tree = #expect(throws: ImageError.self) { try image.tree }
         #expect(tree?.description == thrown?.description)
         let layout = LayoutReport(image)
-        #expect(layout.root == "" && layout.roots.isEmpty && layout.mounts.isEmpty && layout.noRoot == thrown?.description)
+        #expect(
+            layout.root == "" && layout.roots.isEmpty && layout.mounts.isEmpty && layout.noRoot == thrown?.description)
     }
 
     /// Nothing readable at all (only an LVM physical volume whose group is incomplete): still an
@@ -30,7 +33,9 @@ import Testing
     @Test func aDiskWithNoReadableFileSystemStillFails() throws {
         var options = OpenOptions()
         options.requireRoot = false
-        #expect(throws: ImageError.self) { try GuestImage.open(try Fixtures.path("volumes-lvm/disk2.img"), options: options) }
+        #expect(throws: ImageError.self) {
+            try GuestImage.open(try Fixtures.path("volumes-lvm/disk2.img"), options: options)
+        }
     }
 
     /// A guest opened for browsing is the same guest.

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 13's byte budget: a `check` of the Debian 12 fixture reads at most 4 MiB of image files
 /// (`--stats`, all layers included) in every container, and the same whatever the virtual size.
@@ -45,7 +45,8 @@ import TestSupport
             try #require(r.status == 0, "\(r.stderr)")
             bytes[size] = try Self.checkedBytes(overlay, ["--allow-external-files"])
         }
-        let small = try #require(bytes["2G"]), large = try #require(bytes["2T"])
+        let small = try #require(bytes["2G"])
+        let large = try #require(bytes["2T"])
         #expect(small <= Self.budget && large <= Self.budget, "\(bytes)")
         #expect(large <= small + (64 << 10), "2 TiB: \(large) bytes vs 2 GiB: \(small)")
     }

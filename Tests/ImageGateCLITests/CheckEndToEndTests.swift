@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `imagegate check` end to end on real images: the debootstrap Debian 12 disk (fixture
 /// debian12-disk: the real packages fail cloud-init, azure-vm-utils and udev-rule), the same tree
@@ -8,7 +8,9 @@ import TestSupport
 /// (fixture debian12-pass: every `must` passes), and the bundled sample (`make demo`).
 @Suite(.serialized) struct CheckEndToEndTests {
     static let diskFormats = ["disk.raw", "disk.qcow2", "disk-fixed.vhd", "disk-dynamic.vhd"]
-    static let musts = ["kernel", "drivers", "cloud-init", "azure-vm-utils", "udev-rule", "network-managers", "vm-size"]
+    static let musts = [
+        "kernel", "drivers", "cloud-init", "azure-vm-utils", "udev-rule", "network-managers", "vm-size",
+    ]
 
     static func debian(_ file: String) throws -> String { try Fixtures.path("debian12-disk/\(file)") }
     static func ready(_ file: String) throws -> String { try Fixtures.path("debian12-pass/\(file)") }
@@ -125,14 +127,19 @@ import TestSupport
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("imagegate-out-\(UUID())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(FileManager.default.createFile(atPath: dir + "/target.json", contents: Data("old, longer than nothing".utf8)))
-        try FileManager.default.createSymbolicLink(atPath: dir + "/link.json", withDestinationPath: dir + "/target.json")
-        let before = try FileManager.default.attributesOfItem(atPath: dir + "/target.json")[.systemFileNumber] as? NSNumber
+        #expect(
+            FileManager.default.createFile(
+                atPath: dir + "/target.json", contents: Data("old, longer than nothing".utf8)))
+        try FileManager.default.createSymbolicLink(
+            atPath: dir + "/link.json", withDestinationPath: dir + "/target.json")
+        let before =
+            try FileManager.default.attributesOfItem(atPath: dir + "/target.json")[.systemFileNumber] as? NSNumber
         let r = try CLI.run(["check", image, "--format", "json", "-o", dir + "/link.json"])
         #expect(r.status == 0, "\(r.stderr)")
         let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/link.json")
         #expect(attributes[.type] as? FileAttributeType == .typeSymbolicLink, "the link was replaced")
-        let after = try FileManager.default.attributesOfItem(atPath: dir + "/target.json")[.systemFileNumber] as? NSNumber
+        let after =
+            try FileManager.default.attributesOfItem(atPath: dir + "/target.json")[.systemFileNumber] as? NSNumber
         #expect(before != nil && before?.uint64Value == after?.uint64Value, "the target was renamed over")
         let written = try Data(contentsOf: URL(fileURLWithPath: dir + "/target.json"))
         #expect(try JSONSerialization.jsonObject(with: written) is [String: Any], "truncated and rewritten")
@@ -156,7 +163,9 @@ import TestSupport
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             #expect(!data.isEmpty, "\(format): empty report")
             let text = String(decoding: data, as: UTF8.self)
-            for id in ["cloud-init", "azure-vm-utils", "udev-rule"] { #expect(text.contains(id), "\(format) lacks \(id)") }
+            for id in ["cloud-init", "azure-vm-utils", "udev-rule"] {
+                #expect(text.contains(id), "\(format) lacks \(id)")
+            }
             switch format {
             case "json":
                 let lines = data.split(separator: 0x0A).map { Data($0) }
@@ -164,10 +173,13 @@ import TestSupport
                 let errors = try Tools.validateJSON(lines, schema: Fixtures.schema("report.schema.json"))
                 #expect(errors.isEmpty, "\(errors)")
             case "sarif":
-                let errors = try Tools.validateJSON([data], schema: try Fixtures.shared("schemas/sarif-schema-2.1.0.json"))
+                let errors = try Tools.validateJSON(
+                    [data], schema: try Fixtures.shared("schemas/sarif-schema-2.1.0.json"))
                 #expect(errors.isEmpty, "\(errors)")
             case "junit":
-                let x = try Tools.run(["xmllint", "--noout", "--schema", try Fixtures.shared("schemas/junit-10.xsd"), file])
+                let x = try Tools.run([
+                    "xmllint", "--noout", "--schema", try Fixtures.shared("schemas/junit-10.xsd"), file,
+                ])
                 #expect(x.status == 0, "\(x.stderr)")
             default:
                 break

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The completion scripts `make install` ships: bash is run for real (its completion function on
 /// a synthetic command line in a folder of files); zsh and fish, not installed here, are checked
@@ -30,20 +30,27 @@ import TestSupport
         let dir = fm.temporaryDirectory.appendingPathComponent("imagegate-completion-\(UUID())").path
         try fm.createDirectory(atPath: dir + "/images", withIntermediateDirectories: true)
         defer { try? fm.removeItem(atPath: dir) }
-        for name in ["disk.qcow2", "data.vhd", "skus.json", "notes.txt"] { #expect(fm.createFile(atPath: dir + "/" + name, contents: nil)) }
+        for name in ["disk.qcow2", "data.vhd", "skus.json", "notes.txt"] {
+            #expect(fm.createFile(atPath: dir + "/" + name, contents: nil))
+        }
         let script = try Tools.temporaryFile(Data(try Self.script("bash").utf8), suffix: ".bash")
         defer { try? fm.removeItem(atPath: script) }
 
         #expect(try Self.bash("imagegate check d", script: script, in: dir) == ["disk.qcow2", "data.vhd"])
         #expect(try Self.bash("imagegate check -o n", script: script, in: dir) == ["notes.txt"])
         #expect(try Self.bash("imagegate check --output n", script: script, in: dir) == ["notes.txt"])
-        #expect(try Self.bash("imagegate check --skus ", script: script, in: dir) == ["skus.json", "images"], "JSON files and folders")
+        #expect(
+            try Self.bash("imagegate check --skus ", script: script, in: dir) == ["skus.json", "images"],
+            "JSON files and folders")
         #expect(try Self.bash("imagegate check disk.qcow2 --with-disk da", script: script, in: dir) == ["data.vhd"])
         #expect(try Self.bash("imagegate inspect i", script: script, in: dir) == ["images"])
         #expect(try Self.bash("imagegate ls d", script: script, in: dir) == ["disk.qcow2", "data.vhd"])
         #expect(try Self.bash("imagegate check --format s", script: script, in: dir) == ["sarif"])
         #expect(try Self.bash("imagegate check --color a", script: script, in: dir) == ["auto", "always"])
-        #expect(try Self.bash("imagegate check --vm-size Standard_D4s_v", script: script, in: dir) == ["Standard_D4s_v3", "Standard_D4s_v5", "Standard_D4s_v6"])
+        #expect(
+            try Self.bash("imagegate check --vm-size Standard_D4s_v", script: script, in: dir) == [
+                "Standard_D4s_v3", "Standard_D4s_v5", "Standard_D4s_v6",
+            ])
     }
 
     @Test func zshAndFishCompleteTheSameArgumentsWithFiles() throws {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The config file, `IMAGEGATE_*` variables and waivers, end to end on the Debian 12 tree
 /// (which fails cloud-init, azure-vm-utils and udev-rule of the built-in profile).
@@ -17,8 +17,11 @@ import TestSupport
     }
 
     /// Runs imagegate in `directory` with `environment` added.
-    static func run(_ args: [String], in directory: String, environment: [String: String] = [:]) throws -> Tools.Output {
-        try Tools.run(["/usr/bin/env", "-C", directory] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" } + [CLI.binary] + args)
+    static func run(_ args: [String], in directory: String, environment: [String: String] = [:]) throws -> Tools.Output
+    {
+        try Tools.run(
+            ["/usr/bin/env", "-C", directory] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                + [CLI.binary] + args)
     }
 
     static func report(_ out: String) throws -> [String: Any] {
@@ -45,14 +48,18 @@ import TestSupport
         let tree = try Self.tree
         let env = try Self.run(["check", tree], in: dir, environment: ["IMAGEGATE_FORMAT": "markdown"])
         #expect(env.stdout.hasPrefix("#") || env.stdout.contains("| status |"), "\(env.stdout.prefix(200))")
-        let flag = try Self.run(["check", "--format", "text", tree], in: dir, environment: ["IMAGEGATE_FORMAT": "markdown"])
+        let flag = try Self.run(
+            ["check", "--format", "text", tree], in: dir, environment: ["IMAGEGATE_FORMAT": "markdown"])
         #expect(flag.stdout.contains("verdict: FAIL"), "\(flag.stdout.prefix(200))")
         let file = try Self.run(["check", tree], in: dir)
         #expect(try Self.report(file.stdout)["verdict"] as? String == "fail")
         // A repeatable option takes a comma-separated list from the environment.
         let policies = try Self.run(
             ["check", tree], in: dir,
-            environment: ["IMAGEGATE_POLICY": Self.corporate + "," + Fixtures.packageRoot + "/examples/policies/hardened-baseline.yaml"])
+            environment: [
+                "IMAGEGATE_POLICY": Self.corporate + "," + Fixtures.packageRoot
+                    + "/examples/policies/hardened-baseline.yaml"
+            ])
         let both = try Self.report(policies.stdout)
         #expect(Self.finding(both, "corp-agent-installed") != nil && Self.finding(both, "shadow-private") != nil)
     }
@@ -119,11 +126,16 @@ import TestSupport
         // SARIF: an accepted external suppression, valid against the SARIF 2.1.0 schema.
         let sarif = try Self.run(["check", "--format", "sarif", tree], in: valid)
         #expect(sarif.status == 0)
-        let results = ((try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])?["runs"] as? [[String: Any]])?
+        let results =
+            ((try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])?["runs"]
+            as? [[String: Any]])?
             .first?["results"] as? [[String: Any]] ?? []
         let suppressed = results.first { $0["ruleId"] as? String == "cloud-init" }?["suppressions"] as? [[String: Any]]
-        #expect(suppressed?.first?["kind"] as? String == "external" && suppressed?.first?["status"] as? String == "accepted")
-        let sarifErrors = try Tools.validateJSON([Data(sarif.stdout.utf8)], schema: try Fixtures.shared("schemas/sarif-schema-2.1.0.json"))
+        #expect(
+            suppressed?.first?["kind"] as? String == "external" && suppressed?.first?["status"] as? String == "accepted"
+        )
+        let sarifErrors = try Tools.validateJSON(
+            [Data(sarif.stdout.utf8)], schema: try Fixtures.shared("schemas/sarif-schema-2.1.0.json"))
         #expect(sarifErrors.isEmpty, "\(sarifErrors)")
         let md = try Self.run(["check", "--format", "markdown", tree], in: valid)
         #expect(md.stdout.contains("_Waived until 2999-12-31: cloud-init 23.2 is in the next release"), "\(md.stdout)")
@@ -151,6 +163,8 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try Self.run(["check", try Self.tree], in: dir)
         #expect(r.status == 64)
-        #expect(r.stderr.contains("imagegate.yaml:2:10: id: waiver for 'cloud-int', which is no requirement of this check"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("imagegate.yaml:2:10: id: waiver for 'cloud-int', which is no requirement of this check"),
+            "\(r.stderr)")
     }
 }

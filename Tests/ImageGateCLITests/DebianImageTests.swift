@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// End to end on the real Debian 12 image made by debootstrap (fixture debian12-disk): the CLI
 /// reads it in every container format without root, and never changes a byte of it.
@@ -13,7 +13,8 @@ import TestSupport
 
     static var release: String {
         get throws {
-            try String(contentsOfFile: try fixture("kernel-release"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            try String(contentsOfFile: try fixture("kernel-release"), encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
         }
     }
 
@@ -44,7 +45,8 @@ import TestSupport
         let image = try Self.fixture(format)
         let r = try CLI.run(["cat", image, "/boot/vmlinuz-\(release)"])
         #expect(r.status == 0, "\(r.stderr)")
-        let same = sameBytes(r.stdout, try Data(contentsOf: URL(fileURLWithPath: try Self.tree + "/boot/vmlinuz-\(release)")))
+        let same = sameBytes(
+            r.stdout, try Data(contentsOf: URL(fileURLWithPath: try Self.tree + "/boot/vmlinuz-\(release)")))
         #expect(same, "\(format): vmlinuz differs (\(r.stdout.count) bytes)")
         let inspect = try CLI.run(["inspect", image])
         let json = try JSONSerialization.jsonObject(with: inspect.stdout) as? [String: Any]
@@ -58,7 +60,10 @@ import TestSupport
         let image = try Self.fixture("disk.qcow2")
         let before = try Tools.run(["sha256sum", image]).stdout
         let mtime = try FileManager.default.attributesOfItem(atPath: image)[.modificationDate] as? Date
-        for args in [["inspect", image], ["ls", "-l", image, "/etc"], ["cat", image, "/etc/fstab"], ["check", image, "--format", "json"]] {
+        for args in [
+            ["inspect", image], ["ls", "-l", image, "/etc"], ["cat", image, "/etc/fstab"],
+            ["check", image, "--format", "json"],
+        ] {
             _ = try CLI.run(args)
         }
         #expect(try Tools.run(["sha256sum", image]).stdout == before)
@@ -86,7 +91,9 @@ import TestSupport
 
     /// What `imagegate ls -l` must print for a host folder: mode, size, name and link target.
     static func referenceListing(_ dir: String) throws -> String {
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted {
+            Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8))
+        }
         var out = ""
         for n in names {
             let p = dir + "/" + n
@@ -95,16 +102,23 @@ import TestSupport
             let perms = (a[.posixPermissions] as? Int) ?? 0
             let letter = type == .typeDirectory ? "d" : type == .typeSymbolicLink ? "l" : "-"
             var size = (a[.size] as? Int) ?? 0
-            if type == .typeSymbolicLink { size = try FileManager.default.destinationOfSymbolicLink(atPath: p).utf8.count }
+            if type == .typeSymbolicLink {
+                size = try FileManager.default.destinationOfSymbolicLink(atPath: p).utf8.count
+            }
             var line = "\(letter)\(mode(perms)) \(size) \(n)"
-            if type == .typeSymbolicLink { line += " -> " + (try FileManager.default.destinationOfSymbolicLink(atPath: p)) }
+            if type == .typeSymbolicLink {
+                line += " -> " + (try FileManager.default.destinationOfSymbolicLink(atPath: p))
+            }
             out += line + "\n"
         }
         return out
     }
 
     static func mode(_ p: Int) -> String {
-        let chars: [(Int, Character)] = [(0o400, "r"), (0o200, "w"), (0o100, "x"), (0o40, "r"), (0o20, "w"), (0o10, "x"), (0o4, "r"), (0o2, "w"), (0o1, "x")]
+        let chars: [(Int, Character)] = [
+            (0o400, "r"), (0o200, "w"), (0o100, "x"), (0o40, "r"), (0o20, "w"), (0o10, "x"), (0o4, "r"), (0o2, "w"),
+            (0o1, "x"),
+        ]
         return String(chars.map { p & $0.0 != 0 ? $0.1 : "-" })
     }
 }

@@ -1,7 +1,7 @@
 import BlockIO
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every size, count, offset and length field of each format's headers and descriptors, set in
 /// turn to 0, 1, 2^31−1, 2^32−1, 2^63−1 and 2^64−1 (cut to the field's width) in a copy of a
@@ -84,7 +84,8 @@ import TestSupport
         // Each copy's outcome (format, field, value, verdict, error), to see what a run reached.
         if let path = ProcessInfo.processInfo.environment["IMAGEGATE_MUTATION_LOG"] {
             let old = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            try (old + log.sorted().joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            try (old + log.sorted().joined(separator: "\n") + "\n").write(
+                toFile: path, atomically: true, encoding: .utf8)
         }
     }
 
@@ -105,7 +106,9 @@ import TestSupport
         let listFile = root + "/list.txt"
         try list.joined(separator: "\n").write(toFile: listFile, atomically: true, encoding: .utf8)
         let r = try CLI.run(["check", "--format", "json", "--timeout", "20", "--from", listFile])
-        #expect([0, 1, 2].contains(r.status), "check over \(list.count) mutated copies exited \(r.status): \(r.stderr.suffix(2000))")
+        #expect(
+            [0, 1, 2].contains(r.status),
+            "check over \(list.count) mutated copies exited \(r.status): \(r.stderr.suffix(2000))")
         var seen = Set<String>()
         var log: [String] = []
         for line in r.stdout.split(separator: 0x0A) {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `check / --live` inside a real network namespace holding a veth pair: no VF, so `vf-traffic`
 /// takes the skip path and names every interface it saw in the namespace's /sys.
@@ -47,7 +47,8 @@ import TestSupport
         try t.setStatistics("enP1s1", rx: 5, tx: 5)
         let r = try CLI.run(["check", "/", "--live", "--sysfs-root", t.root, "--sample", "0s", "--format", "json"])
         let report = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
-        let vf = try #require((report["requirements"] as? [[String: Any]])?.first { $0["id"] as? String == "vf-traffic" })
+        let vf = try #require(
+            (report["requirements"] as? [[String: Any]])?.first { $0["id"] as? String == "vf-traffic" })
         // Static files: nothing grows, so the sample is undecided, but the pair was found.
         #expect(vf["status"] as? String == "skip")
         #expect((vf["found"] as? String)?.hasPrefix("eth0 -> enP1s1 (mlx5_core, flags 0x1803)") == true)

@@ -102,7 +102,8 @@ extension MutationTables {
     /// The metadata items by their GUID as stored (the first three groups little-endian).
     static let vhdxMetadataItems: [String: String] = [
         "3767a1ca36fa434db3b633f0aa44e76b": "file_parameters", "2442a52f1bcd7648b2115dbed83bf4b8": "virtual_disk_size",
-        "1dbf41816fa90947ba47f233a8faab5f": "logical_sector_size", "c748a3cd5d4471449cc9e9885251c556": "physical_sector_size",
+        "1dbf41816fa90947ba47f233a8faab5f": "logical_sector_size",
+        "c748a3cd5d4471449cc9e9885251c556": "physical_sector_size",
         "ab12cabee6b2234593efc309e000c746": "page_83_data",
     ]
 
@@ -114,7 +115,8 @@ extension MutationTables {
                 for (h, at) in [("header1", 64 << 10), ("header2", 128 << 10)] {
                     f += [
                         le(h + ".sequence_number", at + 8, 8), le(h + ".log_version", at + 64, 2),
-                        le(h + ".version", at + 66, 2), le(h + ".log_length", at + 68, 4), le(h + ".log_offset", at + 72, 8),
+                        le(h + ".version", at + 66, 2), le(h + ".log_length", at + 68, 4),
+                        le(h + ".log_offset", at + 72, 8),
                     ]
                 }
                 let table = 192 << 10
@@ -125,7 +127,8 @@ extension MutationTables {
                 for i in 0..<min(entries, 8) {
                     let e = table + 16 + 32 * i
                     let guid = b.read(e, 16).map { String(format: "%02x", $0) }.joined()
-                    let name = guid.hasPrefix("6677c22d") ? "bat" : guid.hasPrefix("06a27c8b") ? "metadata" : "region[\(i)]"
+                    let name =
+                        guid.hasPrefix("6677c22d") ? "bat" : guid.hasPrefix("06a27c8b") ? "metadata" : "region[\(i)]"
                     f += [le("region.\(name).file_offset", e + 16, 8), le("region.\(name).length", e + 24, 4)]
                     if name == "bat" { bat = b.int(e + 16, 8, bigEndian: false) }
                     if name == "metadata" { metadata = b.int(e + 16, 8, bigEndian: false) }
@@ -142,7 +145,10 @@ extension MutationTables {
                         f += [le("metadata.\(name).offset", e + 16, 4), le("metadata.\(name).length", e + 20, 4)]
                         switch name {
                         case "file_parameters":
-                            f += [le("file_parameters.block_size", metadata + offset, 4), le("file_parameters.flags", metadata + offset + 4, 4)]
+                            f += [
+                                le("file_parameters.block_size", metadata + offset, 4),
+                                le("file_parameters.flags", metadata + offset + 4, 4),
+                            ]
                         case "virtual_disk_size": f.append(le("virtual_disk_size", metadata + offset, 8))
                         case "logical_sector_size": f.append(le("logical_sector_size", metadata + offset, 4))
                         case "physical_sector_size": f.append(le("physical_sector_size", metadata + offset, 4))
@@ -168,7 +174,8 @@ extension MutationTables {
             le(prefix + "version", at + 4, 4), le(prefix + "flags", at + 8, 4), le(prefix + "capacity", at + 12, 8),
             le(prefix + "grain_size", at + 20, 8), le(prefix + "descriptor_offset", at + 28, 8),
             le(prefix + "descriptor_size", at + 36, 8), le(prefix + "num_gtes_per_gt", at + 44, 4),
-            le(prefix + "rgd_offset", at + 48, 8), le(prefix + "gd_offset", at + 56, 8), le(prefix + "overhead", at + 64, 8),
+            le(prefix + "rgd_offset", at + 48, 8), le(prefix + "gd_offset", at + 56, 8),
+            le(prefix + "overhead", at + 64, 8),
             le(prefix + "compress_algorithm", at + 77, 2),
         ]
     }
@@ -237,7 +244,8 @@ extension MutationTables {
             }
         }
         let ovf = String(decoding: bytes.read(512, ovfSize), as: UTF8.self)
-        let disk = bytes.read(second + 512, Int(String(decoding: bytes.read(second + 124, 11), as: UTF8.self), radix: 8) ?? 0)
+        let disk = bytes.read(
+            second + 512, Int(String(decoding: bytes.read(second + 124, 11), as: UTF8.self), radix: 8) ?? 0)
         for (i, key) in ["ovf:size=\"", "ovf:capacity=\"", "byte * 2^"].enumerated() {
             guard let at = ovf.range(of: key) else {
                 Issue.record("ova: no '\(key)' in the OVF")
@@ -284,12 +292,18 @@ extension MutationTables {
             var f: [Field] = []
             for i in 0..<3 {
                 let e = 446 + 16 * i
-                f += [le("mbr[\(i)].type", e + 4, 1), le("mbr[\(i)].lba_start", e + 8, 4), le("mbr[\(i)].sectors", e + 12, 4)]
+                f += [
+                    le("mbr[\(i)].type", e + 4, 1), le("mbr[\(i)].lba_start", e + 8, 4),
+                    le("mbr[\(i)].sectors", e + 12, 4),
+                ]
             }
             let ebr = b.int(446 + 16 + 8, 4, bigEndian: false) * 512
             for i in 0..<2 {
                 let e = ebr + 446 + 16 * i
-                f += [le("ebr[\(i)].type", e + 4, 1), le("ebr[\(i)].lba_start", e + 8, 4), le("ebr[\(i)].sectors", e + 12, 4)]
+                f += [
+                    le("ebr[\(i)].type", e + 4, 1), le("ebr[\(i)].lba_start", e + 8, 4),
+                    le("ebr[\(i)].sectors", e + 12, 4),
+                ]
             }
             return f
         }
@@ -304,7 +318,8 @@ extension MutationTables {
                 let entries = b.int(512 + 72, 8, bigEndian: false) * 512
                 let size = b.int(512 + 84, 4, bigEndian: false)
                 var f = [
-                    le("header.revision", 512 + 8, 4), le("header.header_size", 512 + 12, 4), le("header.my_lba", 512 + 24, 8),
+                    le("header.revision", 512 + 8, 4), le("header.header_size", 512 + 12, 4),
+                    le("header.my_lba", 512 + 24, 8),
                     le("header.alternate_lba", 512 + 32, 8), le("header.first_usable_lba", 512 + 40, 8),
                     le("header.last_usable_lba", 512 + 48, 8), le("header.entries_lba", 512 + 72, 8),
                     le("header.entry_count", 512 + 80, 4), le("header.entry_size", 512 + 84, 4),

@@ -46,8 +46,10 @@ extension MutationTables {
                     le("label.sector", 512 + 8, 8), le("label.pv_header_offset", 512 + 20, 4),
                     le("pv.device_size", 512 + 64, 8), le("pv.data_area[0].offset", 512 + 72, 8),
                     le("pv.data_area[0].size", 512 + 80, 8), le("pv.metadata_area[0].offset", 512 + 104, 8),
-                    le("pv.metadata_area[0].size", 512 + 112, 8), le("mda.version", mda + 20, 4), le("mda.start", mda + 24, 8),
-                    le("mda.size", mda + 32, 8), le("mda.raw_locn[0].offset", mda + 40, 8), le("mda.raw_locn[0].size", mda + 48, 8),
+                    le("pv.metadata_area[0].size", 512 + 112, 8), le("mda.version", mda + 20, 4),
+                    le("mda.start", mda + 24, 8),
+                    le("mda.size", mda + 32, 8), le("mda.raw_locn[0].offset", mda + 40, 8),
+                    le("mda.raw_locn[0].size", mda + 48, 8),
                     le("mda.raw_locn[0].flags", mda + 60, 4),
                 ]
             },
@@ -70,7 +72,8 @@ extension MutationTables {
 
     static let ext4Superblock: [(String, Int, Int)] = [
         ("inodes_count", 0, 4), ("blocks_count_lo", 4, 4), ("r_blocks_count_lo", 8, 4), ("free_blocks_count_lo", 12, 4),
-        ("free_inodes_count", 16, 4), ("first_data_block", 20, 4), ("log_block_size", 24, 4), ("log_cluster_size", 28, 4),
+        ("free_inodes_count", 16, 4), ("first_data_block", 20, 4), ("log_block_size", 24, 4),
+        ("log_cluster_size", 28, 4),
         ("blocks_per_group", 32, 4), ("clusters_per_group", 36, 4), ("inodes_per_group", 40, 4), ("rev_level", 76, 4),
         ("first_ino", 84, 4), ("inode_size", 88, 2), ("block_group_nr", 90, 2), ("feature_compat", 92, 4),
         ("feature_incompat", 96, 4), ("feature_ro_compat", 100, 4), ("reserved_gdt_blocks", 206, 2),
@@ -82,7 +85,8 @@ extension MutationTables {
     static let ext4Inode: [(String, Int, Int)] = [
         ("mode", 0, 2), ("size_lo", 4, 4), ("links_count", 26, 2), ("blocks_lo", 28, 4), ("flags", 32, 4),
         ("extent_header.entries", 42, 2), ("extent_header.max", 44, 2), ("extent_header.depth", 46, 2),
-        ("extent[0].block", 52, 4), ("extent[0].len", 56, 2), ("extent[0].start_hi", 58, 2), ("extent[0].start_lo", 60, 4),
+        ("extent[0].block", 52, 4), ("extent[0].len", 56, 2), ("extent[0].start_hi", 58, 2),
+        ("extent[0].start_lo", 60, 4),
         ("file_acl_lo", 104, 4), ("size_high", 108, 4), ("extra_isize", 128, 2),
     ]
 
@@ -95,8 +99,10 @@ extension MutationTables {
                 var f = ext4Superblock.map { le("superblock.\($0.0)", fs + 1024 + $0.1, $0.2) }
                 let gd = fs + 2048
                 f += [
-                    le("gd[0].block_bitmap_lo", gd, 4), le("gd[0].inode_bitmap_lo", gd + 4, 4), le("gd[0].inode_table_lo", gd + 8, 4),
-                    le("gd[0].free_blocks_count_lo", gd + 12, 2), le("gd[0].flags", gd + 18, 2), le("gd[0].itable_unused_lo", gd + 28, 2),
+                    le("gd[0].block_bitmap_lo", gd, 4), le("gd[0].inode_bitmap_lo", gd + 4, 4),
+                    le("gd[0].inode_table_lo", gd + 8, 4),
+                    le("gd[0].free_blocks_count_lo", gd + 12, 2), le("gd[0].flags", gd + 18, 2),
+                    le("gd[0].itable_unused_lo", gd + 28, 2),
                     le("gd[0].block_bitmap_hi", gd + 32, 4), le("gd[0].inode_table_hi", gd + 40, 4),
                 ]
                 for (name, at) in inodes {
@@ -171,7 +177,8 @@ extension MutationTables {
                 for (_, at) in inodes where inodeSize == 512 {
                     b.put(at + 100, UInt64(CRC32C.checksum(b.read(at, 512), zeroing: 100)), 4, bigEndian: false)
                 }
-                let sector = (512...4096).contains(b.int(102, 2, bigEndian: true)) ? b.int(102, 2, bigEndian: true) : 512
+                let sector =
+                    (512...4096).contains(b.int(102, 2, bigEndian: true)) ? b.int(102, 2, bigEndian: true) : 512
                 b.put(224, UInt64(CRC32C.checksum(b.read(0, sector), zeroing: 224)), 4, bigEndian: false)
             })
     }
@@ -198,14 +205,19 @@ extension MutationTables {
             let chunk = at + 17
             let length = b.int(chunk, 8, bigEndian: false)
             let stripes = b.int(chunk + 44, 2, bigEndian: false)
-            if logical >= start, logical - start < length { return b.int(chunk + 48 + 8, 8, bigEndian: false) + logical - start }
+            if logical >= start, logical - start < length {
+                return b.int(chunk + 48 + 8, 8, bigEndian: false) + logical - start
+            }
             at = chunk + 48 + 32 * max(stripes, 1)
         }
         return nil
     }
 
     static func btrfsLeaf(_ prefix: String, _ node: Int) -> [Field] {
-        var f = [le(prefix + ".bytenr", node + 0x30, 8), le(prefix + ".nritems", node + 0x60, 4), le(prefix + ".level", node + 0x64, 1)]
+        var f = [
+            le(prefix + ".bytenr", node + 0x30, 8), le(prefix + ".nritems", node + 0x60, 4),
+            le(prefix + ".level", node + 0x64, 1),
+        ]
         for i in 0..<3 {
             let item = node + 0x65 + 25 * i
             f += [le(prefix + ".item[\(i)].offset", item + 17, 4), le(prefix + ".item[\(i)].size", item + 21, 4)]
@@ -228,7 +240,9 @@ extension MutationTables {
                 let start = probe.int(item + 9, 8, bigEndian: false)
                 let data = chunkLeaf + 0x65 + probe.int(item + 17, 4, bigEndian: false)
                 let length = probe.int(data, 8, bigEndian: false)
-                if root >= start, root - start < length { rootLeaf = probe.int(data + 56, 8, bigEndian: false) + root - start }
+                if root >= start, root - start < length {
+                    rootLeaf = probe.int(data + 56, 8, bigEndian: false) + root - start
+                }
             }
         }
         #expect(chunkLeaf != nil && rootLeaf != nil, "btrfs: the chunk or root tree leaf of the base was not found")
@@ -262,10 +276,12 @@ extension MutationTables {
         try binary("fat", "fat.raw") { b in
             var f = [
                 le("bytes_per_sector", 11, 2), le("sectors_per_cluster", 13, 1), le("reserved_sectors", 14, 2),
-                le("fat_count", 16, 1), le("root_entries", 17, 2), le("total_sectors_16", 19, 2), le("fat_size_16", 22, 2),
+                le("fat_count", 16, 1), le("root_entries", 17, 2), le("total_sectors_16", 19, 2),
+                le("fat_size_16", 22, 2),
                 le("hidden_sectors", 28, 4), le("total_sectors_32", 32, 4),
             ]
-            let root = (b.int(14, 2, bigEndian: false) + b.int(16, 1, bigEndian: false) * b.int(22, 2, bigEndian: false)) * 512
+            let root =
+                (b.int(14, 2, bigEndian: false) + b.int(16, 1, bigEndian: false) * b.int(22, 2, bigEndian: false)) * 512
             for i in 1..<4 {
                 let e = root + 32 * i
                 let name = String(decoding: b.read(e, 8), as: UTF8.self).trimmingCharacters(in: .whitespaces)
@@ -286,9 +302,12 @@ extension MutationTables {
         try binary("bdb", "var/lib/rpm/Packages", tree: "rpm-bdb") { b in
             var f = [
                 le("meta.pgno", 8, 4), le("meta.version", 16, 4), le("meta.pagesize", 20, 4), le("meta.type", 25, 1),
-                le("meta.free", 28, 4), le("meta.last_pgno", 32, 4), le("meta.key_count", 40, 4), le("meta.record_count", 44, 4),
-                le("meta.flags", 48, 4), le("meta.max_bucket", 72, 4), le("meta.high_mask", 76, 4), le("meta.low_mask", 80, 4),
-                le("meta.ffactor", 84, 4), le("meta.nelem", 88, 4), le("meta.spares[0]", 96, 4), le("meta.spares[1]", 100, 4),
+                le("meta.free", 28, 4), le("meta.last_pgno", 32, 4), le("meta.key_count", 40, 4),
+                le("meta.record_count", 44, 4),
+                le("meta.flags", 48, 4), le("meta.max_bucket", 72, 4), le("meta.high_mask", 76, 4),
+                le("meta.low_mask", 80, 4),
+                le("meta.ffactor", 84, 4), le("meta.nelem", 88, 4), le("meta.spares[0]", 96, 4),
+                le("meta.spares[1]", 100, 4),
             ]
             let page = b.int(20, 4, bigEndian: false)
             let pages = b.size / max(page, 512)
@@ -319,8 +338,10 @@ extension MutationTables {
                     for e in 0..<3 {
                         let entry = at + 34 + 16 * e
                         f += [
-                            be("rpmheader[\(p)].entry[\(e)].tag", entry, 4), be("rpmheader[\(p)].entry[\(e)].type", entry + 4, 4),
-                            be("rpmheader[\(p)].entry[\(e)].offset", entry + 8, 4), be("rpmheader[\(p)].entry[\(e)].count", entry + 12, 4),
+                            be("rpmheader[\(p)].entry[\(e)].tag", entry, 4),
+                            be("rpmheader[\(p)].entry[\(e)].type", entry + 4, 4),
+                            be("rpmheader[\(p)].entry[\(e)].offset", entry + 8, 4),
+                            be("rpmheader[\(p)].entry[\(e)].count", entry + 12, 4),
                         ]
                     }
                 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Piles: `--from`, JSON Lines with input indices, the summary, worker processes that contain a
 /// trap, a hang and a runaway allocation, and shards that partition the input.
@@ -15,7 +15,9 @@ import TestSupport
     }
 
     static func lines(_ data: Data) throws -> [[String: Any]] {
-        try data.split(separator: 0x0A).map { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] ?? [:] }
+        try data.split(separator: 0x0A).map {
+            try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] ?? [:]
+        }
     }
 
     static func run(_ args: [String], env: [String: String] = [:], input: Data? = nil) throws -> Tools.Output {
@@ -26,11 +28,15 @@ import TestSupport
     @Test func fromFileAndStandardInputBesideArgumentsGiveIndexedJSONLines() throws {
         let dir = try Self.pile(["a.qcow2", "b.qcow2", "c.qcow2"])
         let list = "# the pile\n\n  \(dir)/b.qcow2  \n# done\n\(dir)/c.qcow2\n"
-        let r = try Self.run(["check", "--format", "json", "--jobs", "2", "\(dir)/a.qcow2", "--from", "-"], input: Data(list.utf8))
+        let r = try Self.run(
+            ["check", "--format", "json", "--jobs", "2", "\(dir)/a.qcow2", "--from", "-"], input: Data(list.utf8))
         #expect(r.status == 1, "\(r.stderr)")
         let reports = try Self.lines(r.data)
         #expect(reports.count == 3)
-        let byIndex = Dictionary(uniqueKeysWithValues: reports.map { (($0["index"] as? Int) ?? -1, ($0["image"] as? [String: Any])?["path"] as? String ?? "") })
+        let byIndex = Dictionary(
+            uniqueKeysWithValues: reports.map {
+                (($0["index"] as? Int) ?? -1, ($0["image"] as? [String: Any])?["path"] as? String ?? "")
+            })
         #expect(byIndex == [0: "\(dir)/a.qcow2", 1: "\(dir)/b.qcow2", 2: "\(dir)/c.qcow2"])
         // One image keeps the single-image shape: no index.
         let one = try Self.run(["check", "--format", "json", "\(dir)/a.qcow2"])
@@ -38,7 +44,9 @@ import TestSupport
         // A report that came through a worker is the in-process report plus its index, byte for byte.
         let viaWorker = reports.first { $0["index"] as? Int == 0 }.map { NSDictionary(dictionary: $0) }
         let first = String(decoding: r.data, as: UTF8.self).split(separator: "\n").first { $0.contains("\"index\":0") }
-        #expect(first?.replacingOccurrences(of: ",\"index\":0", with: "") == String(decoding: one.data, as: UTF8.self).split(separator: "\n").first.map(String.init))
+        #expect(
+            first?.replacingOccurrences(of: ",\"index\":0", with: "")
+                == String(decoding: one.data, as: UTF8.self).split(separator: "\n").first.map(String.init))
         #expect(viaWorker != nil)
     }
 
@@ -54,7 +62,9 @@ import TestSupport
         // The unreadable image's error line is on stderr once.
         #expect(r.stderr.components(separatedBy: "imagegate: error:").count == 2, "\(r.stderr)")
         let md = try Self.run(["check", "--format", "markdown", "\(dir)/a.qcow2", "\(dir)/b.qcow2"])
-        #expect(md.stdout.contains("## Summary\n\n| verdict | images |\n|---|---|\n| pass | 0 |\n| fail | 2 |\n| error | 0 |"))
+        #expect(
+            md.stdout.contains(
+                "## Summary\n\n| verdict | images |\n|---|---|\n| pass | 0 |\n| fail | 2 |\n| error | 0 |"))
         #expect(md.stdout.contains("| `udev-rule` | 2 | 0 |"))
     }
 
@@ -67,11 +77,14 @@ import TestSupport
         let inputs = ["huge.vmdk"] + good.prefix(4) + ["trap.qcow2"] + good.suffix(4)
         let list = inputs.map { dir + "/" + $0 }.joined(separator: "\n")
         let listFile = try Tools.temporaryFile(Data(list.utf8))
-        let r = try Self.run(["check", "--format", "json", "--jobs", "2", "--from", listFile], env: ["IMAGEGATE_WORKER_FAULT": "trap=trap.qcow2"])
+        let r = try Self.run(
+            ["check", "--format", "json", "--jobs", "2", "--from", listFile],
+            env: ["IMAGEGATE_WORKER_FAULT": "trap=trap.qcow2"])
         #expect(r.status == 2)
         let reports = try Self.lines(r.data)
         #expect(reports.count == 10)
-        let verdicts = Dictionary(uniqueKeysWithValues: reports.map { (($0["index"] as? Int) ?? -1, $0["verdict"] as? String ?? "") })
+        let verdicts = Dictionary(
+            uniqueKeysWithValues: reports.map { (($0["index"] as? Int) ?? -1, $0["verdict"] as? String ?? "") })
         #expect(verdicts.count == 10)
         #expect(verdicts[0] == "error")
         #expect(verdicts[5] == "error")
@@ -104,7 +117,8 @@ import TestSupport
         let dir = try Self.pile(["a.qcow2", "hang.qcow2", "hog.qcow2"])
         let start = Date()
         let hang = try Self.run(
-            ["check", "--format", "json", "--timeout", "2", "\(dir)/a.qcow2", "\(dir)/hang.qcow2"], env: ["IMAGEGATE_WORKER_FAULT": "hang=hang.qcow2"])
+            ["check", "--format", "json", "--timeout", "2", "\(dir)/a.qcow2", "\(dir)/hang.qcow2"],
+            env: ["IMAGEGATE_WORKER_FAULT": "hang=hang.qcow2"])
         #expect(Date().timeIntervalSince(start) < 20)
         #expect(hang.status == 2)
         let h = try Self.lines(hang.data)
@@ -126,7 +140,8 @@ import TestSupport
         let dir = try Self.pile(names)
         let list = try Tools.temporaryFile(Data(names.map { dir + "/" + $0 }.joined(separator: "\n").utf8))
         func indices(_ args: [String], env: [String: String] = [:]) throws -> [Int] {
-            try Self.lines(try Self.run(["check", "--format", "json", "--from", list] + args, env: env).data).compactMap { $0["index"] as? Int }
+            try Self.lines(try Self.run(["check", "--format", "json", "--from", list] + args, env: env).data).compactMap
+            { $0["index"] as? Int }
         }
         let whole = try indices([]).sorted()
         #expect(whole == Array(0..<7))
@@ -137,10 +152,13 @@ import TestSupport
         let bad = try Self.run(["check", "--from", list, "--shard", "3/3"])
         #expect(bad.status == 64)
         // scripts/shard-local.sh: N shard processes merged by index equal one unsharded run.
-        let merged = try Tools.run(["bash", Fixtures.packageRoot + "/scripts/shard-local.sh", "3", list, "--format", "json"], input: nil)
+        let merged = try Tools.run(
+            ["bash", Fixtures.packageRoot + "/scripts/shard-local.sh", "3", list, "--format", "json"], input: nil)
         let unsharded = try Self.run(["check", "--format", "json", "--from", list])
         func normalized(_ d: Data) throws -> [NSDictionary] {
-            try Self.lines(d).sorted { ($0["index"] as? Int ?? 0) < ($1["index"] as? Int ?? 0) }.map { NSDictionary(dictionary: $0) }
+            try Self.lines(d).sorted { ($0["index"] as? Int ?? 0) < ($1["index"] as? Int ?? 0) }.map {
+                NSDictionary(dictionary: $0)
+            }
         }
         #expect(try normalized(merged.data) == normalized(unsharded.data), "\(merged.stderr)")
         #expect(try normalized(merged.data).count == 7)

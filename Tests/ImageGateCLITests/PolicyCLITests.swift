@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `check --policy` end to end on the debootstrapped Debian 12 tree (fixture debian12-tree): the
 /// two example policies give known results in every format, reach pile workers, and a malformed
@@ -64,7 +64,9 @@ import TestSupport
 
     @Test func aMalformedPolicyIsAUsageErrorNamingWhere() throws {
         let bad = try Tools.temporaryFile(
-            Data("schemaVersion: 1\nrequirements:\n  - id: x\n    title: t\n    severity: must\n    remediation: r\n    sysctl: {key: a.b, value: 1}\n".utf8),
+            Data(
+                "schemaVersion: 1\nrequirements:\n  - id: x\n    title: t\n    severity: must\n    remediation: r\n    sysctl: {key: a.b, value: 1}\n"
+                    .utf8),
             suffix: ".yaml")
         defer { try? FileManager.default.removeItem(atPath: bad) }
         let r = try CLI.run(["check", "--policy", bad, try Self.tree])
@@ -81,7 +83,9 @@ import TestSupport
 
     @Test func aBuiltInIdIsAUsageError() throws {
         let bad = try Tools.temporaryFile(
-            Data("schemaVersion: 1\nrequirements:\n  - id: rp-filter\n    title: t\n    severity: must\n    remediation: r\n    unit: {name: x, masked: true}\n".utf8),
+            Data(
+                "schemaVersion: 1\nrequirements:\n  - id: rp-filter\n    title: t\n    severity: must\n    remediation: r\n    unit: {name: x, masked: true}\n"
+                    .utf8),
             suffix: ".yaml")
         defer { try? FileManager.default.removeItem(atPath: bad) }
         let r = try CLI.run(["check", "--policy", bad, try Self.tree])
@@ -97,7 +101,8 @@ import TestSupport
         let r = try CLI.run(["check", "--format", "json"] + PolicyCLITests.examples + [image])
         let report = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any], "\(r.stderr)")
         var out: [String: String] = [:]
-        for f in report["requirements"] as? [[String: Any]] ?? [] where PolicyCLITests.known[f["id"] as? String ?? ""] != nil {
+        for f in report["requirements"] as? [[String: Any]] ?? []
+        where PolicyCLITests.known[f["id"] as? String ?? ""] != nil {
             out[f["id"] as? String ?? ""] = f["status"] as? String
         }
         return out

@@ -1,12 +1,14 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `--profile` with a comma-separated list, and `requirements --profile`.
 @Suite struct ProfileListTests {
     @Test func twoProfilesMakeOneReport() throws {
         let tree = try Fixtures.path("debian12-disk/tree")
-        let r = try CLI.run(["check", "--format", "json", "--profile", "azure-accelerated-networking,azure-image", tree])
+        let r = try CLI.run([
+            "check", "--format", "json", "--profile", "azure-accelerated-networking,azure-image", tree,
+        ])
         let report = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
         #expect(report["profile"] as? String == "azure-accelerated-networking,azure-image")
         let ids = ((report["requirements"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
@@ -20,7 +22,8 @@ import TestSupport
     @Test func anUnknownOrRepeatedProfileIsAUsageError() throws {
         let tree = try Fixtures.path("debian12-disk/tree")
         for (list, message) in [
-            ("azure-image,azure-image", "profile 'azure-image' given twice"), ("azure-image,nope", "unknown profile 'nope'"),
+            ("azure-image,azure-image", "profile 'azure-image' given twice"),
+            ("azure-image,nope", "unknown profile 'nope'"),
             ("azure-image,", "empty profile name"),
         ] {
             let r = try CLI.run(["check", "--profile", list, tree])

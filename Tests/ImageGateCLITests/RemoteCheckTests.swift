@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `imagegate check URL`: every single-file fixture container read over HTTP (nginx on 127.0.0.1,
 /// range GETs) gives the report it gives from disk, and a SAS-like query never reaches any output.
@@ -30,8 +30,11 @@ import TestSupport
         let fromDisk = try CLI.run(["check", "--format", "json", local])
         let remote = try CLI.run(["check", "--format", "json", url])
         #expect(remote.status == fromDisk.status, "\(String(decoding: remote.stderr.utf8, as: UTF8.self))")
-        #expect(try Self.comparable(remote.stdout).isEqual(try Self.comparable(fromDisk.stdout)), "\(fixture): reports differ")
-        let shown = (try JSONSerialization.jsonObject(with: remote.stdout) as? [String: Any])?["image"] as? [String: Any]
+        #expect(
+            try Self.comparable(remote.stdout).isEqual(try Self.comparable(fromDisk.stdout)),
+            "\(fixture): reports differ")
+        let shown =
+            (try JSONSerialization.jsonObject(with: remote.stdout) as? [String: Any])?["image"] as? [String: Any]
         #expect(shown?["path"] as? String == "http://127.0.0.1:\(server.port)/\(fixture)")
     }
 
@@ -40,7 +43,10 @@ import TestSupport
         let base = "http://127.0.0.1:\(server.port)/"
         for format in ["text", "json", "markdown", "junit", "sarif"] {
             let r = try CLI.run(
-                ["check", "--format", format, "--stats", base + "debian12-disk/disk.qcow2" + Self.query, base + "missing.vhd" + Self.query])
+                [
+                    "check", "--format", format, "--stats", base + "debian12-disk/disk.qcow2" + Self.query,
+                    base + "missing.vhd" + Self.query,
+                ])
             let all = String(decoding: r.stdout, as: UTF8.self) + r.stderr
             #expect(!all.contains("c2VjcmV0"), "\(format) shows the signature")
             #expect(!all.contains("sv=2022"), "\(format) shows the query")
@@ -63,9 +69,13 @@ import TestSupport
         proxy.set(faults)
         let expired = try CLI.run(["check", base + "?sv=2022-11-02&se=2021-01-01T00%3A00%3A00Z&" + Self.secret])
         #expect(expired.status == 2)
-        #expect(expired.stderr.contains("http: 403 access denied: the SAS expired at 2021-01-01T00:00:00Z"), "\(expired.stderr)")
+        #expect(
+            expired.stderr.contains("http: 403 access denied: the SAS expired at 2021-01-01T00:00:00Z"),
+            "\(expired.stderr)")
         #expect(!expired.stderr.contains("c2VjcmV0"))
-        #expect(expired.stderr.components(separatedBy: "/debian12-disk/disk.qcow2").count == 2, "the URL once: \(expired.stderr)")
+        #expect(
+            expired.stderr.components(separatedBy: "/debian12-disk/disk.qcow2").count == 2,
+            "the URL once: \(expired.stderr)")
         faults = FaultProxy.Faults()
         faults.replaceAfter = 3
         proxy.set(faults)
@@ -88,7 +98,9 @@ import TestSupport
 
     /// `stats: http: <requests> requests, <round trips> round trips, <bytes> bytes transferred, <retries> retries`.
     static func transfer(_ stderr: String) -> [UInt64]? {
-        guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix("stats: http: ") }) else { return nil }
+        guard let line = stderr.split(separator: "\n").first(where: { $0.hasPrefix("stats: http: ") }) else {
+            return nil
+        }
         let numbers = line.split(separator: " ").compactMap { UInt64($0) }
         return numbers.count == 4 ? numbers : nil
     }
@@ -103,9 +115,13 @@ import TestSupport
         var faults = FaultProxy.Faults()
         faults.latency = .milliseconds(50)
         proxy.set(faults)
-        let remote = try CLI.run(["check", "--stats", "--format", "json", "http://127.0.0.1:\(proxy.port)/\(fixture)" + Self.query])
+        let remote = try CLI.run([
+            "check", "--stats", "--format", "json", "http://127.0.0.1:\(proxy.port)/\(fixture)" + Self.query,
+        ])
         let local = try CLI.run(["check", "--format", "json", try Fixtures.path(fixture)])
-        #expect(try Self.comparable(remote.stdout).isEqual(try Self.comparable(local.stdout)), "the same facts and verdicts")
+        #expect(
+            try Self.comparable(remote.stdout).isEqual(try Self.comparable(local.stdout)), "the same facts and verdicts"
+        )
         let counts = try #require(Self.transfer(remote.stderr), "\(remote.stderr)")
         #expect(counts[1] <= 60, "round trips: \(remote.stderr)")
         #expect(counts[2] <= 32 << 20, "bytes transferred: \(remote.stderr)")
@@ -133,7 +149,8 @@ import TestSupport
         #expect(counts[3] == 0)
         #expect(!one.stderr.contains("c2VjcmV0") && !one.stderr.contains("sv=2022"))
         let local = try CLI.run(["check", "--stats", try Fixtures.path("debian12-disk/disk.qcow2")])
-        #expect(local.stderr.contains("stats: ") && Self.transfer(local.stderr) == nil, "a local image has no http line")
+        #expect(
+            local.stderr.contains("stats: ") && Self.transfer(local.stderr) == nil, "a local image has no http line")
         // A pile sums its images' transfers (they come back from the worker processes).
         let pile = try CLI.run(["check", "--stats", "--format", "json", url, url])
         let summed = try #require(Self.transfer(pile.stderr), "\(pile.stderr)")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// libcurl's proxy variables reach imagegate: `http_proxy` sends the requests through a proxy
 /// (FaultProxy forwards absolute-URI requests, which nginx accepts), `HTTPS_PROXY` sends https://
@@ -11,13 +11,15 @@ import TestSupport
         let proxy = try FaultProxy(upstreamPort: server.port)
         let url = "http://127.0.0.1:\(server.port)/debian12-disk/disk-fixed.vhd" + RemoteCheckTests.query
         let direct = try CLI.run(["check", "--format", "json", url])
-        let proxied = try RemoteTLSTests.run(["check", "--format", "json", url], env: ["http_proxy": "http://127.0.0.1:\(proxy.port)"])
+        let proxied = try RemoteTLSTests.run(
+            ["check", "--format", "json", url], env: ["http_proxy": "http://127.0.0.1:\(proxy.port)"])
         #expect(proxied.status == direct.status, "\(proxied.stderr)")
         #expect(try RemoteCheckTests.comparable(proxied.data).isEqual(try RemoteCheckTests.comparable(direct.stdout)))
         let through = proxy.requests
         #expect(through > 0, "http_proxy was not used")
         let bypassed = try RemoteTLSTests.run(
-            ["check", "--format", "json", url], env: ["http_proxy": "http://127.0.0.1:\(proxy.port)", "NO_PROXY": "127.0.0.1"])
+            ["check", "--format", "json", url],
+            env: ["http_proxy": "http://127.0.0.1:\(proxy.port)", "NO_PROXY": "127.0.0.1"])
         #expect(bypassed.status == direct.status, "\(bypassed.stderr)")
         #expect(proxy.requests == through, "NO_PROXY was not honoured")
     }
@@ -29,7 +31,8 @@ import TestSupport
         let url = "https://127.0.0.1:\(server.port)/debian12-disk/disk-fixed.vhd" + RemoteCheckTests.query
         let direct = try CLI.run(["check", "--format", "json", "--ca-cert", ca.caCertificate, url])
         let tunnelled = try RemoteTLSTests.run(
-            ["check", "--format", "json", "--ca-cert", ca.caCertificate, url], env: ["HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)"])
+            ["check", "--format", "json", "--ca-cert", ca.caCertificate, url],
+            env: ["HTTPS_PROXY": "http://127.0.0.1:\(proxy.port)"])
         #expect(tunnelled.status == direct.status, "\(tunnelled.stderr)")
         #expect(try RemoteCheckTests.comparable(tunnelled.data).isEqual(try RemoteCheckTests.comparable(direct.stdout)))
         let through = proxy.tunnels

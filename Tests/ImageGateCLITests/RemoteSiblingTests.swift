@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Files a remote image names are sibling URLs carrying the image's query: a qcow2 overlay over
 /// its backing file and a split VMDK over its extent check as from disk; a backing file named
@@ -13,10 +13,13 @@ import TestSupport
         let server: NginxServer
         let proxy: FaultProxy
         init() throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("ig-siblings-\(UUID().uuidString)").path
+            root =
+                FileManager.default.temporaryDirectory.appendingPathComponent("ig-siblings-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: root + "/sub", withIntermediateDirectories: true)
-            try FileManager.default.createSymbolicLink(atPath: root + "/base.qcow2", withDestinationPath: try Fixtures.path("debian12-disk/disk.qcow2"))
-            try FileManager.default.createSymbolicLink(atPath: root + "/split", withDestinationPath: try Fixtures.path("vmdk-debian12/split"))
+            try FileManager.default.createSymbolicLink(
+                atPath: root + "/base.qcow2", withDestinationPath: try Fixtures.path("debian12-disk/disk.qcow2"))
+            try FileManager.default.createSymbolicLink(
+                atPath: root + "/split", withDestinationPath: try Fixtures.path("vmdk-debian12/split"))
             server = try NginxServer(root: root)
             proxy = try FaultProxy(upstreamPort: server.port)
         }
@@ -26,13 +29,17 @@ import TestSupport
         /// (not opened: `-u`, so a name meant for the server works too).
         func overlay(_ path: String, backing: String) throws {
             let info = try Tools.run(["qemu-img", "info", "--output=json", root + "/base.qcow2"])
-            let size = try #require((try JSONSerialization.jsonObject(with: info.data) as? [String: Any])?["virtual-size"] as? Int)
+            let size = try #require(
+                (try JSONSerialization.jsonObject(with: info.data) as? [String: Any])?["virtual-size"] as? Int)
             let dir = (root + "/" + path as NSString).deletingLastPathComponent
             let r = try Tools.run([
-                "sh", "-c", "cd \"$1\" && qemu-img create -q -u -f qcow2 -F qcow2 -b \"$2\" \"$3\" \"$4\"", "sh", dir, backing,
+                "sh", "-c", "cd \"$1\" && qemu-img create -q -u -f qcow2 -F qcow2 -b \"$2\" \"$3\" \"$4\"", "sh", dir,
+                backing,
                 (path as NSString).lastPathComponent, "\(size)",
             ])
-            guard r.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
+            guard r.status == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: r.stderr])
+            }
         }
 
         func url(_ path: String) -> String { "http://127.0.0.1:\(proxy.port)/\(path)" + RemoteCheckTests.query }
@@ -42,7 +49,9 @@ import TestSupport
         let local = try CLI.run(["check", "--format", "json", try Fixtures.path(fixture)])
         let remote = try CLI.run(["check", "--format", "json"] + args + [url])
         #expect(remote.status == local.status, "\(remote.stderr)")
-        #expect(try RemoteCheckTests.comparable(remote.stdout).isEqual(try RemoteCheckTests.comparable(local.stdout)), "\(url)")
+        #expect(
+            try RemoteCheckTests.comparable(remote.stdout).isEqual(try RemoteCheckTests.comparable(local.stdout)),
+            "\(url)")
     }
 
     @Test func overlayReadsItsSiblingBackingFileWithTheSameQuery() throws {
@@ -66,10 +75,13 @@ import TestSupport
         for name in ["sub/up.qcow2", "sub/absolute.qcow2"] {
             let refused = try CLI.run(["check", served.url(name)])
             #expect(refused.status == 2, "\(name): \(refused.stderr)")
-            #expect(refused.stderr.contains("outside the image's folder http://127.0.0.1:\(served.proxy.port)/sub"), "\(refused.stderr)")
+            #expect(
+                refused.stderr.contains("outside the image's folder http://127.0.0.1:\(served.proxy.port)/sub"),
+                "\(refused.stderr)")
             #expect(refused.stderr.contains("--allow-external-files"), "\(refused.stderr)")
             #expect(!refused.stderr.contains("c2VjcmV0"))
-            try Self.sameAsFromDisk(["--allow-external-files"], url: served.url(name), fixture: "debian12-disk/disk.qcow2")
+            try Self.sameAsFromDisk(
+                ["--allow-external-files"], url: served.url(name), fixture: "debian12-disk/disk.qcow2")
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `check https://…`: nginx over TLS (and HTTP/2) on 127.0.0.1 with a certificate from a CA made
 /// by openssl for this test, trusted through `--ca-cert` or `SSL_CERT_FILE`, and refused otherwise.
@@ -8,7 +8,8 @@ import TestSupport
     static let fixture = "debian12-disk/disk.qcow2"
 
     static func run(_ args: [String], env: [String: String] = [:]) throws -> Tools.Output {
-        try Tools.runProcess(URL(fileURLWithPath: "/usr/bin/env"), env.map { "\($0.key)=\($0.value)" } + [CLI.binary] + args)
+        try Tools.runProcess(
+            URL(fileURLWithPath: "/usr/bin/env"), env.map { "\($0.key)=\($0.value)" } + [CLI.binary] + args)
     }
 
     @Test func httpsChecksTheSameAsFromDiskWithTheCATrusted() throws {
@@ -21,15 +22,20 @@ import TestSupport
         #expect(trusted.status == local.status, "\(trusted.stderr)")
         #expect(try RemoteCheckTests.comparable(trusted.stdout).isEqual(try RemoteCheckTests.comparable(local.stdout)))
 
-        let fromEnvironment = try Self.run(["check", "--format", "json", url], env: ["SSL_CERT_FILE": ca.caCertificate])
+        let fromEnvironment = try Self.run(
+            ["check", "--format", "json", url], env: ["SSL_CERT_FILE": ca.caCertificate])
         #expect(fromEnvironment.status == local.status, "\(fromEnvironment.stderr)")
-        #expect(try RemoteCheckTests.comparable(fromEnvironment.data).isEqual(try RemoteCheckTests.comparable(local.stdout)))
+        #expect(
+            try RemoteCheckTests.comparable(fromEnvironment.data).isEqual(try RemoteCheckTests.comparable(local.stdout))
+        )
 
         // Not trusted: an http error naming the certificate problem, never a silent fallback.
         let untrusted = try Self.run(["check", url], env: ["SSL_CERT_FILE": "/nonexistent-ca.pem"])
         #expect(untrusted.status == 2)
         #expect(untrusted.stderr.contains("http:"), "\(untrusted.stderr)")
-        #expect(untrusted.stderr.lowercased().contains("certificate") || untrusted.stderr.contains("SSL"), "\(untrusted.stderr)")
+        #expect(
+            untrusted.stderr.lowercased().contains("certificate") || untrusted.stderr.contains("SSL"),
+            "\(untrusted.stderr)")
         #expect(!untrusted.stderr.contains("c2VjcmV0"))
     }
 
@@ -42,7 +48,9 @@ import TestSupport
         let local = try CLI.run(["check", "--format", "json", try Fixtures.path(fixture)])
         let remote = try CLI.run(["check", "--format", "json", "--ca-cert", ca.caCertificate, url])
         #expect(remote.status == local.status, "\(fixture): \(remote.stderr)")
-        #expect(try RemoteCheckTests.comparable(remote.stdout).isEqual(try RemoteCheckTests.comparable(local.stdout)), "\(fixture): reports differ")
+        #expect(
+            try RemoteCheckTests.comparable(remote.stdout).isEqual(try RemoteCheckTests.comparable(local.stdout)),
+            "\(fixture): reports differ")
     }
 
     /// The flag reaches the pile's worker processes, and inspect takes it too.

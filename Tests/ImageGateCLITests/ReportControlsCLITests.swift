@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `--quiet`, `--color` and `--severity` end to end on the bundled sample (3 musts fail, one
 /// should warns).
@@ -59,7 +59,9 @@ import TestSupport
         #expect((s["requirements"] as? [[String: Any]] ?? []).allSatisfy { $0["severity"] as? String == "should" })
         #expect(try CLI.run(["check", try Self.sample(), "--severity", "should", "--strict"]).status == 1)
 
-        let junit = String(decoding: try CLI.run(["check", try Self.sample(), "--severity", "should", "--format", "junit"]).stdout, as: UTF8.self)
+        let junit = String(
+            decoding: try CLI.run(["check", try Self.sample(), "--severity", "should", "--format", "junit"]).stdout,
+            as: UTF8.self)
         #expect(!junit.contains("name=\"cloud-init\"") && junit.contains("name=\"networkd-unmanaged\""))
         #expect(try CLI.run(["check", try Self.sample(), "--severity", "must,should"]).status == 1)
         #expect(try CLI.run(["check", try Self.sample(), "--severity", "critical"]).status == 64)
@@ -70,10 +72,14 @@ import TestSupport
 @Suite struct SARIFDocsURLTests {
     @Test func theDocsURLBecomesEachRulesHelpURI() throws {
         let sample = try ReportControlsCLITests.sample()
-        let r = try CLI.run(["check", sample, "--format", "sarif", "--sarif-docs-url", "https://example.test/ig/blob/main/"])
+        let r = try CLI.run([
+            "check", sample, "--format", "sarif", "--sarif-docs-url", "https://example.test/ig/blob/main/",
+        ])
         #expect(r.status == 1, "\(r.stderr)")
         let text = String(decoding: r.stdout, as: UTF8.self)
-        #expect(text.contains("\"helpUri\" : \"https://example.test/ig/blob/main/docs/REQUIREMENTS.md#cloud-init\""), "\(text.prefix(400))")
+        #expect(
+            text.contains("\"helpUri\" : \"https://example.test/ig/blob/main/docs/REQUIREMENTS.md#cloud-init\""),
+            "\(text.prefix(400))")
         #expect(try CLI.run(["check", sample, "--sarif-docs-url", "docs/"]).status == 64)
     }
 }

@@ -116,7 +116,9 @@ import Testing
         let r = try CLI.run(["check", image])
         let err = r.stderr
         #expect(r.status == 2)
-        #expect(err.contains("guest: no root file system found (whole disk: ext4, no /etc/fstab with an os-release)"), "\(err)")
+        #expect(
+            err.contains("guest: no root file system found (whole disk: ext4, no /etc/fstab with an os-release)"),
+            "\(err)")
         #expect(!err.contains("--volume"))
     }
 }

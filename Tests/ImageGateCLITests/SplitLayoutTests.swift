@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The same Debian 12 tree in three layouts real Azure images use — ext4 partitions (Debian,
 /// Ubuntu), XFS on LVM2 with a separate /usr LV (RHEL), btrfs with @ and @home subvolumes (SUSE) —
@@ -37,9 +37,12 @@ import TestSupport
         let reference = try Self.check(try Fixtures.path("debian12-disk/disk.qcow2"))
         let other = try Self.check(try Fixtures.path(layout))
         let same = sameBytes(
-            try Self.canonical(Self.guestFacts(reference["facts"])), try Self.canonical(Self.guestFacts(other["facts"])))
+            try Self.canonical(Self.guestFacts(reference["facts"])), try Self.canonical(Self.guestFacts(other["facts"]))
+        )
         #expect(same, "\(layout): facts differ from the ext4 image's")
-        let statuses = { (r: [String: Any]) in (r["requirements"] as? [[String: Any]] ?? []).map { "\($0["id"] ?? "")=\($0["status"] ?? "")" } }
+        let statuses = { (r: [String: Any]) in
+            (r["requirements"] as? [[String: Any]] ?? []).map { "\($0["id"] ?? "")=\($0["status"] ?? "")" }
+        }
         #expect(statuses(other) == statuses(reference))
     }
 
@@ -47,7 +50,9 @@ import TestSupport
         let r = try CLI.run(["inspect", try Fixtures.path("debian12-lvm-xfs/disk.vhd")])
         let json = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any]
         let layout = json?["layout"] as? [String: Any]
-        let mounts = (layout?["mounts"] as? [[String: Any]] ?? []).map { "\($0["mountPoint"] ?? "") \($0["status"] ?? "") \($0["volume"] ?? "-")" }
+        let mounts = (layout?["mounts"] as? [[String: Any]] ?? []).map {
+            "\($0["mountPoint"] ?? "") \($0["status"] ?? "") \($0["volume"] ?? "-")"
+        }
         #expect(mounts.contains("/ mounted lv sysvg/root"))
         #expect(mounts.contains("/usr mounted lv sysvg/usr"))
         #expect(mounts.contains("/boot mounted partition 2"))
@@ -79,7 +84,9 @@ import TestSupport
         for args in [["check", image], ["ls", image, "/"]] {
             let r = try CLI.run(args)
             #expect(r.status == 2)
-            #expect(r.stderr.contains("cannot be inspected offline: root is encrypted (LUKS2) on partition 4"), "\(r.stderr)")
+            #expect(
+                r.stderr.contains("cannot be inspected offline: root is encrypted (LUKS2) on partition 4"),
+                "\(r.stderr)")
         }
         let r = try CLI.run(["inspect", image])
         #expect(r.status == 0, "\(r.stderr)")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A `--vm-size` the catalogue does not know is a usage error (exit 64) before any image is read,
 /// naming the nearest sizes of the catalogue in use, so a typo cannot pass the gate as a skip.

@@ -1,8 +1,8 @@
 import Foundation
 import Guest
 import ImageGate
-import Testing
 import TestSupport
+import Testing
 
 /// The "Boot" checks of profile `azure-image` (and `first-mib-free`, `boot-mode` on disks laid out
 /// otherwise): on the Debian 12 cloud disk, on the small disks of fixture azure-disk-layouts, and on
@@ -30,13 +30,16 @@ import TestSupport
         try write("/lib/modules/\(release)/modules.order", Data())
         try write("/boot/vmlinuz-\(release)", Data(repeating: 0, count: 1024))
         if let initrd {
-            try write("/boot/initrd.img-\(release)", try Data(contentsOf: URL(fileURLWithPath: try Fixtures.path(initrd))))
+            try write(
+                "/boot/initrd.img-\(release)", try Data(contentsOf: URL(fileURLWithPath: try Fixtures.path(initrd))))
         }
         for (path, text) in files { try write(path, Data(text.utf8)) }
         return root
     }
 
-    static func withGuest(_ files: [String: String], initrd: String? = nil, _ body: ([String: Finding]) throws -> Void) throws {
+    static func withGuest(_ files: [String: String], initrd: String? = nil, _ body: ([String: Finding]) throws -> Void)
+        throws
+    {
         let root = try guest(files, initrd: initrd)
         defer { try? FileManager.default.removeItem(atPath: root) }
         try body(findings(root))
@@ -44,7 +47,10 @@ import TestSupport
 
     @Test func theDebianCloudDiskBoots() throws {
         let f = try Self.fixture("debian12-disk/disk-fixed.vhd")
-        for id in ["initrd-hyperv", "initrd-nvme", "kernel-cmdline-console", "kernel-cmdline-avoid", "kernel-modules-enabled", "fstab-persistent"] {
+        for id in [
+            "initrd-hyperv", "initrd-nvme", "kernel-cmdline-console", "kernel-cmdline-avoid", "kernel-modules-enabled",
+            "fstab-persistent",
+        ] {
             #expect(f[id]?.status == .pass, "\(id): \(f[id]?.summary ?? "missing")")
         }
         #expect(f["initrd-hyperv"]?.found == "\(Self.release): hv_vmbus inside, hv_storvsc inside, hv_netvsc inside")
@@ -55,7 +61,10 @@ import TestSupport
         let swap = try #require(f["no-swap-osdisk"])
         #expect(swap.status == .fail)
         #expect(swap.found == "/etc/fstab line 5: /swapfile swap")
-        #expect(swap.remediation?.hasPrefix("Remove line 5 of /etc/fstab (/swapfile) and delete /swapfile; then configure swap on the resource disk") == true)
+        #expect(
+            swap.remediation?.hasPrefix(
+                "Remove line 5 of /etc/fstab (/swapfile) and delete /swapfile; then configure swap on the resource disk"
+            ) == true)
     }
 
     @Test func aGPTDiskAtSector34WithASwapPartitionAndKernelNames() throws {
@@ -89,7 +98,10 @@ import TestSupport
     @Test func anInitramfsWithoutTheHyperVDrivers() throws {
         // A real zstd initramfs without any kernel module; NVMe built in through modules.builtin.
         try Self.withGuest(
-            ["/lib/modules/\(Self.release)/modules.builtin": "kernel/drivers/nvme/host/nvme-core.ko\nkernel/drivers/nvme/host/nvme.ko\n"],
+            [
+                "/lib/modules/\(Self.release)/modules.builtin":
+                    "kernel/drivers/nvme/host/nvme-core.ko\nkernel/drivers/nvme/host/nvme.ko\n"
+            ],
             initrd: "inspect-initramfs/initrd-zstd-norule"
         ) { f in
             let h = try #require(f["initrd-hyperv"])
@@ -97,7 +109,8 @@ import TestSupport
             #expect(h.found == "\(Self.release): hv_vmbus missing, hv_storvsc missing, hv_netvsc missing")
             #expect(
                 h.remediation
-                    == "Add hv_vmbus, hv_storvsc, hv_netvsc to /etc/initramfs-tools/modules (one a line), then update-initramfs -u -k \(Self.release).")
+                    == "Add hv_vmbus, hv_storvsc, hv_netvsc to /etc/initramfs-tools/modules (one a line), then update-initramfs -u -k \(Self.release)."
+            )
             #expect(f["initrd-nvme"]?.status == .pass)
             #expect(f["initrd-nvme"]?.found == "\(Self.release): nvme built in, nvme_core built in")
         }
@@ -113,8 +126,10 @@ import TestSupport
     @Test func aBLSEntryWithKerneloptsFromGrubenv() throws {
         try Self.withGuest([
             "/boot/grub2/grub.cfg": "set default=\"${saved_entry}\"\nblscfg\n",
-            "/boot/grub2/grubenv": "saved_entry=abc-\(Self.release)\nkernelopts=root=UUID=1 ro console=ttyS0,115200n8 rhgb quiet\n",
-            "/boot/loader/entries/abc-\(Self.release).conf": "title RHEL\nlinux /vmlinuz-\(Self.release)\noptions $kernelopts\n",
+            "/boot/grub2/grubenv":
+                "saved_entry=abc-\(Self.release)\nkernelopts=root=UUID=1 ro console=ttyS0,115200n8 rhgb quiet\n",
+            "/boot/loader/entries/abc-\(Self.release).conf":
+                "title RHEL\nlinux /vmlinuz-\(Self.release)\noptions $kernelopts\n",
         ]) { f in
             #expect(f["kernel-cmdline-console"]?.status == .pass)
             #expect(f["kernel-cmdline-console"]?.evidence.first == "/boot/loader/entries/abc-\(Self.release).conf")
@@ -123,19 +138,23 @@ import TestSupport
             #expect(avoid.found == "rhgb quiet (recommended, absent: rootdelay=300 earlyprintk=ttyS0)")
             #expect(
                 avoid.remediation
-                    == "grubby --update-kernel=ALL --args=\"rootdelay=300 earlyprintk=ttyS0\" --remove-args=\"rhgb quiet\" (and the same in /etc/kernel/cmdline).")
+                    == "grubby --update-kernel=ALL --args=\"rootdelay=300 earlyprintk=ttyS0\" --remove-args=\"rhgb quiet\" (and the same in /etc/kernel/cmdline)."
+            )
         }
     }
 
     @Test func etcDefaultGrubIsTheFallback() throws {
-        try Self.withGuest(["/etc/default/grub": "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"console=tty1\"\n"]) { f in
+        try Self.withGuest([
+            "/etc/default/grub": "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\nGRUB_CMDLINE_LINUX=\"console=tty1\"\n"
+        ]) { f in
             let c = try #require(f["kernel-cmdline-console"])
             #expect(c.status == .fail)
             #expect(c.found == "console=tty1")
             #expect(c.evidence == ["/etc/default/grub"])
             #expect(c.remediation?.hasPrefix("In /etc/default/grub GRUB_CMDLINE_LINUX") == true)
         }
-        try Self.withGuest(["/etc/kernel/cmdline": "root=UUID=1 console=ttyS0 earlyprintk=ttyS0 rootdelay=300\n"]) { f in
+        try Self.withGuest(["/etc/kernel/cmdline": "root=UUID=1 console=ttyS0 earlyprintk=ttyS0 rootdelay=300\n"]) {
+            f in
             #expect(f["kernel-cmdline-console"]?.status == .pass)
             #expect(f["kernel-cmdline-avoid"]?.status == .pass)
             #expect(f["kernel-cmdline-avoid"]?.found == "none of them")
@@ -149,10 +168,13 @@ import TestSupport
         ]) { f in
             let m = try #require(f["kernel-modules-enabled"])
             #expect(m.status == .fail)
-            #expect(m.found == "/etc/modprobe.d/cis.conf:2: install udf /bin/true; /etc/modprobe.d/cis.conf:4: blacklist vfat")
+            #expect(
+                m.found
+                    == "/etc/modprobe.d/cis.conf:2: install udf /bin/true; /etc/modprobe.d/cis.conf:4: blacklist vfat")
             #expect(
                 m.remediation
-                    == "Delete line 2 of /etc/modprobe.d/cis.conf (install udf /bin/true); line 4 of /etc/modprobe.d/cis.conf (blacklist vfat).")
+                    == "Delete line 2 of /etc/modprobe.d/cis.conf (install udf /bin/true); line 4 of /etc/modprobe.d/cis.conf (blacklist vfat)."
+            )
         }
         try Self.withGuest(["/etc/modprobe.d/cis.conf": "blacklist cramfs\ninstall usb-storage /bin/false\n"]) { f in
             #expect(f["kernel-modules-enabled"]?.status == .pass)
@@ -160,12 +182,16 @@ import TestSupport
     }
 
     @Test func swapInFstabOnAFolder() throws {
-        try Self.withGuest(["/etc/fstab": "UUID=1 / ext4 defaults 0 1\n/dev/disk/by-label/SWAP none swap sw 0 0\n"]) { f in
+        try Self.withGuest(["/etc/fstab": "UUID=1 / ext4 defaults 0 1\n/dev/disk/by-label/SWAP none swap sw 0 0\n"]) {
+            f in
             #expect(f["no-swap-osdisk"]?.status == .fail)
             #expect(f["no-swap-osdisk"]?.evidence == ["/etc/fstab:2"])
             #expect(f["fstab-persistent"]?.status == .pass)
         }
-        try Self.withGuest(["/etc/fstab": "LABEL=root / xfs defaults 0 1\n/swap none swap noauto 0 0\n/dev/vdb1 /data ext4 defaults 0 2\n"]) { f in
+        try Self.withGuest([
+            "/etc/fstab":
+                "LABEL=root / xfs defaults 0 1\n/swap none swap noauto 0 0\n/dev/vdb1 /data ext4 defaults 0 2\n"
+        ]) { f in
             #expect(f["no-swap-osdisk"]?.status == .pass)
             #expect(f["fstab-persistent"]?.status == .fail)
             #expect(f["fstab-persistent"]?.found == "line 3: /dev/vdb1 /data")

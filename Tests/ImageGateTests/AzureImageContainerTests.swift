@@ -2,20 +2,26 @@ import DiskFormats
 import Foundation
 import Guest
 import ImageGate
-import Testing
 import TestSupport
+import Testing
 
 /// The "Container and disk" checks of profile `azure-image` on the containers qemu-img writes
 /// (fixture vhd-variants: a 48 MiB disk converted with and without force_size, fixed and
 /// dynamic) and on the Debian 12 cloud disk in each container (fixture debian12-disk).
 @Suite struct AzureImageContainerTests {
-    static func requirement(_ id: String) -> Requirement { Profile.azureImage.requirements.first { $0.id == id }! }
+    static func requirement(_ id: String) -> Requirement {
+        guard let r = Profile.azureImage.requirements.first(where: { $0.id == id }) else {
+            fatalError("no requirement \(id)")
+        }
+        return r
+    }
 
     /// The container facts of a file, without a guest (vhd-variants hold no root file system).
     static func container(_ fixture: String) throws -> ContainerFacts {
         let path = try Fixtures.path(fixture)
         return ContainerFacts(
-            disk: try DiskImage.open(path: path, context: OpenContext(directory: (path as NSString).deletingLastPathComponent)))
+            disk: try DiskImage.open(
+                path: path, context: OpenContext(directory: (path as NSString).deletingLastPathComponent)))
     }
 
     static func finding(_ id: String, _ fixture: String) throws -> Finding {
@@ -89,7 +95,10 @@ import TestSupport
 
     @Test func theDebianCloudDiskAsAFixedVHDPassesEveryContainerCheck() throws {
         let f = try Self.report("debian12-disk/disk-fixed.vhd")
-        for id in ["vhd-format", "vhd-footer", "vhd-size-aligned", "vhd-size-max", "vhd-qemu-geometry", "first-mib-free", "boot-mode"] {
+        for id in [
+            "vhd-format", "vhd-footer", "vhd-size-aligned", "vhd-size-max", "vhd-qemu-geometry", "first-mib-free",
+            "boot-mode",
+        ] {
             #expect(f[id]?.status == .pass, "\(id): \(f[id]?.summary ?? "missing")")
         }
         #expect(f["vhd-size-aligned"]?.found == "913309696 bytes (871 MiB)")
@@ -115,7 +124,10 @@ import TestSupport
     @Test func aFolderOrATarballSkipsEveryContainerCheck() throws {
         for fixture in ["debian12-disk/tree", "tar-debian12/rootfs.tar.zst"] {
             let f = try Self.report(fixture)
-            for id in ["vhd-format", "vhd-footer", "vhd-size-aligned", "vhd-size-max", "vhd-qemu-geometry", "first-mib-free", "boot-mode"] {
+            for id in [
+                "vhd-format", "vhd-footer", "vhd-size-aligned", "vhd-size-max", "vhd-qemu-geometry", "first-mib-free",
+                "boot-mode",
+            ] {
                 #expect(f[id]?.status == .skip, "\(fixture) \(id)")
                 #expect(f[id]?.summary.hasPrefix("Not a disk image") == true, "\(fixture) \(id)")
             }
@@ -135,8 +147,10 @@ import TestSupport
         #expect(f.status == .fail)
         #expect(
             f.found
-                == "the file is 25170432 bytes, not current size 25165824 + 512 = 25166336 (extra bytes before the footer)")
-        #expect(f.remediation?.hasPrefix("Rewrite the file so nothing lies between the disk data and the footer") == true)
+                == "the file is 25170432 bytes, not current size 25165824 + 512 = 25166336 (extra bytes before the footer)"
+        )
+        #expect(
+            f.remediation?.hasPrefix("Rewrite the file so nothing lies between the disk data and the footer") == true)
         // The rest of the footer is fine.
         #expect(try Self.finding("vhd-format", "padded.vhd").status == .pass)
         #expect(try Self.finding("vhd-size-aligned", "padded.vhd").status == .pass)

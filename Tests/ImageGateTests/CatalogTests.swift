@@ -1,7 +1,7 @@
 import Foundation
 import ImageGate
-import Testing
 import TestSupport
+import Testing
 
 /// Each profile against the document the repository publishes for it.
 @Suite struct CatalogTests {
@@ -74,7 +74,9 @@ import TestSupport
     @Test func severitiesMatchTheDocumentedTables() throws {
         let texts = [try Self.document("REQUIREMENTS.md"), try Self.document("PROFILE-AZURE-IMAGE.md")]
         for r in Requirement.catalog {
-            #expect(texts.contains { $0.contains("| `\(r.id)` | \(r.severity.rawValue) |") }, "\(r.id) severity \(r.severity)")
+            #expect(
+                texts.contains { $0.contains("| `\(r.id)` | \(r.severity.rawValue) |") },
+                "\(r.id) severity \(r.severity)")
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import ImageGate
-import Testing
 import TestSupport
+import Testing
 
 /// `requirements --format`: the catalogue for tools (JSON, against its schema) and for people.
 @Suite struct CatalogueFormatTests {
@@ -15,7 +15,9 @@ import TestSupport
         #expect(listed.compactMap { $0["name"] as? String } == Profile.all.map(\.name))
         for (p, l) in zip(Profile.all, listed) {
             #expect(l["document"] as? String == p.document)
-            #expect((l["requirements"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } == p.requirements.map(\.id))
+            #expect(
+                (l["requirements"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                    == p.requirements.map(\.id))
         }
         #expect(listed.first?["document"] as? String == "docs/REQUIREMENTS.md")
         let requirements = listed.first?["requirements"] as? [[String: Any]] ?? []
@@ -27,7 +29,9 @@ import TestSupport
     }
 
     @Test func theSchemaRefusesWhatTheCatalogueMustNotBe() throws {
-        var doc = try JSONSerialization.jsonObject(with: try CatalogueFormat.json.render(Self.profiles)) as? [String: Any] ?? [:]
+        var doc =
+            try JSONSerialization.jsonObject(with: try CatalogueFormat.json.render(Self.profiles)) as? [String: Any]
+            ?? [:]
         var profiles = doc["profiles"] as? [[String: Any]] ?? []
         var requirements = profiles[0]["requirements"] as? [[String: Any]] ?? []
         requirements[0]["severity"] = "may"
@@ -46,9 +50,14 @@ import TestSupport
 
     @Test func textNamesEachRequirementWithItsFix() throws {
         let text = String(decoding: try CatalogueFormat.text.render(Self.profiles), as: UTF8.self)
-        #expect(text.hasPrefix("Profile azure-accelerated-networking: \(Profile.azureAcceleratedNetworking.requirements.count) requirements\n"))
+        #expect(
+            text.hasPrefix(
+                "Profile azure-accelerated-networking: \(Profile.azureAcceleratedNetworking.requirements.count) requirements\n"
+            ))
         #expect(text.contains("\nProfile azure-image: \(Profile.azureImage.requirements.count) requirements\n"))
-        for r in Requirement.catalog { #expect(text.contains("\(r.id) [\(r.severity.rawValue)]: \(r.title)\n  expected: ")) }
+        for r in Requirement.catalog {
+            #expect(text.contains("\(r.id) [\(r.severity.rawValue)]: \(r.title)\n  expected: "))
+        }
         #expect(text.contains("Not checkable from an image:\n"))
     }
 }

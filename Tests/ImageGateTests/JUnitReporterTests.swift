@@ -1,10 +1,11 @@
 import Foundation
+import ImageGate
+import TestSupport
+import Testing
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-import ImageGate
-import Testing
-import TestSupport
 
 /// JUnit per image: GitLab and Jenkins key rows on classname + name, so three images must give
 /// three times as many distinct rows, and `failures` must agree with the exit code.
@@ -18,7 +19,10 @@ import TestSupport
 
     final class Collector: NSObject, XMLParserDelegate {
         var parsed = Parsed()
-        func parser(_ p: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?, attributes a: [String: String] = [:]) {
+        func parser(
+            _ p: XMLParser, didStartElement e: String, namespaceURI: String?, qualifiedName: String?,
+            attributes a: [String: String] = [:]
+        ) {
             switch e {
             case "testsuites": parsed.root = a
             case "testsuite": parsed.suites.append(a)

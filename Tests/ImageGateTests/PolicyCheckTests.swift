@@ -1,7 +1,7 @@
 import Foundation
 import ImageGate
-import Testing
 import TestSupport
+import Testing
 
 /// A guest folder the test writes, checked with a policy whose every rule kind has a rule the
 /// folder meets and one it does not.
@@ -34,12 +34,14 @@ struct PolicyGuest {
         try write("/boot/vmlinuz-6.1.0-test", "not a real kernel")
         try write(
             "/boot/grub/grub.cfg",
-            "set default=\"0\"\nmenuentry 'Test' {\n\tlinux\t/boot/vmlinuz-6.1.0-test root=PARTUUID=1234 ro console=ttyS0,115200n8 quiet\n}\n")
+            "set default=\"0\"\nmenuentry 'Test' {\n\tlinux\t/boot/vmlinuz-6.1.0-test root=PARTUUID=1234 ro console=ttyS0,115200n8 quiet\n}\n"
+        )
         try write("/lib/modules/6.1.0-test/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko.xz", "")
         try write("/lib/modules/6.1.0-test/modules.builtin", "kernel/drivers/md/dm-mod.ko\n")
         try write("/boot/config-6.1.0-test", "CONFIG_IP_NF_IPTABLES=y\nCONFIG_NF_TABLES=m\n")
         try write("/lib/systemd/system/corp-agent.service", "[Unit]\n")
-        try link("/lib/systemd/system/corp-agent.service", "/etc/systemd/system/multi-user.target.wants/corp-agent.service")
+        try link(
+            "/lib/systemd/system/corp-agent.service", "/etc/systemd/system/multi-user.target.wants/corp-agent.service")
         try link("/dev/null", "/etc/systemd/system/telnet.socket")
         try write("/etc/sysctl.d/90-hardening.conf", "net.ipv4.conf.all.accept_redirects = 0\nkernel.kptr_restrict=1\n")
         try write("/etc/sysctl.d/99-late.conf", "kernel.kptr_restrict = 2\nnet.ipv4.tcp_rmem = 4096\t87380   6291456\n")
@@ -47,14 +49,16 @@ struct PolicyGuest {
 
     func write(_ path: String, _ text: String, mode: Int = 0o644) throws {
         let full = root + path
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: URL(fileURLWithPath: full))
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: full)
     }
 
     func link(_ target: String, _ path: String) throws {
         let full = root + path
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: full, withDestinationPath: target)
     }
 
@@ -72,7 +76,11 @@ struct PolicyGuest {
         ("pkg-absent", "package: {name: telnetd, absent: true}", .pass),
         ("pkg-present", "package: {name: openssl, absent: true}", .fail),
         ("pkg-missing", "package: {name: corp-edr, atLeast: '1'}", .fail),
-        ("file-ok", "file: {path: /etc/corp/agent.conf, mode: '0640', contains: '^tenant_id\\s*=\\s*[0-9]+$', notContains: '^mode=permissive'}", .pass),
+        (
+            "file-ok",
+            "file: {path: /etc/corp/agent.conf, mode: '0640', contains: '^tenant_id\\s*=\\s*[0-9]+$', notContains: '^mode=permissive'}",
+            .pass
+        ),
         ("file-mode", "file: {path: /etc/corp/agent.conf, mode: '0600'}", .fail),
         ("file-content", "file: {path: /etc/corp/agent.conf, notContains: '^mode=strict$'}", .fail),
         ("file-owner-name", "file: {path: /etc/corp/agent.conf, owner: 'corp:corpg'}", .pass),
@@ -101,7 +109,9 @@ struct PolicyGuest {
 
     static func policy(severity: String) -> String {
         "schemaVersion: 1\nname: every-kind\nrequirements:\n"
-            + cases.map { "  - id: \($0.id)\n    title: \($0.id)\n    severity: \(severity)\n    remediation: fix \($0.id)\n    \($0.rule)\n" }
+            + cases.map {
+                "  - id: \($0.id)\n    title: \($0.id)\n    severity: \(severity)\n    remediation: fix \($0.id)\n    \($0.rule)\n"
+            }
             .joined()
     }
 
@@ -166,7 +176,8 @@ struct PolicyGuest {
         let guest = try PolicyGuest()
         defer { guest.remove() }
         try FileManager.default.removeItem(atPath: guest.root + "/var/lib/dpkg/status")
-        try FileManager.default.createDirectory(atPath: guest.root + "/var/lib/dpkg/status", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: guest.root + "/var/lib/dpkg/status", withIntermediateDirectories: true)
         var options = CheckOptions()
         options.policies = [try Policy.parse(Self.policy(severity: "must"), file: "p.yaml")]
         let findings = ImageGate.check(guest.root, options: options).report.requirements ?? []

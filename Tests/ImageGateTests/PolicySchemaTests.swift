@@ -1,7 +1,7 @@
 import Foundation
 import ImageGate
-import Testing
 import TestSupport
+import Testing
 
 /// The published policy schema and the reader agree: every example is valid for both, and a
 /// mistake the reader refuses the schema refuses too.
@@ -45,7 +45,10 @@ import TestSupport
         ("severity: must", "severity: may"),
         ("package: {name: telnetd, absent: true}", "package: {name: telnetd, absnt: true}"),
         ("package: {name: telnetd, absent: true}", "package: {name: telnetd, absent: true, atLeast: '1'}"),
-        ("unit: {name: debug-shell.service, disabled: true}", "unit: {name: debug-shell.service, disabled: true, masked: true}"),
+        (
+            "unit: {name: debug-shell.service, disabled: true}",
+            "unit: {name: debug-shell.service, disabled: true, masked: true}"
+        ),
         ("mode: \"0640\"", "mode: \"0648\""),
         ("id: no-telnet-server", "id: No-Telnet"),
     ])

@@ -5,7 +5,8 @@ import Testing
 @Suite struct ReportControlsTests {
     @Test func autoPaintsOnlyATerminalWithoutANonEmptyNoColor() {
         #expect(ColorChoice.auto.enabled(toTerminal: true, environment: [:]))
-        #expect(ColorChoice.auto.enabled(toTerminal: true, environment: ["NO_COLOR": ""]), "an empty NO_COLOR is not set")
+        #expect(
+            ColorChoice.auto.enabled(toTerminal: true, environment: ["NO_COLOR": ""]), "an empty NO_COLOR is not set")
         #expect(!ColorChoice.auto.enabled(toTerminal: true, environment: ["NO_COLOR": "1"]))
         #expect(!ColorChoice.auto.enabled(toTerminal: false, environment: [:]))
     }
@@ -23,7 +24,8 @@ import Testing
         let shoulds = r.showing(severities: [.should])
         #expect(shoulds.requirements?.map(\.id) == ["networkd-unmanaged"])
         #expect(shoulds.verdict == .pass, "a warn alone passes without --strict")
-        let strict = Report(image: r.image, profile: r.profile ?? "", findings: r.requirements ?? [], facts: .null, strict: true)
+        let strict = Report(
+            image: r.image, profile: r.profile ?? "", findings: r.requirements ?? [], facts: .null, strict: true)
         #expect(strict.showing(severities: [.should]).verdict == .fail, "under --strict the shown warn fails")
         #expect(r.showing(severities: [.must, .should]) == r)
         let broken = ReporterTests.reports[1]

@@ -13,10 +13,15 @@ import Testing
     }
 
     static func rpm(_ name: String, _ version: String, _ release: String) -> PackageFact {
-        PackageFact(InstalledPackage(manager: .rpm, name: name, version: version, release: release), evidence: [.path("/var/lib/rpm/rpmdb.sqlite")])
+        PackageFact(
+            InstalledPackage(manager: .rpm, name: name, version: version, release: release),
+            evidence: [.path("/var/lib/rpm/rpmdb.sqlite")])
     }
 
-    static func kernel(_ release: String, owners: [String] = ["linux-image"], known: Bool = true, isDefault: Bool? = nil, missing: Set<String> = []) -> KernelFacts {
+    static func kernel(
+        _ release: String, owners: [String] = ["linux-image"], known: Bool = true, isDefault: Bool? = nil,
+        missing: Set<String> = []
+    ) -> KernelFacts {
         var k = KernelFacts(release: release, modulesDirectory: .path("/lib/modules/\(release)"))
         k.image = KernelImageFacts(path: .path("/boot/vmlinuz-\(release)"), modificationTime: 0)
         k.owners = owners
@@ -25,24 +30,28 @@ import Testing
         k.drivers = DriverFacts.required.map { d in
             missing.contains(d.name)
                 ? DriverFacts(name: d.name, presence: .missing, evidence: [])
-                : DriverFacts(name: d.name, presence: .module, evidence: [.path("/lib/modules/\(release)/kernel/\(d.name).ko")])
+                : DriverFacts(
+                    name: d.name, presence: .module, evidence: [.path("/lib/modules/\(release)/kernel/\(d.name).ko")])
         }
         return k
     }
 
-    static func facts(os id: String = "debian", version: String = "12", kernels: [KernelFacts] = [], readable: Bool = true) -> GuestFacts {
+    static func facts(
+        os id: String = "debian", version: String = "12", kernels: [KernelFacts] = [], readable: Bool = true
+    ) -> GuestFacts {
         var f = GuestFacts()
         f.os = OSFacts(id: id, versionID: version, evidence: [.path("/etc/os-release")])
         f.packageDatabase =
             readable
             ? PackageDatabaseFacts(kind: "dpkg", evidence: [.path("/var/lib/dpkg/status")], packageCount: 100)
-            : PackageDatabaseFacts(kind: "rpm-sqlite", evidence: [.path("/var/lib/rpm/rpmdb.sqlite")], unreadable: "bad page")
+            : PackageDatabaseFacts(
+                kind: "rpm-sqlite", evidence: [.path("/var/lib/rpm/rpmdb.sqlite")], unreadable: "bad page")
         f.kernels = kernels
         return f
     }
 
     func status(_ id: String, _ facts: GuestFacts, vmSize: String? = nil) -> Finding {
-        let r = Requirement.catalog.first { $0.id == id }!
+        guard let r = Requirement.catalog.first(where: { $0.id == id }) else { fatalError("no requirement \(id)") }
         return r.evaluate(CheckContext(facts: facts, vmSize: vmSize))
     }
 
@@ -60,8 +69,12 @@ import Testing
     }
 
     @Test func kernel612OnUnendorsedDistroPassesOlderFails() {
-        #expect(status("kernel", Self.facts(os: "arch", version: "rolling", kernels: [Self.kernel("6.12.0")])).status == .pass)
-        #expect(status("kernel", Self.facts(os: "debian", version: "11", kernels: [Self.kernel("5.10.0-30-cloud-amd64")])).status == .fail)
+        #expect(
+            status("kernel", Self.facts(os: "arch", version: "rolling", kernels: [Self.kernel("6.12.0")])).status
+                == .pass)
+        #expect(
+            status("kernel", Self.facts(os: "debian", version: "11", kernels: [Self.kernel("5.10.0-30-cloud-amd64")]))
+                .status == .fail)
     }
 
     @Test func noKernelFails() {
@@ -72,13 +85,22 @@ import Testing
     }
 
     @Test func unreadableDatabaseSkipsInsteadOfGuessing() {
-        let f = status("kernel", Self.facts(os: "rhel", version: "9.4", kernels: [Self.kernel("5.14.0-427.el9.x86_64", owners: [], known: false)], readable: false))
+        let f = status(
+            "kernel",
+            Self.facts(
+                os: "rhel", version: "9.4", kernels: [Self.kernel("5.14.0-427.el9.x86_64", owners: [], known: false)],
+                readable: false))
         #expect(f.status == .skip)
     }
 
     @Test func oracleLinuxNeedsUEKR7() {
-        #expect(status("kernel", Self.facts(os: "ol", version: "9.4", kernels: [Self.kernel("5.15.0-208.159.3.el9uek.x86_64")])).status == .pass)
-        #expect(status("kernel", Self.facts(os: "ol", version: "9.4", kernels: [Self.kernel("5.14.0-427.el9.x86_64")])).status == .fail)
+        #expect(
+            status(
+                "kernel", Self.facts(os: "ol", version: "9.4", kernels: [Self.kernel("5.15.0-208.159.3.el9uek.x86_64")])
+            ).status == .pass)
+        #expect(
+            status("kernel", Self.facts(os: "ol", version: "9.4", kernels: [Self.kernel("5.14.0-427.el9.x86_64")]))
+                .status == .fail)
     }
 
     // MARK: drivers
@@ -91,7 +113,10 @@ import Testing
     }
 
     @Test func driversMissingOnlyOnANonDefaultKernelWarn() {
-        let ks = [Self.kernel("6.1.0-27-cloud-amd64", isDefault: false, missing: ["mlx4_core"]), Self.kernel("6.1.0-28-cloud-amd64", isDefault: true)]
+        let ks = [
+            Self.kernel("6.1.0-27-cloud-amd64", isDefault: false, missing: ["mlx4_core"]),
+            Self.kernel("6.1.0-28-cloud-amd64", isDefault: true),
+        ]
         #expect(status("drivers", Self.facts(kernels: ks)).status == .warn)
         #expect(status("drivers", Self.facts(kernels: [Self.kernel("6.1.0-28-cloud-amd64")])).status == .pass)
     }
@@ -118,7 +143,11 @@ import Testing
 
     @Test func cloudInitFromSourceUsesThePythonVersion() {
         var f = Self.facts()
-        f.cloudInit.pythonVersions = [PythonVersionFact(version: "24.1", variable: "__VERSION__", evidence: .path("/usr/lib/python3/dist-packages/cloudinit/version.py"))]
+        f.cloudInit.pythonVersions = [
+            PythonVersionFact(
+                version: "24.1", variable: "__VERSION__",
+                evidence: .path("/usr/lib/python3/dist-packages/cloudinit/version.py"))
+        ]
         let r = status("cloud-init", f)
         #expect(r.status == .pass)
         #expect(r.found.contains("installed from source"))
@@ -134,7 +163,8 @@ import Testing
         f.azureVMUtils.package = Self.dpkg("azure-vm-utils", "0.5.2", revision: "1")
         #expect(status("azure-vm-utils", f).status == .fail)
         f.azureVMUtils.package = nil
-        f.azureVMUtils.binaryVersion = PythonVersionFact(version: "0.6.1", variable: "binary", evidence: .path("/usr/sbin/azure-nvme-id"))
+        f.azureVMUtils.binaryVersion = PythonVersionFact(
+            version: "0.6.1", variable: "binary", evidence: .path("/usr/sbin/azure-nvme-id"))
         let src = status("azure-vm-utils", f)
         #expect(src.status == .pass)
         #expect(src.found.contains("no package"))
@@ -143,7 +173,8 @@ import Testing
     // MARK: udev-rule
 
     static func etcRule(_ line: String) -> UdevRuleFacts {
-        var file = UdevRuleFile(path: .path("/etc/udev/rules.d/10-azure-unmanaged-sriov.rules"), isOverride: true, state: .present)
+        var file = UdevRuleFile(
+            path: .path("/etc/udev/rules.d/10-azure-unmanaged-sriov.rules"), isOverride: true, state: .present)
         file.activeLines = [line]
         return UdevRuleFacts(files: [file], searched: [])
     }
@@ -151,24 +182,36 @@ import Testing
     @Test func udevRuleAbsentMaskedDifferentOrEquivalent() {
         var f = Self.facts()
         #expect(status("udev-rule", f).status == .fail)
-        f.udevRule = UdevRuleFacts(files: [UdevRuleFile(path: .path("/etc/udev/rules.d/10-azure-unmanaged-sriov.rules"), isOverride: true, state: .masked)])
+        f.udevRule = UdevRuleFacts(files: [
+            UdevRuleFile(
+                path: .path("/etc/udev/rules.d/10-azure-unmanaged-sriov.rules"), isOverride: true, state: .masked)
+        ])
         #expect(status("udev-rule", f).found.hasPrefix("masked"))
         f.udevRule = Self.etcRule(
-            #"ACTION!="remove", SUBSYSTEM=="net", DRIVERS=="mlx5_core|mana|mlx4_core", ATTR{flags}=="0x?[89ABCDEF]??", ENV{NM_UNMANAGED}="1", ENV{ID_NET_MANAGED_BY}="unmanaged", ENV{AZURE_UNMANAGED_SRIOV}="1""#)
+            #"ACTION!="remove", SUBSYSTEM=="net", DRIVERS=="mlx5_core|mana|mlx4_core", ATTR{flags}=="0x?[89ABCDEF]??", ENV{NM_UNMANAGED}="1", ENV{ID_NET_MANAGED_BY}="unmanaged", ENV{AZURE_UNMANAGED_SRIOV}="1""#
+        )
         #expect(status("udev-rule", f).status == .pass)
         f.udevRule = Self.etcRule(
-            #"SUBSYSTEM=="net", ACTION!="remove", DRIVERS=="mana|mlx4_core", ATTR{flags}=="0x?[89abcdef]??", ENV{AZURE_UNMANAGED_SRIOV}="1", ENV{ID_NET_MANAGED_BY}="unmanaged", ENV{NM_UNMANAGED}="1""#)
+            #"SUBSYSTEM=="net", ACTION!="remove", DRIVERS=="mana|mlx4_core", ATTR{flags}=="0x?[89abcdef]??", ENV{AZURE_UNMANAGED_SRIOV}="1", ENV{ID_NET_MANAGED_BY}="unmanaged", ENV{NM_UNMANAGED}="1""#
+        )
         let diff = status("udev-rule", f)
         #expect(diff.status == .fail)
         #expect(diff.found.contains("DRIVERS lacks mlx5_core"))
         #expect(diff.found.contains("ATTR{flags}"), "the documented upper case is compared as written")
-        f.udevRule = UdevRuleFacts(files: [UdevRuleFile(path: .path("/usr/lib/udev/rules.d/10-azure-unmanaged-sriov.rules"), isOverride: false, state: .present)])
+        f.udevRule = UdevRuleFacts(files: [
+            UdevRuleFile(
+                path: .path("/usr/lib/udev/rules.d/10-azure-unmanaged-sriov.rules"), isOverride: false, state: .present)
+        ])
         #expect(status("udev-rule", f).status == .pass)
     }
 
     @Test func legacyDropInsAreNamed() {
         var f = Self.facts()
-        f.legacyDropIns = [LegacyDropInFacts(manager: "NetworkManager", path: .path("/etc/NetworkManager/conf.d/99-azure-unmanaged-devices.conf"), driversLine: "unmanaged-devices=driver:mlx4_core;driver:mlx5_core", coversMANA: false)]
+        f.legacyDropIns = [
+            LegacyDropInFacts(
+                manager: "NetworkManager", path: .path("/etc/NetworkManager/conf.d/99-azure-unmanaged-devices.conf"),
+                driversLine: "unmanaged-devices=driver:mlx4_core;driver:mlx5_core", coversMANA: false)
+        ]
         #expect(status("udev-rule", f).summary.contains("99-azure-unmanaged-devices.conf"))
     }
 
@@ -206,7 +249,9 @@ import Testing
             DhclientCallFacts(evidence: [.path("/etc/rc.local")], command: "dhclient eth1", interfaces: ["eth1"]),
         ]
         #expect(status("network-managers", f).status == .fail)
-        f.network.dhclientCalls = [DhclientCallFacts(evidence: [.path("/etc/rc.local")], command: "dhclient", interfaces: [])]
+        f.network.dhclientCalls = [
+            DhclientCallFacts(evidence: [.path("/etc/rc.local")], command: "dhclient", interfaces: [])
+        ]
         #expect(status("network-managers", f).summary.contains("all interfaces"))
     }
 
@@ -224,9 +269,12 @@ import Testing
         f.network.systemdVersion = 257
         f.network.systemdPointRelease = 6
         #expect(status("networkd-unmanaged", f).status == .warn)
-        #expect(status("networkd-unmanaged", f).found == "systemd 257.6; no .network file with Property=AZURE_UNMANAGED_SRIOV=1 and Unmanaged=yes")
+        #expect(
+            status("networkd-unmanaged", f).found
+                == "systemd 257.6; no .network file with Property=AZURE_UNMANAGED_SRIOV=1 and Unmanaged=yes")
         f.network.systemdPointRelease = nil
-        #expect(status("networkd-unmanaged", f).status == .warn, "257 without a point release is not known to hold the fix")
+        #expect(
+            status("networkd-unmanaged", f).status == .warn, "257 without a point release is not known to hold the fix")
         f.network.systemdPointRelease = 7
         #expect(status("networkd-unmanaged", f).status == .pass)
         #expect(status("networkd-unmanaged", f).found == "systemd 257.7")
@@ -235,8 +283,13 @@ import Testing
         #expect(status("networkd-unmanaged", f).status == .pass)
         f.network.systemdVersion = 254
         f.network.networkdFiles = [
-            NetworkdFileFacts(name: "01-azure-unmanaged-sriov.network", path: .path("/usr/lib/systemd/network/01-azure-unmanaged-sriov.network"), match: ["Property=AZURE_UNMANAGED_SRIOV=1"], unmanaged: true),
-            NetworkdFileFacts(name: "10-netplan-eth0.network", path: .path("/run/systemd/network/10-netplan-eth0.network"), match: ["Name=eth0"], unmanaged: false),
+            NetworkdFileFacts(
+                name: "01-azure-unmanaged-sriov.network",
+                path: .path("/usr/lib/systemd/network/01-azure-unmanaged-sriov.network"),
+                match: ["Property=AZURE_UNMANAGED_SRIOV=1"], unmanaged: true),
+            NetworkdFileFacts(
+                name: "10-netplan-eth0.network", path: .path("/run/systemd/network/10-netplan-eth0.network"),
+                match: ["Name=eth0"], unmanaged: false),
         ]
         #expect(status("networkd-unmanaged", f).status == .pass)
         f.network.networkdFiles.reverse()
@@ -246,7 +299,9 @@ import Testing
     @Test func nmManagedOverrideOnlyWhenNetworkManagerIsActive() {
         var f = Self.facts()
         f.network.networkManagerConfig.managedOverrides = [
-            NetworkManagerManagedOverride(path: .path("/etc/NetworkManager/conf.d/90-all.conf"), section: "device", setting: "managed=1", matchDevice: nil)
+            NetworkManagerManagedOverride(
+                path: .path("/etc/NetworkManager/conf.d/90-all.conf"), section: "device", setting: "managed=1",
+                matchDevice: nil)
         ]
         #expect(status("nm-managed-override", f).status == .skip)
         f.network.managers = [Self.manager(.networkManager, ["*"])]
@@ -254,7 +309,9 @@ import Testing
         #expect(warned.status == .warn)
         #expect(warned.found == "/etc/NetworkManager/conf.d/90-all.conf [device] managed=1 (every device)")
         #expect(warned.evidence == ["/etc/NetworkManager/conf.d/90-all.conf"])
-        f.network.networkManagerConfig = NetworkManagerConfigFacts(files: [.path("/etc/NetworkManager/NetworkManager.conf")])
+        f.network.networkManagerConfig = NetworkManagerConfigFacts(files: [
+            .path("/etc/NetworkManager/NetworkManager.conf")
+        ])
         let passed = status("nm-managed-override", f)
         #expect(passed.status == .pass)
         #expect(passed.found.contains("/etc/NetworkManager/NetworkManager.conf"))
@@ -266,13 +323,16 @@ import Testing
         #expect(unset.status == .pass)
         #expect(unset.found.contains("unset (kernel default 0)"))
         let file = Evidence.path("/etc/sysctl.d/10-network-security.conf")
-        f.sysctl = SysctlFacts(files: [file], assignments: [
-            SysctlAssignment(key: "net.ipv4.conf.default.rp_filter", value: "2", evidence: file, line: 1),
-            SysctlAssignment(key: "net.ipv4.conf.all.rp_filter", value: "2", evidence: file, line: 2),
-        ])
+        f.sysctl = SysctlFacts(
+            files: [file],
+            assignments: [
+                SysctlAssignment(key: "net.ipv4.conf.default.rp_filter", value: "2", evidence: file, line: 1),
+                SysctlAssignment(key: "net.ipv4.conf.all.rp_filter", value: "2", evidence: file, line: 2),
+            ])
         #expect(status("rp-filter", f).status == .pass)
         let strict = Evidence.path("/etc/sysctl.conf")
-        f.sysctl.assignments.append(SysctlAssignment(key: "net.ipv4.conf.*.rp_filter", value: "1", evidence: strict, line: 7))
+        f.sysctl.assignments.append(
+            SysctlAssignment(key: "net.ipv4.conf.*.rp_filter", value: "1", evidence: strict, line: 7))
         let warned = status("rp-filter", f)
         #expect(warned.status == .warn)
         #expect(warned.summary.contains("net.ipv4.conf.all.rp_filter = 1 in /etc/sysctl.conf:7"))
@@ -283,7 +343,11 @@ import Testing
     @Test func macOnlyMatchesWarn() {
         var f = Self.facts()
         #expect(status("synthetic-binding", f).status == .pass)
-        f.network.macOnlyMatches = [MACMatchFacts(kind: "netplan", path: .path("/etc/netplan/50-cloud-init.yaml"), macAddress: "00:0d:3a:00:00:01", location: "ethernets.eth0")]
+        f.network.macOnlyMatches = [
+            MACMatchFacts(
+                kind: "netplan", path: .path("/etc/netplan/50-cloud-init.yaml"), macAddress: "00:0d:3a:00:00:01",
+                location: "ethernets.eth0")
+        ]
         #expect(status("synthetic-binding", f).status == .warn)
     }
 
@@ -295,7 +359,10 @@ import Testing
         f.cloudInit.datasourceList = ["NoCloud", "None"]
         #expect(status("cloud-init-azure", f).status == .warn)
         f.cloudInit.datasourceList = ["Azure"]
-        f.cloudInit.disableMarkers = [DisableMarker(reason: "/etc/cloud/cloud-init.disabled exists", evidence: [.path("/etc/cloud/cloud-init.disabled")])]
+        f.cloudInit.disableMarkers = [
+            DisableMarker(
+                reason: "/etc/cloud/cloud-init.disabled exists", evidence: [.path("/etc/cloud/cloud-init.disabled")])
+        ]
         #expect(status("cloud-init-azure", f).status == .warn)
     }
 
@@ -306,7 +373,8 @@ import Testing
         var image = InitramfsImageFacts(path: .path("/boot/initrd.img-6.1.0-28-cloud-amd64"), modificationTime: 100)
         image.containsRule = false
         f.kernels[0].initramfs = image
-        f.azureVMUtils.package = PackageFact(InstalledPackage(manager: .dpkg, name: "azure-vm-utils", version: "0.6.0"), evidence: [], installTime: 200)
+        f.azureVMUtils.package = PackageFact(
+            InstalledPackage(manager: .dpkg, name: "azure-vm-utils", version: "0.6.0"), evidence: [], installTime: 200)
         let stale = status("initramfs-rule", f)
         #expect(stale.status == .warn)
         #expect(stale.summary.contains("predates"))

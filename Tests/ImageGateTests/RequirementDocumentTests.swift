@@ -1,7 +1,7 @@
 import Foundation
 import ImageGate
-import Testing
 import TestSupport
+import Testing
 
 /// Every requirement's `documentation` (its SARIF `helpUri` below `--sarif-docs-url`) names a
 /// heading that exists in its profile's document, and no two requirements share one.
@@ -33,7 +33,9 @@ import TestSupport
 
     @Test func anchorsAreGitHubs() {
         #expect(Requirement.anchor(heading: "`cloud-init`") == "cloud-init")
-        #expect(Requirement.anchor(heading: "What is not checkable from an image, and says so") == "what-is-not-checkable-from-an-image-and-says-so")
+        #expect(
+            Requirement.anchor(heading: "What is not checkable from an image, and says so")
+                == "what-is-not-checkable-from-an-image-and-says-so")
         #expect(Requirement.anchor(heading: "`no_swap`") == "no_swap")
     }
 
@@ -43,7 +45,9 @@ import TestSupport
             ReporterTests.threeImages(), options: RenderOptions(baseDirectory: "/work/repo", documentationBase: base))
         #expect(try Tools.validateJSON([data], schema: try Fixtures.shared("schemas/sarif-schema-2.1.0.json")) == [])
         let log = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
-        let rules = ((SARIFReporterTests.run(log)["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
+        let rules =
+            ((SARIFReporterTests.run(log)["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"]
+            as? [[String: Any]] ?? []
         #expect(rules.count == 4)
         let uris = rules.map { $0["helpUri"] as? String ?? "" }
         #expect(Set(uris).count == rules.count, "\(uris)")

@@ -1,7 +1,7 @@
 import Foundation
 import ImageGate
-import Testing
 import TestSupport
+import Testing
 
 /// SARIF as GitHub code scanning takes it (docs.github.com "SARIF support for code scanning"):
 /// one run per tool and category, only alerts as results, relative artifact URIs, a region,
@@ -44,8 +44,12 @@ import TestSupport
 
     @Test func locationsAreRelativeToTheBaseWithARegion() throws {
         let reports = [
-            Report(image: .init(path: "/work/repo/out/./disk.vhd"), profile: "p", findings: ReporterTests.reports[0].requirements!, facts: .null, strict: false),
-            Report(image: .init(path: "/elsewhere/my disk.vhd"), profile: "p", findings: ReporterTests.reports[0].requirements!, facts: .null, strict: false),
+            Report(
+                image: .init(path: "/work/repo/out/./disk.vhd"), profile: "p",
+                findings: ReporterTests.reports[0].requirements!, facts: .null, strict: false),
+            Report(
+                image: .init(path: "/elsewhere/my disk.vhd"), profile: "p",
+                findings: ReporterTests.reports[0].requirements!, facts: .null, strict: false),
         ]
         let log = try Self.render(reports)
         let run = Self.run(log)
@@ -80,7 +84,8 @@ import TestSupport
 
     @Test func rulesCarryHelpWithTheRemediationAndTheirOwnHelpURI() throws {
         let log = try Self.render(ReporterTests.threeImages())
-        let rules = ((Self.run(log)["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
+        let rules =
+            ((Self.run(log)["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
         #expect(rules.count == 4)
         for rule in rules {
             let id = rule["id"] as? String ?? ""
@@ -92,7 +97,8 @@ import TestSupport
             #expect((rule["fullDescription"] as? [String: String])?["text"]?.isEmpty == false)
             #expect((rule["helpUri"] as? String)?.hasPrefix("https://") == true)
         }
-        let uris = Dictionary(uniqueKeysWithValues: rules.map { ($0["id"] as? String ?? "", $0["helpUri"] as? String ?? "") })
+        let uris = Dictionary(
+            uniqueKeysWithValues: rules.map { ($0["id"] as? String ?? "", $0["helpUri"] as? String ?? "") })
         #expect(uris["kernel"]?.hasSuffix("#supported-operating-systems") == true)
         #expect(uris["vm-size"]?.hasSuffix("#supported-vm-instances") == true)
         #expect(uris["kernel"] != uris["cloud-init"])

@@ -16,7 +16,8 @@ import Testing
         #expect(line == "imagegate: error: qcow2: bad qcow2 header magic at byte 0 (/data/broken.qcow2)")
         #expect(ReporterTests.reports[0].errorLine == nil)
         // A message that does not start with its layer gets it, once.
-        let bare = Report(image: .init(path: "x.vhd"), error: .init(layer: "vhd", message: "footer checksum mismatch at byte 512"))
+        let bare = Report(
+            image: .init(path: "x.vhd"), error: .init(layer: "vhd", message: "footer checksum mismatch at byte 512"))
         #expect(bare.errorLine == "imagegate: error: vhd: footer checksum mismatch at byte 512 (x.vhd)")
     }
 
@@ -34,9 +35,11 @@ import Testing
         #expect(!quiet.contains("networkd-unmanaged"), "a warn does not fail the verdict without --strict")
         #expect(!quiet.contains("vm-size"))
         #expect(quiet.contains("verdict: FAIL"))
-        let strict = Report(image: r.image, profile: r.profile ?? "", findings: r.requirements ?? [], facts: .null, strict: true)
+        let strict = Report(
+            image: r.image, profile: r.profile ?? "", findings: r.requirements ?? [], facts: .null, strict: true)
         #expect(TextReporter(color: false, quiet: true).render(strict).contains("WARN  networkd-unmanaged"))
-        let md = String(decoding: try ReportFormat.markdown.render([r], options: RenderOptions(quiet: true)), as: UTF8.self)
+        let md = String(
+            decoding: try ReportFormat.markdown.render([r], options: RenderOptions(quiet: true)), as: UTF8.self)
         #expect(md.contains("`cloud-init`") && !md.contains("`kernel`"))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import ImageGate
-import Testing
 import TestSupport
+import Testing
 
 /// `vf-traffic` end to end through `ImageGate.check` with `live`: a root folder holding only
 /// os-release, and a
@@ -15,10 +15,13 @@ import TestSupport
         return root
     }
 
-    static func finding(_ tree: SysfsTree, wait: @escaping @Sendable (Duration) -> Void = { _ in }) throws -> (Finding, Report) {
+    static func finding(_ tree: SysfsTree, wait: @escaping @Sendable (Duration) -> Void = { _ in }) throws -> (
+        Finding, Report
+    ) {
         let root = try minimalRoot()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let options = CheckOptions(live: true, liveOptions: LiveOptions(sysfsRoot: tree.root, sample: .zero, wait: wait))
+        let options = CheckOptions(
+            live: true, liveOptions: LiveOptions(sysfsRoot: tree.root, sample: .zero, wait: wait))
         let report = ImageGate.check(root, options: options).report
         return (try #require((report.requirements ?? []).first { $0.id == "vf-traffic" }), report)
     }

@@ -2,8 +2,8 @@ import Foundation
 import Glibc
 import LiveNetwork
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The ethtool ioctl against a real driver: veth's statistics in a namespace of its own, read on a
 /// thread that joined it (a network namespace is per thread, so the rest of the test process

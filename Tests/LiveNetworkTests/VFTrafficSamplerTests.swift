@@ -1,9 +1,10 @@
 import BlockIO
 import Foundation
-@testable import LiveNetwork
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import LiveNetwork
 
 @Suite struct VFTrafficSamplerTests {
     static let noWait: @Sendable (Duration) -> Void = { _ in }
@@ -43,7 +44,8 @@ import Testing
             before: ["eth0": ScriptedCounters.netvsc(vfRx: 100, vfTx: 50, queueRx: 7, queueTx: 3)],
             after: ["eth0": ScriptedCounters.netvsc(vfRx: 100, vfTx: 50, queueRx: 70, queueTx: 30)])
         let p = try #require(
-            VFTrafficSampler(sysfsRoot: t.root, counters: counters, duration: .zero, wait: Self.noWait).sample().paths.first)
+            VFTrafficSampler(sysfsRoot: t.root, counters: counters, duration: .zero, wait: Self.noWait).sample().paths
+                .first)
         #expect(p.vfPackets == 0)
         #expect(p.syntheticPackets == 90)
         #expect(!p.vfGrew)
@@ -54,7 +56,9 @@ import Testing
         try t.add("eth0", flags: "0x1003", driver: "hv_netvsc")
         try t.add("lo", flags: "0x9")
         let waited = Mutex(false)
-        let facts = VFTrafficSampler(sysfsRoot: t.root, duration: .seconds(60), wait: { _ in waited.withLock { $0 = true } }).sample()
+        let facts = VFTrafficSampler(
+            sysfsRoot: t.root, duration: .seconds(60), wait: { _ in waited.withLock { $0 = true } }
+        ).sample()
         #expect(facts.paths.isEmpty)
         #expect(facts.interfaces.count == 2)
         #expect(facts.unreadable == nil)
@@ -103,7 +107,8 @@ import Testing
         let counters = ScriptedCounters(
             before: ["eth0": ScriptedCounters.netvsc(vfRx: 500, vfTx: 50, queueRx: 0, queueTx: 0)],
             after: ["eth0": ScriptedCounters.netvsc(vfRx: 20, vfTx: 60, queueRx: 0, queueTx: 0)])
-        let p = try #require(VFTrafficSampler(sysfsRoot: t.root, counters: counters, wait: Self.noWait).sample().paths.first)
+        let p = try #require(
+            VFTrafficSampler(sysfsRoot: t.root, counters: counters, wait: Self.noWait).sample().paths.first)
         #expect(p.vfPackets == 30)
         #expect(p.problem == "counter went backwards (reset): eth0 vf_rx_packets")
     }

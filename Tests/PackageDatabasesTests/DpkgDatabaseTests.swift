@@ -72,7 +72,9 @@ import Testing
         _ = try indexed.owners(of: "/usr")  // a directory: builds the full index
         let release = try String(contentsOfFile: try Fixtures.path("debian12-disk/kernel-release"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        var asked = ["/boot/vmlinuz-\(release)", "/lib/modules/\(release)/modules.builtin", "/bin/sh", "/boot/vmlinuz-0-none"]
+        var asked = [
+            "/boot/vmlinuz-\(release)", "/lib/modules/\(release)/modules.builtin", "/bin/sh", "/boot/vmlinuz-0-none",
+        ]
         let lists = try FileManager.default.contentsOfDirectory(atPath: root + "/var/lib/dpkg/info").filter {
             $0.hasSuffix(".list")
         }.sorted()

@@ -7,7 +7,9 @@ import Testing
 /// `/var/lib/pacman/local` as pacman writes it (alpm-db(7): a folder `<name>-<version>` per
 /// package with `desc` and `files` in `%SECTION%` blocks), built here as a guest folder.
 @Suite struct PacmanDatabaseTests {
-    static func desc(_ name: String, _ version: String, arch: String = "x86_64", installDate: String = "1717000000") -> String {
+    static func desc(_ name: String, _ version: String, arch: String = "x86_64", installDate: String = "1717000000")
+        -> String
+    {
         """
         %NAME%
         \(name)
@@ -61,13 +63,15 @@ import Testing
             PacmanDatabase.directory + "/cloud-init-24.1.4-1/files":
                 "%FILES%\nusr/\nusr/bin/\nusr/bin/cloud-init\nusr/lib/systemd/system/cloud-init.service\n\n%BACKUP%\netc/cloud/cloud.cfg\t0123456789abcdef0123456789abcdef\n\n",
             PacmanDatabase.directory + "/linux-6.9.1.arch1-1/desc": desc("linux", "6.9.1.arch1-1"),
-            PacmanDatabase.directory + "/linux-6.9.1.arch1-1/files": "%FILES%\nusr/lib/modules/6.9.1-arch1-1/\nusr/lib/modules/6.9.1-arch1-1/vmlinuz\n\n",
+            PacmanDatabase.directory + "/linux-6.9.1.arch1-1/files":
+                "%FILES%\nusr/lib/modules/6.9.1-arch1-1/\nusr/lib/modules/6.9.1-arch1-1/vmlinuz\n\n",
             PacmanDatabase.directory + "/openssh-1:9.7p1-2/desc": desc("openssh", "1:9.7p1-2"),
             PacmanDatabase.directory + "/broken-1.0-1/desc": "%NAME%\nbroken\n\n",
         ]
         for (path, text) in files {
             let full = root + path
-            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: full))
         }
         try FileManager.default.createDirectory(atPath: local + "/nodesc-1-1", withIntermediateDirectories: true)

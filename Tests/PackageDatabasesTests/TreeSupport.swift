@@ -6,7 +6,8 @@ import TestSupport
 /// The committed trees under images/trees/, read as a guest the way `check` reads a folder.
 enum Trees {
     static func tree(_ name: String) throws -> GuestTree {
-        GuestTree(root: try DirectoryFileSystem(path: Fixtures.packageRoot + "/images/trees/" + name), source: "tree \(name)")
+        GuestTree(
+            root: try DirectoryFileSystem(path: Fixtures.packageRoot + "/images/trees/" + name), source: "tree \(name)")
     }
 
     /// A scratch guest folder, removed by the caller.

@@ -1,7 +1,7 @@
 import BlockIO
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import RemoteIO
 
@@ -83,7 +83,10 @@ import TestSupport
         var result: Result<HTTPDevice, Error> = .failure(ImageError("test", .io(errno: 0), "not started"))
         for _ in 0..<30 {
             usleep(200_000)
-            result = Result { try HTTPDevice(url: "http://127.0.0.1:\(port)/disk.img?sig=SECRETSIG", options: RemoteOptions(maximumTries: 1)) }
+            result = Result {
+                try HTTPDevice(
+                    url: "http://127.0.0.1:\(port)/disk.img?sig=SECRETSIG", options: RemoteOptions(maximumTries: 1))
+            }
             if case .failure(let e as ImageError) = result, e.detail.contains("200") { break }
         }
         guard case .failure(let e as ImageError) = result else {

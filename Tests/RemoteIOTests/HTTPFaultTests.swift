@@ -1,7 +1,7 @@
 import BlockIO
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import RemoteIO
 
@@ -11,7 +11,9 @@ import TestSupport
 @Suite("HTTP faults") struct HTTPFaultTests {
     static let small = RemoteOptions(blockSize: 1 << 18)
 
-    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
 
     /// The error `body` throws, which must be an `ImageError` of layer http hiding the query.
     static func httpError(_ body: () throws -> Void) -> ImageError? {
@@ -77,7 +79,8 @@ import TestSupport
         let began = ContinuousClock.now
         let e = Self.httpError {
             _ = try HTTPDevice(
-                url: served.url(), options: RemoteOptions(timeout: .milliseconds(1500), requestTimeout: .milliseconds(500)))
+                url: served.url(),
+                options: RemoteOptions(timeout: .milliseconds(1500), requestTimeout: .milliseconds(500)))
         }
         let took = Self.seconds(ContinuousClock.now - began)
         #expect(took < 2.5, "the per-request timeout did not cut a stalled request (\(took) s)")
@@ -131,7 +134,9 @@ import TestSupport
         let dev = try HTTPDevice(url: served.url(), options: Self.small)
         let e = Self.httpError { _ = try dev.read(at: 2_000_000, count: 10) }
         #expect(e?.kind == .corrupt)
-        #expect(e?.detail.contains("the object changed while being read (ETag \"original\" became \"replaced\"") == true, "\(String(describing: e))")
+        #expect(
+            e?.detail.contains("the object changed while being read (ETag \"original\" became \"replaced\"") == true,
+            "\(String(describing: e))")
     }
 
     @Test func forbiddenSaysWhetherTheSASExpired() throws {
@@ -142,11 +147,15 @@ import TestSupport
         let expired = Self.httpError {
             _ = try HTTPDevice(url: served.url(query: "?sv=1&se=2020-01-01T00%3A00%3A00Z&sig=\(ServedFile.secret)"))
         }
-        #expect(expired?.detail.contains("403 access denied: the SAS expired at 2020-01-01T00:00:00Z") == true, "\(String(describing: expired))")
+        #expect(
+            expired?.detail.contains("403 access denied: the SAS expired at 2020-01-01T00:00:00Z") == true,
+            "\(String(describing: expired))")
         let valid = Self.httpError {
             _ = try HTTPDevice(url: served.url(query: "?sv=1&se=2999-01-01T00%3A00%3A00Z&sig=\(ServedFile.secret)"))
         }
-        #expect(valid?.detail.contains("403 access denied: the SAS (not expired) does not grant") == true, "\(String(describing: valid))")
+        #expect(
+            valid?.detail.contains("403 access denied: the SAS (not expired) does not grant") == true,
+            "\(String(describing: valid))")
         let plain = Self.httpError { _ = try HTTPDevice(url: served.url()) }
         #expect(plain?.detail.hasPrefix("403 access denied (http://127.0.0.1:") == true, "\(String(describing: plain))")
         #expect(served.proxy?.requests == 3, "a 403 is not retried")

@@ -1,7 +1,7 @@
 import BlockIO
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import RemoteIO
 
@@ -23,7 +23,9 @@ import TestSupport
         let (served, dev) = try Self.slowDevice(.milliseconds(200))
         let blocks = Array(stride(from: 3, to: 40, by: 3))
         let began = ContinuousClock.now
-        let got = concurrentMap(blocks, width: blocks.count) { b in try dev.read(at: UInt64(b * Self.blockSize) + 10, count: 100) }
+        let got = concurrentMap(blocks, width: blocks.count) { b in
+            try dev.read(at: UInt64(b * Self.blockSize) + 10, count: 100)
+        }
         let took = ContinuousClock.now - began
         for (b, r) in zip(blocks, got) {
             let at = b * Self.blockSize + 10
@@ -36,7 +38,8 @@ import TestSupport
 
     @Test func aBlockOnItsWayIsFetchedOnce() throws {
         let (served, dev) = try Self.slowDevice(.milliseconds(300))
-        let got = concurrentMap(Array(0..<12), width: 12) { i in try dev.read(at: 500_000 + UInt64(i) * 100, count: 100) }
+        let got = concurrentMap(Array(0..<12), width: 12) { i in try dev.read(at: 500_000 + UInt64(i) * 100, count: 100)
+        }
         for (i, r) in got.enumerated() {
             let at = 500_000 + i * 100
             #expect(try r.get() == Array(served.bytes[at..<at + 100]))

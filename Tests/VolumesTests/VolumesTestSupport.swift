@@ -21,7 +21,10 @@ enum Reference {
             var value = ""
             var escaped = false
             for c in line[line.index(after: eq)...] {
-                if c == "\\" && !escaped { escaped = true; continue }
+                if c == "\\" && !escaped {
+                    escaped = true
+                    continue
+                }
                 value.append(c)
                 escaped = false
             }

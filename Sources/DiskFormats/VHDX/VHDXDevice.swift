@@ -7,7 +7,12 @@ final class VHDXDevice: BlockDevice {
     static let layer = "vhdx"
     /// Payload block states (MS-VHDX 2.5.1.1) and sector bitmap states (2.5.1.2).
     enum State: UInt64 {
-        case notPresent = 0, undefined = 1, zero = 2, unmapped = 3, fullyPresent = 6, partiallyPresent = 7
+        case notPresent = 0
+        case undefined = 1
+        case zero = 2
+        case unmapped = 3
+        case fullyPresent = 6
+        case partiallyPresent = 7
     }
 
     let file: any BlockDevice

@@ -8,8 +8,13 @@ struct VMDKDescriptor: Sendable, Equatable {
     static let maximumExtents = 4096
 
     enum ExtentType: String, Sendable {
-        case flat = "FLAT", sparse = "SPARSE", zero = "ZERO", vmfs = "VMFS", vmfsSparse = "VMFSSPARSE"
-        case vmfsRDM = "VMFSRDM", vmfsRaw = "VMFSRAW"
+        case flat = "FLAT"
+        case sparse = "SPARSE"
+        case zero = "ZERO"
+        case vmfs = "VMFS"
+        case vmfsSparse = "VMFSSPARSE"
+        case vmfsRDM = "VMFSRDM"
+        case vmfsRaw = "VMFSRAW"
     }
     struct Extent: Sendable, Equatable {
         var access: String

@@ -68,7 +68,8 @@ public final class ArchiveFileSystem: FileSystem {
 
     /// Reads an archive from any device, sequentially, once; with `prefix`, only the entries
     /// below that folder, as the root (a rootfs packed as `./rootfs/…`).
-    public init(device: any BlockDevice, interest: PathInterest, sizeCap: Int = 16 << 20, prefix: FSPath = .root) throws {
+    public init(device: any BlockDevice, interest: PathInterest, sizeCap: Int = 16 << 20, prefix: FSPath = .root) throws
+    {
         var builder = ArchiveTreeBuilder(interest: interest, sizeCap: sizeCap, prefix: prefix)
         let read = try ArchiveStream.read(device, into: &builder)
         (nodes, children) = builder.finish()
@@ -123,12 +124,17 @@ public final class ArchiveFileSystem: FileSystem {
                 guard Array(path.components.suffix(r.count)) == r else { continue }
                 let prefix = try? FSPath(components: Array(path.components.dropLast(r.count)))
                 guard let prefix else { continue }
-                if best.map({ prefix.components.count < $0.components.count || (prefix.components.count == $0.components.count && prefix < $0) }) ?? true {
+                if best.map({
+                    prefix.components.count < $0.components.count
+                        || (prefix.components.count == $0.components.count && prefix < $0)
+                }) ?? true {
                     best = prefix
                 }
             }
         }
-        guard let best, releases.allSatisfy({ nodes[(try? FSPath(components: $0)) ?? .root] == nil }) else { return nil }
+        guard let best, releases.allSatisfy({ nodes[(try? FSPath(components: $0)) ?? .root] == nil }) else {
+            return nil
+        }
         return best
     }
 

@@ -28,7 +28,9 @@ public struct InitramfsListing: Sendable {
     /// (layer `initramfs` or `cpio`). `name` (the guest path, by default `inner`) names it in errors.
     public init(fileSystem fs: any FileSystem, path inner: FSPath, size: UInt64, name: String? = nil) throws {
         guard size <= Self.maximumSize else {
-            throw ImageError("initramfs", .limitExceeded, "\(name ?? inner.description) is \(size) bytes (limit \(Self.maximumSize))")
+            throw ImageError(
+                "initramfs", .limitExceeded, "\(name ?? inner.description) is \(size) bytes (limit \(Self.maximumSize))"
+            )
         }
         var offset: UInt64 = 0
         for _ in 0..<Self.maximumSegments {

@@ -19,7 +19,9 @@ public final class BtrfsFileSystem: BlockFileSystem {
     /// Type, fsid UUID and label from the superblock.
     public var identity: FileSystemIdentity {
         let label = volume.superblock.label
-        return FileSystemIdentity(type: "btrfs", uuid: UUIDText(volume.superblock.fsid, layout: .bigEndian).description, label: label.isEmpty ? nil : label)
+        return FileSystemIdentity(
+            type: "btrfs", uuid: UUIDText(volume.superblock.fsid, layout: .bigEndian).description,
+            label: label.isEmpty ? nil : label)
     }
 
     /// True when the primary superblock carries the btrfs magic.

@@ -118,7 +118,8 @@ extension Ext4FileSystem {
                     }
                     guard dir.entries.count < Self.maxDirectoryEntries else {
                         throw ImageError(
-                            Self.layer, .limitExceeded, "directory inode \(node.number) has more than \(dir.entries.count) entries",
+                            Self.layer, .limitExceeded,
+                            "directory inode \(node.number) has more than \(dir.entries.count) entries",
                             at: at)
                     }
                     // An unknown `file_type` leaves the type to the inode.

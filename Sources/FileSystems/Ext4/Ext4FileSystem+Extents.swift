@@ -132,7 +132,8 @@ extension Ext4FileSystem {
                 throw ImageError(Self.layer, .loop, "extent tree visits block \(e.block) twice", at: e.offset)
             }
             guard visited.count <= Self.maxExtentNodesPerWalk else {
-                throw ImageError(Self.layer, .limitExceeded, "extent tree of more than \(visited.count) nodes", at: e.offset)
+                throw ImageError(
+                    Self.layer, .limitExceeded, "extent tree of more than \(visited.count) nodes", at: e.offset)
             }
             var r = try metadataBlock(e.block)
             let child = try Ext4ExtentNode(&r, expectedDepth: n.depth - 1)

@@ -51,7 +51,8 @@ extension Ext4FileSystem {
     func symlinkTarget(_ node: Ext4Inode) throws -> [UInt8] {
         guard node.size <= Self.maxSymlinkSize else {
             throw ImageError(
-                Self.layer, .limitExceeded, "symlink inode \(node.number) of \(node.size) bytes", at: node.offset + 0x04)
+                Self.layer, .limitExceeded, "symlink inode \(node.number) of \(node.size) bytes", at: node.offset + 0x04
+            )
         }
         if node.flags.contains(.inlineData) { return try readFile(node, at: 0, count: Int(node.size)) }
         // A fast symlink owns no blocks besides its xattr block (the kernel's ext4_inode_is_fast_symlink).

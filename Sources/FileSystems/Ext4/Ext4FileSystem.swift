@@ -41,7 +41,9 @@ public final class Ext4FileSystem: BlockFileSystem {
 
     /// Type, UUID (lower-case 8-4-4-4-12) and label (nil when empty), as `blkid` reports them.
     public var identity: FileSystemIdentity {
-        FileSystemIdentity(type: superblock.typeName, uuid: UUIDText(superblock.uuid, layout: .bigEndian).description, label: superblock.label)
+        FileSystemIdentity(
+            type: superblock.typeName, uuid: UUIDText(superblock.uuid, layout: .bigEndian).description,
+            label: superblock.label)
     }
 
     /// True when the device carries the ext2/3/4 magic 0xEF53 at byte 1080 and a plausible block

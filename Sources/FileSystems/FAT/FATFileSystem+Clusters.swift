@@ -92,7 +92,8 @@ extension FATFileSystem {
             let at = fatEntryOffset(current)
             guard next != .max - 1, next != 0 else {
                 throw ImageError(
-                    Self.layer, .corrupt, "chain from cluster \(start) runs into a \(next == 0 ? "free" : "bad") cluster",
+                    Self.layer, .corrupt,
+                    "chain from cluster \(start) runs into a \(next == 0 ? "free" : "bad") cluster",
                     at: at)
             }
             try checkCluster(next, referencedAt: at)
@@ -157,7 +158,8 @@ extension FATFileSystem {
         } else {
             let bytes = try device.read(
                 at: boot.rootDirectoryOffset, count: boot.rootEntryCount * 32, layer: Self.layer)
-            try parser.feed(bytes, at: boot.rootDirectoryOffset, layer: Self.layer, maxEntries: Self.maxDirectoryEntries)
+            try parser.feed(
+                bytes, at: boot.rootDirectoryOffset, layer: Self.layer, maxEntries: Self.maxDirectoryEntries)
         }
         cache.withLock { $0.directories.insert(parser.directory, for: 0, cost: parser.directory.entries.count) }
         return parser.directory
@@ -172,7 +174,9 @@ extension FATFileSystem {
         if let hit = cache.withLock({ $0.directories[e.firstCluster] }) { return hit }
         var parser = FATDirectoryParser(isRoot: false)
         try parseChain(from: e.firstCluster, referencedAt: e.offset + 0x1A, into: &parser)
-        cache.withLock { $0.directories.insert(parser.directory, for: e.firstCluster, cost: parser.directory.entries.count) }
+        cache.withLock {
+            $0.directories.insert(parser.directory, for: e.firstCluster, cost: parser.directory.entries.count)
+        }
         return parser.directory
     }
 

@@ -70,7 +70,8 @@ public final class FATFileSystem: BlockFileSystem {
         let (end, overflow) = boot.totalSectors.multipliedReportingOverflow(by: UInt64(boot.bytesPerSector))
         guard !overflow, end <= device.size else {
             throw ImageError(
-                Self.layer, .truncated, "volume of \(boot.totalSectors) sectors is larger than the device (\(device.size) bytes)",
+                Self.layer, .truncated,
+                "volume of \(boot.totalSectors) sectors is larger than the device (\(device.size) bytes)",
                 at: 0x13)
         }
     }

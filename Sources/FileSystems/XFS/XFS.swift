@@ -29,7 +29,10 @@ enum XFS {
 
     /// The data fork or attr fork format (`di_format`).
     enum ForkFormat: UInt8, Sendable {
-        case device = 0, local = 1, extents = 2, btree = 3
+        case device = 0
+        case local = 1
+        case extents = 2
+        case btree = 3
     }
 
     /// Logical byte offset of the directory leaf space (XFS_DIR2_LEAF_OFFSET); data blocks live below it.

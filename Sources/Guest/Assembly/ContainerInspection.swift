@@ -54,7 +54,10 @@ extension ContainerFacts {
     /// `EFI/<folder>/<name>.efi` on an EFI system partition (FAT: names compared without case),
     /// as the path is spelled on it; sorted.
     static func efiLoaders(_ fs: any FileSystem) throws -> [String] {
-        guard let efi = try fs.contents(ofDirectory: .root).first(where: { $0.type == .directory && $0.name.uppercased() == "EFI" })
+        guard
+            let efi = try fs.contents(ofDirectory: .root).first(where: {
+                $0.type == .directory && $0.name.uppercased() == "EFI"
+            })
         else { return [] }
         let efiPath = try FSPath.root.appending(efi.name)
         var loaders: [String] = []

@@ -89,9 +89,11 @@ public final class GuestImage: Sendable {
     }
 
     init(
-        path: String, format: String, virtualSize: UInt64?, files: [String], counter: ReadCounter, transfer: TransferCounter?,
+        path: String, format: String, virtualSize: UInt64?, files: [String], counter: ReadCounter,
+        transfer: TransferCounter?,
         notes: [String],
-        scan: VolumeScan?, volumes: [FoundVolume], assembly: Result<RootAssembly, ImageError>, container: ContainerFacts? = nil
+        scan: VolumeScan?, volumes: [FoundVolume], assembly: Result<RootAssembly, ImageError>,
+        container: ContainerFacts? = nil
     ) {
         self.path = path
         self.format = format

@@ -35,7 +35,8 @@ struct SourceInput {
             }
         let absolute = remote ? path : OpenContext.absolute(path)
         // A URL's folder without its query: files the image names resolve against it.
-        let directory = store.folder(of: absolute) ?? String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
+        let directory =
+            store.folder(of: absolute) ?? String(absolute[..<(absolute.lastIndex(of: "/") ?? absolute.startIndex)])
         var context = OpenContext(
             directory: directory.isEmpty ? "/" : directory, allowExternalFiles: options.allowExternalFiles,
             counter: counter)
@@ -106,15 +107,20 @@ struct ImageSource: Sendable {
         }
         // libblkid is asked only about volumes none of our file system readers claims: it would
         // read 1–2 MiB of each, most of the bytes a check reads (issue 13's budget is 4 MiB).
-        let scan = try VolumeScanner.scan(([disk] + extras).map(GuestImage.cached), recognised: FileSystemProbe.recognises)
+        let scan = try VolumeScanner.scan(
+            ([disk] + extras).map(GuestImage.cached), recognised: FileSystemProbe.recognises)
         // Side by side for a URL (each volume's superblock and first tables are a round trip or
         // three); the first error in volume order is thrown, as one by one.
-        let found = try concurrentMap(scan.volumes, width: input.readWidth) { try GuestImage.probe($0) }.map { try $0.get() }
-        let assembly = try RootAssembly.assembleOrRootless(found, options: input.options, applyFstab: true, readWidth: input.readWidth)
+        let found = try concurrentMap(scan.volumes, width: input.readWidth) { try GuestImage.probe($0) }.map {
+            try $0.get()
+        }
+        let assembly = try RootAssembly.assembleOrRootless(
+            found, options: input.options, applyFstab: true, readWidth: input.readWidth)
         let container = try ContainerFacts.read(disk, device: disk.device, scan: scan, volumes: found)
         return GuestImage(
             path: input.shownPath, format: disk.format, virtualSize: disk.virtualSize,
-            files: disk.files + extras.flatMap(\.files), counter: input.counter, transfer: input.transfer, notes: disk.notes + scan.notes,
+            files: disk.files + extras.flatMap(\.files), counter: input.counter, transfer: input.transfer,
+            notes: disk.notes + scan.notes,
             scan: scan, volumes: found, assembly: assembly, container: container)
     }
 

@@ -44,7 +44,8 @@ public struct LayoutReport: Sendable, Codable {
         volumeGroups = g.scan?.volumeGroups ?? []
         volumes = g.volumes.map { v in
             var info = VolumeInfo(
-                name: v.volume.name, start: nil, size: v.volume.device.size, devicePaths: v.volume.devicePaths.isEmpty ? nil : v.volume.devicePaths,
+                name: v.volume.name, start: nil, size: v.volume.device.size,
+                devicePaths: v.volume.devicePaths.isEmpty ? nil : v.volume.devicePaths,
                 fileSystem: v.identity, readable: v.fileSystem != nil, reason: v.reason)
             if case .partition(let p) = v.volume.origin {
                 info.start = p.start

@@ -38,7 +38,9 @@ public struct RootAssembly: Sendable {
     /// mkosi and KIWI tar outputs and minimal EL9 rootfs archives have none.
     static func looksLikeRoot(_ fs: any FileSystem, needsFstab: Bool = true) throws -> Bool {
         if needsFstab, fs.typeName != "directory", try fs.attributes(of: FSPath("/etc/fstab")) == nil { return false }
-        for p in ["/etc/os-release", "/usr/lib/os-release", "/etc/redhat-release", "/etc/SuSE-release", "/etc/debian_version"]
+        for p in [
+            "/etc/os-release", "/usr/lib/os-release", "/etc/redhat-release", "/etc/SuSE-release", "/etc/debian_version",
+        ]
         where try fs.attributes(of: FSPath(p)) != nil {
             return true
         }
@@ -49,7 +51,8 @@ public struct RootAssembly: Sendable {
         -> RootAssembly
     {
         try assemble(
-            candidates: try candidates(volumes, applyFstab: applyFstab), volumes, options: options, applyFstab: applyFstab,
+            candidates: try candidates(volumes, applyFstab: applyFstab), volumes, options: options,
+            applyFstab: applyFstab,
             readWidth: readWidth)
     }
 
@@ -63,7 +66,9 @@ public struct RootAssembly: Sendable {
         if candidates.isEmpty, !options.requireRoot, volumes.contains(where: { $0.fileSystem != nil }) {
             return .failure(noRoot(volumes, applyFstab: applyFstab))
         }
-        return .success(try assemble(candidates: candidates, volumes, options: options, applyFstab: applyFstab, readWidth: readWidth))
+        return .success(
+            try assemble(
+                candidates: candidates, volumes, options: options, applyFstab: applyFstab, readWidth: readWidth))
     }
 
     /// The file systems (and btrfs subvolumes) that look like a root, in volume order.
@@ -93,7 +98,9 @@ public struct RootAssembly: Sendable {
         // A disk whose one root-like file system has no fstab (a bare file-system image, or a
         // disk holding a single root) is that root, with nothing mounted beside it.
         if candidates.isEmpty, applyFstab {
-            let bare = try volumes.filter { v in try v.fileSystem.map { try looksLikeRoot($0, needsFstab: false) } ?? false }
+            let bare = try volumes.filter { v in
+                try v.fileSystem.map { try looksLikeRoot($0, needsFstab: false) } ?? false
+            }
             if bare.count == 1, let v = bare.first, let fs = v.fileSystem {
                 candidates.append(RootCandidate(volume: v.volume.name, fileSystem: fs))
             }
@@ -106,7 +113,8 @@ public struct RootAssembly: Sendable {
         if let luks = volumes.first(where: { $0.volume.content.kind == .encrypted }) {
             let version = luks.volume.content.version.map { "LUKS\($0)" } ?? "LUKS"
             return ImageError(
-                "guest", .unsupported, "cannot be inspected offline: root is encrypted (\(version)) on \(luks.volume.name)")
+                "guest", .unsupported,
+                "cannot be inspected offline: root is encrypted (\(version)) on \(luks.volume.name)")
         }
         // A partition table with no entries leaves nothing to list (it printed "()").
         guard !volumes.isEmpty else {
@@ -123,29 +131,36 @@ public struct RootAssembly: Sendable {
         guard !candidates.isEmpty else { throw noRoot(volumes, applyFstab: applyFstab) }
         var chosen = candidates[0]
         if let want = options.root {
-            guard let c = candidates.first(where: { c in
-                if c.volume == want { return true }
-                guard let v = volumes.first(where: { $0.volume.name == c.volume }) else { return false }
-                return v.volume.devicePaths.contains(want) || v.identity?.uuid?.lowercased() == want.lowercased()
-                    || v.identity?.label == want
-            }) else {
+            guard
+                let c = candidates.first(where: { c in
+                    if c.volume == want { return true }
+                    guard let v = volumes.first(where: { $0.volume.name == c.volume }) else { return false }
+                    return v.volume.devicePaths.contains(want) || v.identity?.uuid?.lowercased() == want.lowercased()
+                        || v.identity?.label == want
+                })
+            else {
                 throw ImageError(
                     "guest", .notFound,
-                    "--root \(want) matches none of the roots found: \(candidates.map(\.volume).joined(separator: ", "))")
+                    "--root \(want) matches none of the roots found: \(candidates.map(\.volume).joined(separator: ", "))"
+                )
             }
             chosen = c
         }
         var mounts = [GuestMount(mountPoint: .root, fileSystem: chosen.fileSystem, source: chosen.volume)]
         var reports: [MountReport] = []
         if applyFstab, try chosen.fileSystem.attributes(of: FSPath("/etc/fstab")) != nil {
-            let text = String(decoding: try chosen.fileSystem.contents(of: FSPath("/etc/fstab"), limit: 1 << 20), as: UTF8.self)
+            let text = String(
+                decoding: try chosen.fileSystem.contents(of: FSPath("/etc/fstab"), limit: 1 << 20), as: UTF8.self)
             for entry in FstabEntry.parse(text) {
-                let (mount, report) = try mountEntry(entry, volumes: volumes, rootFS: chosen.fileSystem, mounted: mounts)
+                let (mount, report) = try mountEntry(
+                    entry, volumes: volumes, rootFS: chosen.fileSystem, mounted: mounts)
                 if let mount { mounts.append(mount) }
                 if let report { reports.append(report) }
             }
         }
-        return RootAssembly(candidates: candidates, rootVolume: chosen.volume, mounts: reports, tree: GuestTree(mounts: mounts, readWidth: readWidth))
+        return RootAssembly(
+            candidates: candidates, rootVolume: chosen.volume, mounts: reports,
+            tree: GuestTree(mounts: mounts, readWidth: readWidth))
     }
 
     /// Matches one fstab entry with a volume and opens it at its mount point.
@@ -153,7 +168,12 @@ public struct RootAssembly: Sendable {
         throws -> (GuestMount?, MountReport?)
     {
         func skip(_ reason: String, volume: String? = nil) -> (GuestMount?, MountReport?) {
-            (nil, MountReport(mountPoint: e.mountPoint, spec: e.spec, type: e.type, status: .skipped, volume: volume, reason: reason))
+            (
+                nil,
+                MountReport(
+                    mountPoint: e.mountPoint, spec: e.spec, type: e.type, status: .skipped, volume: volume,
+                    reason: reason)
+            )
         }
         if e.type == "swap" || e.mountPoint == "none" || e.mountPoint == "swap" { return skip("swap") }
         if FstabEntry.virtualTypes.contains(e.type) { return skip("\(e.type) is not on the image's disks") }
@@ -165,8 +185,13 @@ public struct RootAssembly: Sendable {
             guard let src = try tree.resolve(e.spec), src.attributes.type == .directory else {
                 return skip("bind source \(e.spec) is not a directory in the guest")
             }
-            let m = GuestMount(mountPoint: point, fileSystem: src.mount.fileSystem, subpath: src.path, source: "bind \(e.spec)")
-            return (m, MountReport(mountPoint: e.mountPoint, spec: e.spec, type: e.type, status: .mounted, volume: src.mount.source))
+            let m = GuestMount(
+                mountPoint: point, fileSystem: src.mount.fileSystem, subpath: src.path, source: "bind \(e.spec)")
+            return (
+                m,
+                MountReport(
+                    mountPoint: e.mountPoint, spec: e.spec, type: e.type, status: .mounted, volume: src.mount.source)
+            )
         }
         guard let v = match(e.spec, volumes) else {
             if point.isRoot { return (nil, nil) }
@@ -174,7 +199,9 @@ public struct RootAssembly: Sendable {
         }
         guard var fs = v.fileSystem else {
             if point.isRoot || point.components == ["usr"] {
-                throw ImageError("guest", .unsupported, "\(e.mountPoint) on \(v.volume.name) cannot be read: \(v.reason ?? "unknown")")
+                throw ImageError(
+                    "guest", .unsupported,
+                    "\(e.mountPoint) on \(v.volume.name) cannot be read: \(v.reason ?? "unknown")")
             }
             return skip(v.reason ?? "unreadable", volume: v.volume.name)
         }
@@ -189,7 +216,9 @@ public struct RootAssembly: Sendable {
                 source += " subvol=\(path)"
             }
         }
-        if point.isRoot { return (nil, MountReport(mountPoint: "/", spec: e.spec, type: e.type, status: .mounted, volume: source)) }
+        if point.isRoot {
+            return (nil, MountReport(mountPoint: "/", spec: e.spec, type: e.type, status: .mounted, volume: source))
+        }
         return (
             GuestMount(mountPoint: point, fileSystem: fs, source: source),
             MountReport(mountPoint: e.mountPoint, spec: e.spec, type: e.type, status: .mounted, volume: source)
@@ -208,10 +237,16 @@ public struct RootAssembly: Sendable {
         if let u = value("UUID") { return volumes.first { $0.identity?.uuid?.lowercased() == u.lowercased() } }
         if let l = value("LABEL") { return volumes.first { $0.identity?.label == l } }
         if let p = value("PARTUUID") {
-            return volumes.first { if case .partition(let part) = $0.volume.origin { return part.uuid?.lowercased() == p.lowercased() }; return false }
+            return volumes.first {
+                if case .partition(let part) = $0.volume.origin { return part.uuid?.lowercased() == p.lowercased() }
+                return false
+            }
         }
         if let p = value("PARTLABEL") {
-            return volumes.first { if case .partition(let part) = $0.volume.origin { return part.name == p }; return false }
+            return volumes.first {
+                if case .partition(let part) = $0.volume.origin { return part.name == p }
+                return false
+            }
         }
         if let v = volumes.first(where: { $0.volume.devicePaths.contains(spec) }) { return v }
         // Kernel names: the trailing partition number of sdX/vdX/xvdX/hdX, or pN of nvme/mmcblk.
@@ -222,7 +257,10 @@ public struct RootAssembly: Sendable {
                 let stem = name.dropLast(digits.count)
                 let ok = stem.hasSuffix("p") || stem.allSatisfy { $0.isLetter }
                 if ok {
-                    return volumes.first { if case .partition(let part) = $0.volume.origin { return part.number == n }; return false }
+                    return volumes.first {
+                        if case .partition(let part) = $0.volume.origin { return part.number == n }
+                        return false
+                    }
                 }
             }
         }

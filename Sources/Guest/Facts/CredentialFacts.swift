@@ -46,7 +46,9 @@ public struct PasswordAccountFact: Sendable, Hashable, Codable, Comparable {
     public var location: String { "\(path.value):\(line)" }
 
     /// A stable order for sorted, deterministic output.
-    public static func < (a: PasswordAccountFact, b: PasswordAccountFact) -> Bool { (a.line, a.user) < (b.line, b.user) }
+    public static func < (a: PasswordAccountFact, b: PasswordAccountFact) -> Bool {
+        (a.line, a.user) < (b.line, b.user)
+    }
 }
 
 /// An `authorized_keys` file and how many keys it lists.

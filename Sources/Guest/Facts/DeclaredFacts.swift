@@ -38,7 +38,9 @@ public struct DeclaredInterest: Sendable, Hashable {
         initramfsImages = initramfsImages || other.initramfsImages
         modules.merge(other.modules) { Array(Set($0 + $1)).sorted() }
         files.merge(other.files) { a, b in
-            DeclaredFile(patterns: Array(Set(a.patterns + b.patterns)).sorted(), needsOwnerNames: a.needsOwnerNames || b.needsOwnerNames)
+            DeclaredFile(
+                patterns: Array(Set(a.patterns + b.patterns)).sorted(),
+                needsOwnerNames: a.needsOwnerNames || b.needsOwnerNames)
         }
     }
 

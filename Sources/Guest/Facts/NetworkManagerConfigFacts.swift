@@ -11,7 +11,8 @@ public struct NetworkManagerConfigFacts: Sendable, Hashable, Codable {
     public var problems: [String]
 
     /// An empty value, filled by `NetworkManagerConfigInspector`.
-    public init(files: [Evidence] = [], managedOverrides: [NetworkManagerManagedOverride] = [], problems: [String] = []) {
+    public init(files: [Evidence] = [], managedOverrides: [NetworkManagerManagedOverride] = [], problems: [String] = [])
+    {
         self.files = files
         self.managedOverrides = managedOverrides
         self.problems = problems

@@ -12,7 +12,8 @@ public struct SudoersFacts: Sendable, Hashable, Codable {
 
     /// An empty value, filled by `SudoersInspector`.
     public init(
-        files: [Evidence] = [], targetpw: [SudoersLineFact] = [], allUsersAll: [SudoersLineFact] = [], problems: [String] = []
+        files: [Evidence] = [], targetpw: [SudoersLineFact] = [], allUsersAll: [SudoersLineFact] = [],
+        problems: [String] = []
     ) {
         self.files = files
         self.targetpw = targetpw

@@ -31,7 +31,9 @@ public struct BootConfigInspector: Inspector {
     }
 
     /// Commands `install NAME CMD` uses to make loading NAME a no-op.
-    static let noOpCommands: Set<String> = ["/bin/false", "/bin/true", "/usr/bin/false", "/usr/bin/true", "false", "true"]
+    static let noOpCommands: Set<String> = [
+        "/bin/false", "/bin/true", "/usr/bin/false", "/usr/bin/true", "false", "true",
+    ]
 
     /// `blacklist NAME` and `install NAME <no-op>` lines (modprobe.d(5)), comments and blank lines
     /// skipped, continuation lines joined.

@@ -223,7 +223,11 @@ struct GrubMenu {
     static let maximumItems = 4096
 
     init(_ text: String) {
-        var stack: [(kind: String, title: String, id: String?, entries: [Entry], linux: String?, arguments: String?, line: Int?)] = []
+        var stack:
+            [(
+                kind: String, title: String, id: String?, entries: [Entry], linux: String?, arguments: String?,
+                line: Int?
+            )] = []
         var number = 0
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(200_000) {
             number += 1
@@ -256,7 +260,8 @@ struct GrubMenu {
             if line == "}" || line.hasSuffix(" }"), let top = stack.popLast() {
                 guard items.count < GrubMenu.maximumItems else { continue }
                 if top.kind == "menuentry" {
-                    let e = Entry(title: top.title, id: top.id, linux: top.linux, arguments: top.arguments, linuxLine: top.line)
+                    let e = Entry(
+                        title: top.title, id: top.id, linux: top.linux, arguments: top.arguments, linuxLine: top.line)
                     if stack.isEmpty {
                         items.append(.entry(e))
                     } else {

@@ -132,7 +132,9 @@ public struct DriverInspector: Inspector {
                 k.problems.append("\(path): \(e.detail)")
             }
         }
-        let found = Found(directory: dir, files: files, builtin: builtin, builtinPath: builtinPath, config: config, configFile: k.config)
+        let found = Found(
+            directory: dir, files: files, builtin: builtin, builtinPath: builtinPath, config: config,
+            configFile: k.config)
         k.drivers = DriverFacts.required.map { found.presence($0.name, $0.config) }
         if !declared.isEmpty { k.declaredModules = declared.map { found.presence($0.name, $0.config) } }
         return k

@@ -7,7 +7,9 @@ public struct HyperVDaemonsInspector: Inspector {
     /// The inspector's name in problems.
     public let name = "hyperv-daemons"
     /// The package names, each in PackageDatabaseInspector.namesOfInterest.
-    public static let packageNames = ["hyperv-daemons", "hv-kvp-daemon-init", "hyperv-tools", "linux-cloud-tools-common"]
+    public static let packageNames = [
+        "hyperv-daemons", "hv-kvp-daemon-init", "hyperv-tools", "linux-cloud-tools-common",
+    ]
     /// The program: `hv_kvp_daemon` everywhere, `hypervkvpd` in older RHEL builds.
     static let binaries = ["/usr/sbin/hv_kvp_daemon", "/usr/bin/hv_kvp_daemon", "/usr/sbin/hypervkvpd"]
 

@@ -42,7 +42,8 @@ public struct InitramfsInspector: Inspector {
         }
         let lists = !hooks.isEmpty || listsEveryImage
         facts.initramfs = InitramfsFacts(
-            hooks: hooks, imagesNotRead: lists ? nil : "no hook installed and no check asked for the boot modules: images not read")
+            hooks: hooks,
+            imagesNotRead: lists ? nil : "no hook installed and no check asked for the boot modules: images not read")
         let wanted = Set(InitramfsImageFacts.bootModules.map(\.name))
         for i in facts.kernels.indices {
             guard var image = facts.kernels[i].initramfs else { continue }
@@ -63,7 +64,9 @@ public struct InitramfsInspector: Inspector {
                 image.containsRule = image.rulePath != nil
                 image.modules = Set(
                     archive.names.compactMap { n in
-                        DriverInspector.moduleName(String(n.split(separator: "/").last ?? "")).flatMap { wanted.contains($0) ? $0 : nil }
+                        DriverInspector.moduleName(String(n.split(separator: "/").last ?? "")).flatMap {
+                            wanted.contains($0) ? $0 : nil
+                        }
                     }
                 ).sorted()
             } catch let e as ImageError {

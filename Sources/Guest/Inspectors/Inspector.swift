@@ -17,7 +17,9 @@ public struct GuestInterest: Sendable, Hashable {
     public func matches(_ path: String) -> Bool { paths.matches(path) }
 
     /// One path component against one glob component (`*`, `?`, `[…]`).
-    static func glob(_ pattern: String, _ name: String) -> Bool { PathInterest.matches(component: name, pattern: pattern) }
+    static func glob(_ pattern: String, _ name: String) -> Bool {
+        PathInterest.matches(component: name, pattern: pattern)
+    }
 
     public static func == (a: Self, b: Self) -> Bool { a.patterns == b.patterns }
     public func hash(into hasher: inout Hasher) { hasher.combine(patterns) }

@@ -51,14 +51,17 @@ public struct NetworkManagerConfigInspector: Inspector {
             }
         }
         for section in sectionOrder {
-            guard let settings = merged[section], let managed = settings["managed"], Self.isTrue(managed.value) else { continue }
+            guard let settings = merged[section], let managed = settings["managed"], Self.isTrue(managed.value) else {
+                continue
+            }
             let isDevice = section == "device" || section.hasPrefix("device-")
             guard isDevice || section == "main" || section == "keyfile" else { continue }
             let match = isDevice ? settings["match-device"]?.value : nil
             guard match.map(Self.coversVF) ?? true else { continue }
             out.managedOverrides.append(
                 NetworkManagerManagedOverride(
-                    path: .path(managed.path), section: section, setting: "managed=\(managed.value)", matchDevice: match))
+                    path: .path(managed.path), section: section, setting: "managed=\(managed.value)", matchDevice: match
+                ))
         }
         facts.network.networkManagerConfig = out
     }
@@ -78,7 +81,9 @@ public struct NetworkManagerConfigInspector: Inspector {
         for driver in vfDrivers {
             for name in vfNames {
                 let vf = (driver: driver, name: name)
-                if included.contains(where: { spec($0, matches: vf) }) && !excluded.contains(where: { spec($0, matches: vf) }) {
+                if included.contains(where: { spec($0, matches: vf) })
+                    && !excluded.contains(where: { spec($0, matches: vf) })
+                {
                     return true
                 }
             }
@@ -102,5 +107,7 @@ public struct NetworkManagerConfigInspector: Inspector {
 
 extension String {
     /// The rest of the string after `prefix`, nil when it does not start with it.
-    fileprivate func value(after prefix: String) -> String? { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil }
+    fileprivate func value(after prefix: String) -> String? {
+        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
+    }
 }

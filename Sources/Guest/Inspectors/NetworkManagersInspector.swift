@@ -212,7 +212,9 @@ public struct NetworkManagersInspector: Inspector {
             net.systemdVersion = v
             // "257.7" is stable release 7 of 257; RHEL's "252" has none (its backports are in the release).
             let rest = p.upstreamVersion.drop(while: { $0.isNumber })
-            if rest.hasPrefix(".") { net.systemdPointRelease = Int(rest.dropFirst().prefix(while: { $0.isNumber }).prefix(9)) }
+            if rest.hasPrefix(".") {
+                net.systemdPointRelease = Int(rest.dropFirst().prefix(while: { $0.isNumber }).prefix(9))
+            }
             net.systemdVersionEvidence = p.evidence + [.structure("package systemd \(p.fullVersion)")]
             return
         }

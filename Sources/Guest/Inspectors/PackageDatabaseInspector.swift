@@ -134,8 +134,10 @@ public struct PackageDatabaseInspector: Inspector {
             return
         }
         facts.packageDatabase = PackageDatabaseFacts(
-            evidence: ([DpkgDatabase.statusPath] + Self.rpmPaths.map(\.path) + [ApkDatabase.path, PacmanDatabase.directory])
-                .map(Evidence.path),
+            evidence: ([DpkgDatabase.statusPath] + Self.rpmPaths.map(\.path) + [
+                ApkDatabase.path, PacmanDatabase.directory,
+            ])
+            .map(Evidence.path),
             unreadable: "no package database")
     }
 }

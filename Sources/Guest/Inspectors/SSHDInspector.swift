@@ -39,7 +39,8 @@ public struct SSHDInspector: Inspector {
         s.package = facts.package(named: "openssh-server")
         do {
             s.binaries += try tree.programs(Self.binaries).map { .path($0.path) }
-            s.units += try SystemdUnitsInspector.installedUnits(tree, Self.unitNames, known: facts.network.units).map(\.unit)
+            s.units += try SystemdUnitsInspector.installedUnits(tree, Self.unitNames, known: facts.network.units).map(
+                \.unit)
         } catch let e as ImageError {
             s.problems.append(e.detail)
         }

@@ -37,12 +37,15 @@ public struct SysctlInspector: Inspector {
         var out: [SysctlAssignment] = []
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(raw).trimmingASCIIWhitespace()
-            guard !line.isEmpty, !line.hasPrefix("#"), !line.hasPrefix(";"), let eq = line.firstIndex(of: "=") else { continue }
+            guard !line.isEmpty, !line.hasPrefix("#"), !line.hasPrefix(";"), let eq = line.firstIndex(of: "=") else {
+                continue
+            }
             let key = String(line[..<eq]).trimmingASCIIWhitespace()
             guard !key.isEmpty else { continue }
             let value = String(line[line.index(after: eq)...]).trimmingASCIIWhitespace()
             out.append(
-                SysctlAssignment(key: SysctlAssignment.normalizedKey(key), value: value, evidence: .path(path), line: n + 1))
+                SysctlAssignment(
+                    key: SysctlAssignment.normalizedKey(key), value: value, evidence: .path(path), line: n + 1))
         }
         return out
     }

@@ -44,7 +44,8 @@ public struct WAAgentInspector: Inspector {
                 }
             }
             w.binaries += try tree.programs(Self.binaries).map { .path($0.path) }
-            w.units += try SystemdUnitsInspector.installedUnits(tree, Self.unitNames, known: facts.network.units).map(\.unit)
+            w.units += try SystemdUnitsInspector.installedUnits(tree, Self.unitNames, known: facts.network.units).map(
+                \.unit)
         } catch let e as ImageError {
             w.problems.append(e.detail)
         }

@@ -47,7 +47,8 @@ public struct OpenedImage: Sendable {
                 "no volume named \(name) (volumes: \(image.volumes.map(\.volume.name).joined(separator: ", ")))")
         }
         guard let fs = v.fileSystem else {
-            throw ImageError("guest", .unsupported, "\(name) holds no file system imagegate reads: \(v.reason ?? "unknown")")
+            throw ImageError(
+                "guest", .unsupported, "\(name) holds no file system imagegate reads: \(v.reason ?? "unknown")")
         }
         return OpenedImage(image, volumeTree: GuestTree(root: fs, source: name))
     }

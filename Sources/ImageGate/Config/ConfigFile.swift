@@ -60,7 +60,9 @@ public struct ConfigFile: Sendable {
             for (name, entry) in keys {
                 if command.flags.contains(name) {
                     let s = try entry.value.string()
-                    guard s == "true" || s == "false" else { throw entry.value.fail("expected true or false, got '\(s)'") }
+                    guard s == "true" || s == "false" else {
+                        throw entry.value.fail("expected true or false, got '\(s)'")
+                    }
                     values[name] = .flag(s == "true")
                 } else if command.repeating.contains(name) {
                     values[name] = .values(try entry.value.strings())

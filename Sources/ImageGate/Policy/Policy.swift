@@ -52,7 +52,8 @@ public struct PolicyRule: Sendable {
 
     /// Creates a value from its fields.
     public init(
-        id: String, title: String, severity: Severity, remediation: String, reference: String? = nil, check: PolicyCheck,
+        id: String, title: String, severity: Severity, remediation: String, reference: String? = nil,
+        check: PolicyCheck,
         location: SourceLocation
     ) {
         self.id = id

@@ -24,7 +24,8 @@ extension Policy {
         for item in try top["requirements"]?.value.sequence() ?? [] {
             let rule = try parseRule(item)
             if let first = seen[rule.id] {
-                throw PolicyError(rule.location, field: item.field + ".id", "duplicate id '\(rule.id)' (first at \(first))")
+                throw PolicyError(
+                    rule.location, field: item.field + ".id", "duplicate id '\(rule.id)' (first at \(first))")
             }
             seen[rule.id] = rule.location
             policy.rules.append(rule)
@@ -48,7 +49,9 @@ extension Policy {
     static func text(_ path: String) throws -> String {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.uint64Value ?? 0
         guard size <= UInt64(maximumFileSize) else {
-            throw PolicyError(SourceLocation(file: path, line: 0, column: 0), field: "", "too large: \(size) bytes (limit \(maximumFileSize))")
+            throw PolicyError(
+                SourceLocation(file: path, line: 0, column: 0), field: "",
+                "too large: \(size) bytes (limit \(maximumFileSize))")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PolicyError(SourceLocation(file: path, line: 0, column: 0), field: "", "cannot read the file")
@@ -79,7 +82,8 @@ extension Policy {
         }
         return PolicyRule(
             id: id, title: try m.required("title", in: item).string(), severity: severity,
-            remediation: try m.required("remediation", in: item).string(), reference: try m["reference"]?.value.string(),
+            remediation: try m.required("remediation", in: item).string(),
+            reference: try m["reference"]?.value.string(),
             check: try parseCheck(kind, body), location: idNode.location)
     }
 
@@ -92,7 +96,10 @@ extension Policy {
             let below = try m["below"]?.value.string()
             let absent = try m["absent"]?.value.flag() ?? false
             guard absent != (atLeast != nil || below != nil) else {
-                throw body.fail(absent ? "'absent' cannot be combined with 'atLeast' or 'below'" : "give 'atLeast', 'below' or 'absent: true'")
+                throw body.fail(
+                    absent
+                        ? "'absent' cannot be combined with 'atLeast' or 'below'"
+                        : "give 'atLeast', 'below' or 'absent: true'")
             }
             return .package(name: name, atLeast: atLeast, below: below, absent: absent)
         case "file":
@@ -116,20 +123,30 @@ extension Policy {
             }
             if let ownerNode = m["owner"]?.value {
                 let owner = try ownerNode.string()
-                guard owner.wholeMatch(of: /[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?|:[A-Za-z0-9_][A-Za-z0-9_.-]*/) != nil else {
+                guard
+                    owner.wholeMatch(
+                        of: /[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?|:[A-Za-z0-9_][A-Za-z0-9_.-]*/)
+                        != nil
+                else {
                     throw ownerNode.fail("expected 'user', 'user:group' or ':group' (names or numbers), got '\(owner)'")
                 }
                 check.owner = owner
             }
-            let others = exists || !check.contains.isEmpty || !check.notContains.isEmpty || check.mode != nil || check.owner != nil
+            let others =
+                exists || !check.contains.isEmpty || !check.notContains.isEmpty || check.mode != nil
+                || check.owner != nil
             if check.absent && others { throw body.fail("'absent' cannot be combined with other checks") }
-            if !check.absent && !others { throw body.fail("give at least one of exists, absent, contains, notContains, mode, owner") }
+            if !check.absent && !others {
+                throw body.fail("give at least one of exists, absent, contains, notContains, mode, owner")
+            }
             return .file(check)
         case "module":
             let m = try body.mapping(allowed: ["name", "config"])
             let nameNode = try m.required("name", in: body)
             let name = try nameNode.string()
-            guard name.wholeMatch(of: /[A-Za-z0-9_-]+/) != nil else { throw nameNode.fail("not a module name: '\(name)'") }
+            guard name.wholeMatch(of: /[A-Za-z0-9_-]+/) != nil else {
+                throw nameNode.fail("not a module name: '\(name)'")
+            }
             var config: [String] = []
             if let node = m["config"]?.value {
                 config = try node.strings()
@@ -220,7 +237,8 @@ extension Policy {
         var seen: [String: SourceLocation] = [:]
         for rule in policies.flatMap(\.rules) {
             if builtIn.contains(rule.id) {
-                throw PolicyError(rule.location, field: "id", "'\(rule.id)' is the id of a built-in requirement; choose another")
+                throw PolicyError(
+                    rule.location, field: "id", "'\(rule.id)' is the id of a built-in requirement; choose another")
             }
             if let first = seen[rule.id] {
                 throw PolicyError(rule.location, field: "id", "duplicate id '\(rule.id)' (first at \(first))")

@@ -21,7 +21,9 @@ struct StrictNode {
     static func error(_ e: YamlError, file: String) -> PolicyError {
         switch e {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return PolicyError(SourceLocation(file: file, line: mark.line, column: mark.column), field: "", "not valid YAML: \(problem)")
+            return PolicyError(
+                SourceLocation(file: file, line: mark.line, column: mark.column), field: "",
+                "not valid YAML: \(problem)")
         case .duplicatedKeysInMapping(let keys, let context):
             return PolicyError(
                 SourceLocation(file: file, line: context.mark.line, column: context.mark.column), field: "",

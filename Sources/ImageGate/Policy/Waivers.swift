@@ -29,8 +29,11 @@ extension [Waiver] {
             guard let w = matching.first(where: { !$0.isExpired(at: now) }) ?? matching.first else { return f }
             var out = f
             let expired = w.isExpired(at: now)
-            out.waiver = FindingWaiver(reason: w.reason, expires: w.expires, source: w.location.description, expired: expired)
-            if expired { out.summary += " The waiver (\(w.location)) expired after \(w.expires), so this counts again." }
+            out.waiver = FindingWaiver(
+                reason: w.reason, expires: w.expires, source: w.location.description, expired: expired)
+            if expired {
+                out.summary += " The waiver (\(w.location)) expired after \(w.expires), so this counts again."
+            }
             return out
         }
     }

@@ -43,7 +43,8 @@ enum CatalogueReporter {
             for r in p.requirements {
                 var title = cell(r.title)
                 if let limit = r.offlineLimit { title += "<br>_Offline: skipped on images: \(cell(limit))_" }
-                out += "| `\(r.id)` | \(r.severity.rawValue) | \(title) | \(cell(r.expected)) | \(cell(r.reference)) | \(cell(r.remediation)) |\n"
+                out +=
+                    "| `\(r.id)` | \(r.severity.rawValue) | \(title) | \(cell(r.expected)) | \(cell(r.reference)) | \(cell(r.remediation)) |\n"
             }
             out += "\n"
         }
@@ -66,7 +67,8 @@ enum CatalogueReporter {
                         "requirements": .array(p.requirements.map(requirement)),
                     ])
                 }),
-            "outOfScope": .array(OutOfScope.items.map { .object(["topic": .string($0.topic), "reason": .string($0.reason)]) }),
+            "outOfScope": .array(
+                OutOfScope.items.map { .object(["topic": .string($0.topic), "reason": .string($0.reason)]) }),
         ])
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -28,7 +28,8 @@ public enum JUnitReporter {
             let s = findings.filter { !r.fails($0) && $0.status == .skip }.count
             total += findings.count
             failures += f
-            suites += "  <testsuite name=\"\(name)\" tests=\"\(findings.count)\" failures=\"\(f)\" errors=\"0\" skipped=\"\(s)\">\n"
+            suites +=
+                "  <testsuite name=\"\(name)\" tests=\"\(findings.count)\" failures=\"\(f)\" errors=\"0\" skipped=\"\(s)\">\n"
             suites += "    <properties>\n"
             suites += "      <property name=\"profile\" value=\"\(xmlEscape(r.profile ?? ""))\"/>\n"
             suites += "      <property name=\"format\" value=\"\(xmlEscape(r.image.format ?? ""))\"/>\n"
@@ -37,11 +38,13 @@ public enum JUnitReporter {
             suites += "    </properties>\n"
             for x in findings {
                 suites += "    <testcase name=\"\(xmlEscape(x.id))\" classname=\"\(name)\">\n"
-                let detail = "\(x.summary)\nfound: \(x.found)\nexpected: \(x.expected)\nevidence: \(x.evidence.joined(separator: ", "))"
+                let detail =
+                    "\(x.summary)\nfound: \(x.found)\nexpected: \(x.expected)\nevidence: \(x.evidence.joined(separator: ", "))"
                     + (x.remediation.map { "\nfix: \($0)" } ?? "")
                 if r.fails(x) {
                     let message = xmlEscape("\(x.status.rawValue): \(x.summary)")
-                    suites += "      <failure type=\"\(x.severity.rawValue)\" message=\"\(message)\">\(xmlEscape(detail))</failure>\n"
+                    suites +=
+                        "      <failure type=\"\(x.severity.rawValue)\" message=\"\(message)\">\(xmlEscape(detail))</failure>\n"
                 } else if x.status == .skip {
                     suites += "      <skipped message=\"\(xmlEscape(x.summary))\"/>\n"
                 } else {

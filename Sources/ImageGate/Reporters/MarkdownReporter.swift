@@ -21,7 +21,8 @@ public enum MarkdownReporter {
             out += r.counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ") + "\n\n"
             out += "| status | requirement | severity | found | expected |\n|---|---|---|---|---|\n"
             for f in (r.requirements ?? []) where !quiet || r.fails(f) {
-                out += "| \(icon[f.status] ?? f.status.rawValue) | `\(f.id)` \(cell(f.title)) | \(f.severity.rawValue) | \(cell(f.found)) | \(cell(f.expected)) |\n"
+                out +=
+                    "| \(icon[f.status] ?? f.status.rawValue) | `\(f.id)` \(cell(f.title)) | \(f.severity.rawValue) | \(cell(f.found)) | \(cell(f.expected)) |\n"
             }
             let todo = (r.requirements ?? []).filter { $0.status == .fail || $0.status == .warn }
             if !todo.isEmpty {
@@ -30,7 +31,9 @@ public enum MarkdownReporter {
                     out += "- **`\(f.id)`** (\(f.status.rawValue)): \(cell(f.summary))"
                     if let w = f.waiver, !w.expired { out += " _Waived until \(w.expires): \(cell(w.reason))_" }
                     if let fix = f.remediation { out += " — \(cell(fix))" }
-                    if !f.evidence.isEmpty { out += " _Evidence: " + f.evidence.map { "`\($0)`" }.joined(separator: ", ") + "_" }
+                    if !f.evidence.isEmpty {
+                        out += " _Evidence: " + f.evidence.map { "`\($0)`" }.joined(separator: ", ") + "_"
+                    }
                     out += "\n"
                 }
             }

@@ -39,7 +39,8 @@ public struct PileSummary: Sendable, Equatable {
 
     /// `10 images: 7 pass, 2 fail, 1 error`.
     public var headline: String {
-        "\(images) image\(images == 1 ? "" : "s"): " + Self.order.map { "\(verdicts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        "\(images) image\(images == 1 ? "" : "s"): "
+            + Self.order.map { "\(verdicts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
     }
 
     /// The text summary that ends a pile's text report.

@@ -10,8 +10,10 @@ public enum ReportFormat: String, Sendable, CaseIterable {
         case .text: Data(TextReporter(color: options.color, quiet: options.quiet).render(reports).utf8)
         case .json: try JSONReporter.render(reports)
         case .junit: Data(JUnitReporter.render(reports).utf8)
-        case .sarif: try SARIFReporter.render(
-                reports, all: options.sarifAll, baseDirectory: options.baseDirectory, documentationBase: options.documentationBase)
+        case .sarif:
+            try SARIFReporter.render(
+                reports, all: options.sarifAll, baseDirectory: options.baseDirectory,
+                documentationBase: options.documentationBase)
         case .markdown: Data(MarkdownReporter.render(reports, quiet: options.quiet).utf8)
         }
     }

@@ -31,7 +31,8 @@ public enum SARIFReporter {
         let log: JSONValue = .object([
             "$schema": .string(schema),
             "version": .string("2.1.0"),
-            "runs": .array([run(reports, all: all, baseDirectory: baseDirectory, documentationBase: documentationBase)]),
+            "runs": .array([run(reports, all: all, baseDirectory: baseDirectory, documentationBase: documentationBase)]
+            ),
         ])
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -61,9 +62,15 @@ public enum SARIFReporter {
             var properties: [String: JSONValue] = ["verdict": .string(r.verdict.rawValue)]
             if let f = r.image.format { properties["format"] = .string(f) }
             if let p = r.profile { properties["profile"] = .string(p) }
-            artifacts.append(.object(["location": .object(location.json), "roles": .array([.string("analysisTarget")]), "properties": .object(properties)]))
+            artifacts.append(
+                .object([
+                    "location": .object(location.json), "roles": .array([.string("analysisTarget")]),
+                    "properties": .object(properties),
+                ]))
             let physical: JSONValue = .object([
-                "physicalLocation": .object(["artifactLocation": .object(indexed), "region": .object(["startLine": .number(1)])])
+                "physicalLocation": .object([
+                    "artifactLocation": .object(indexed), "region": .object(["startLine": .number(1)]),
+                ])
             ])
             if let e = r.error {
                 notifications.append(
@@ -74,7 +81,9 @@ public enum SARIFReporter {
                 continue
             }
             for f in r.requirements ?? [] where all || f.status == .fail || f.status == .warn {
-                results.append(result(f, ruleIndex: ruleIndex[f.id] ?? 0, location: physical, uri: location.uri, image: r.image.path))
+                results.append(
+                    result(
+                        f, ruleIndex: ruleIndex[f.id] ?? 0, location: physical, uri: location.uri, image: r.image.path))
             }
         }
         var invocation: [String: JSONValue] = ["executionSuccessful": .bool(notifications.isEmpty)]
@@ -96,7 +105,9 @@ public enum SARIFReporter {
         ]
         if let baseDirectory {
             let dir = normalize(baseDirectory)
-            run["originalUriBaseIds"] = .object([baseID: .object(["uri": .string(fileURI(dir == "/" ? "/" : dir + "/"))])])
+            run["originalUriBaseIds"] = .object([
+                baseID: .object(["uri": .string(fileURI(dir == "/" ? "/" : dir + "/"))])
+            ])
         }
         return .object(run)
     }
@@ -104,19 +115,25 @@ public enum SARIFReporter {
     static func rule(_ f: Finding, documentationBase: String?) -> JSONValue {
         let general = Requirement.catalog.first { $0.id == f.id }
         let remediation = general?.remediation ?? f.remediation ?? "See the source."
-        let uri = helpURI(reference: general?.reference ?? f.reference, documentation: general?.documentation, base: documentationBase)
+        let uri = helpURI(
+            reference: general?.reference ?? f.reference, documentation: general?.documentation, base: documentationBase
+        )
         let text = "\(f.title). Expected: \(f.expected). Fix: \(remediation) Source: \(f.reference)."
-        let markdown = "**\(f.title)** (`\(f.id)`, \(f.severity.rawValue))\n\nExpected: \(f.expected).\n\n"
+        let markdown =
+            "**\(f.title)** (`\(f.id)`, \(f.severity.rawValue))\n\nExpected: \(f.expected).\n\n"
             + "**Fix:** \(remediation)\n\nSource: [\(f.reference)](\(uri))"
         return .object([
             "id": .string(f.id),
             "name": .string(f.id),
             "shortDescription": .object(["text": .string(f.title)]),
-            "fullDescription": .object(["text": .string("\(f.title) (expected \(f.expected)). Source: \(f.reference)")]),
+            "fullDescription": .object(["text": .string("\(f.title) (expected \(f.expected)). Source: \(f.reference)")]
+            ),
             "help": .object(["text": .string(text), "markdown": .string(markdown)]),
             "helpUri": .string(uri),
             "defaultConfiguration": .object(["level": .string(f.severity == .must ? "error" : "warning")]),
-            "properties": .object(["tags": .array([.string("azure"), .string("accelerated-networking"), .string(f.severity.rawValue)])]),
+            "properties": .object([
+                "tags": .array([.string("azure"), .string("accelerated-networking"), .string(f.severity.rawValue)])
+            ]),
         ])
     }
 
@@ -138,7 +155,9 @@ public enum SARIFReporter {
             "kind": .string(kind),
             "message": .object(["text": .string(text)]),
             "locations": .array([location]),
-            "partialFingerprints": .object(["imagegate/v1": .string(hash), "primaryLocationLineHash": .string(hash + ":1")]),
+            "partialFingerprints": .object([
+                "imagegate/v1": .string(hash), "primaryLocationLineHash": .string(hash + ":1"),
+            ]),
             "properties": .object([
                 "status": .string(f.status.rawValue),
                 "severity": .string(f.severity.rawValue),
@@ -194,7 +213,9 @@ public enum SARIFReporter {
         let base = normalize(baseDirectory)
         let absolute = normalize(path.hasPrefix("/") ? path : base + "/" + path)
         let prefix = base == "/" ? "/" : base + "/"
-        if absolute.hasPrefix(prefix) { return Location(uri: encode(String(absolute.dropFirst(prefix.count))), relative: true) }
+        if absolute.hasPrefix(prefix) {
+            return Location(uri: encode(String(absolute.dropFirst(prefix.count))), relative: true)
+        }
         return Location(uri: fileURI(absolute), relative: false)
     }
 

@@ -45,7 +45,8 @@ public struct TextReporter: Sendable {
             let id = f.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
             out += "  \(tag)  \(id)  \(f.summary)\n"
             if let w = f.waiver {
-                out += "\(indent)\(w.expired ? "waiver expired" : "waived") (until \(w.expires), \(w.source)): \(w.reason)\n"
+                out +=
+                    "\(indent)\(w.expired ? "waiver expired" : "waived") (until \(w.expires), \(w.source)): \(w.reason)\n"
             }
             if f.status != .pass {
                 out += "\(indent)found: \(f.found.isEmpty ? "nothing" : f.found)\n"
@@ -55,7 +56,8 @@ public struct TextReporter: Sendable {
             }
         }
         let counts = r.counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")
-        out += "  verdict: \(paint(r.verdict.rawValue.uppercased(), r.verdict == .pass ? .pass : .fail)) (\(counts))\n\n"
+        out +=
+            "  verdict: \(paint(r.verdict.rawValue.uppercased(), r.verdict == .pass ? .pass : .fail)) (\(counts))\n\n"
         return out
     }
 

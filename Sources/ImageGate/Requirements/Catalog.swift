@@ -53,7 +53,10 @@ extension Requirement {
 /// What the profile cannot check from an image at all, listed by `imagegate requirements`.
 public enum OutOfScope {
     public static let items: [(topic: String, reason: String)] = [
-        ("Enabling Accelerated Networking on a stopped VM or its NIC", "a property of the Azure resource, not of the image"),
+        (
+            "Enabling Accelerated Networking on a stopped VM or its NIC",
+            "a property of the Azure resource, not of the image"
+        ),
         ("Classic (ASM) deployments", "a deployment model, not part of the image"),
         ("Region availability", "decided by Azure at deployment time"),
         (

@@ -39,13 +39,16 @@ extension GuestFacts {
 extension Requirement {
     static let kernel = Requirement(
         id: "kernel", title: "Endorsed distribution with its own kernel, or Linux 6.12 or later", severity: .must,
-        expected: "every bootable kernel owned by the package manager of an endorsed distribution (\(EndorsedDistribution.summary)), or Linux >= 6.12",
+        expected:
+            "every bootable kernel owned by the package manager of an endorsed distribution (\(EndorsedDistribution.summary)), or Linux >= 6.12",
         reference: source("Supported operating systems"),
         remediation: "Boot a kernel packaged by an endorsed distribution, or Linux 6.12 or later."
     ) { ctx in
         let f = ctx.facts
         guard !f.kernels.isEmpty else {
-            return Outcome(.fail, found: "no /lib/modules/<release>", evidence: [.path("/lib/modules")], summary: "No kernel was found in the image.")
+            return Outcome(
+                .fail, found: "no /lib/modules/<release>", evidence: [.path("/lib/modules")],
+                summary: "No kernel was found in the image.")
         }
         var lines: [String] = []
         var evidence = f.os.evidence
@@ -60,7 +63,9 @@ extension Requirement {
             } else if recent {
                 lines.append("\(k.release): Linux 6.12 or later" + (k.owners.isEmpty ? " (custom kernel)" : ""))
             } else if endorsed && !k.ownershipKnown {
-                lines.append("\(k.release): owner unknown (\(f.packageDatabase.unreadable ?? "no file lists")) on endorsed \(f.osName)")
+                lines.append(
+                    "\(k.release): owner unknown (\(f.packageDatabase.unreadable ?? "no file lists")) on endorsed \(f.osName)"
+                )
                 undecided.append(k.release)
             } else if endorsed {
                 lines.append("\(k.release): custom kernel (no package owns it), older than 6.12")
@@ -72,26 +77,36 @@ extension Requirement {
         }
         let found = lines.joined(separator: "; ")
         if !failed.isEmpty {
-            return Outcome(.fail, found: found, evidence: evidence, summary: "Kernel \(failed.joined(separator: ", ")) meets neither branch.")
+            return Outcome(
+                .fail, found: found, evidence: evidence,
+                summary: "Kernel \(failed.joined(separator: ", ")) meets neither branch.")
         }
         if !undecided.isEmpty {
             return Outcome(
                 .skip, found: found, evidence: evidence,
-                summary: "Cannot tell whether \(undecided.joined(separator: ", ")) is the distribution's own kernel: the package database could not be read.")
+                summary:
+                    "Cannot tell whether \(undecided.joined(separator: ", ")) is the distribution's own kernel: the package database could not be read."
+            )
         }
-        return Outcome(.pass, found: found, evidence: evidence, summary: "Every bootable kernel is endorsed or recent enough.")
+        return Outcome(
+            .pass, found: found, evidence: evidence, summary: "Every bootable kernel is endorsed or recent enough.")
     }
 
     static let drivers = Requirement(
-        id: "drivers", title: "hv_vmbus, hv_netvsc, pci-hyperv, mlx4_core, mlx5_core and mana present for every bootable kernel",
+        id: "drivers",
+        title: "hv_vmbus, hv_netvsc, pci-hyperv, mlx4_core, mlx5_core and mana present for every bootable kernel",
         severity: .must,
-        expected: "hv_vmbus, hv_netvsc, pci_hyperv, mlx4_core, mlx5_core, mana as module files, modules.builtin lines or =y in each bootable kernel's config",
+        expected:
+            "hv_vmbus, hv_netvsc, pci_hyperv, mlx4_core, mlx5_core, mana as module files, modules.builtin lines or =y in each bootable kernel's config",
         reference: source("Device and driver support") + "; \"How Accelerated Networking works\"",
-        remediation: "Install the distribution's full kernel modules package (for example linux-modules-extra or kernel-modules) so every driver is present for every kernel."
+        remediation:
+            "Install the distribution's full kernel modules package (for example linux-modules-extra or kernel-modules) so every driver is present for every kernel."
     ) { ctx in
         let kernels = ctx.facts.bootableKernels
         guard !kernels.isEmpty else {
-            return Outcome(.fail, found: "no kernel", evidence: [.path("/lib/modules")], summary: "No kernel was found, so no driver either.")
+            return Outcome(
+                .fail, found: "no kernel", evidence: [.path("/lib/modules")],
+                summary: "No kernel was found, so no driver either.")
         }
         var lines: [String] = []
         var evidence: [Evidence] = []
@@ -110,13 +125,15 @@ extension Requirement {
         }
         let found = lines.joined(separator: "; ")
         if !missingDefault.isEmpty {
-            return Outcome(.fail, found: found, evidence: evidence, summary: missingDefault.joined(separator: "; ") + ".")
+            return Outcome(
+                .fail, found: found, evidence: evidence, summary: missingDefault.joined(separator: "; ") + ".")
         }
         if !missingOther.isEmpty {
             return Outcome(
                 .warn, found: found, evidence: evidence,
                 summary: missingOther.joined(separator: "; ") + " (not the default boot entry).")
         }
-        return Outcome(.pass, found: found, evidence: evidence, summary: "All six drivers are present for every bootable kernel.")
+        return Outcome(
+            .pass, found: found, evidence: evidence, summary: "All six drivers are present for every bootable kernel.")
     }
 }

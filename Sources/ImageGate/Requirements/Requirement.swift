@@ -39,7 +39,8 @@ public struct Outcome: Sendable, Equatable {
     /// A fix more precise than the requirement's general one, when the check knows it.
     public var remediation: String?
 
-    public init(_ status: Status, found: String, evidence: [Evidence] = [], summary: String, remediation: String? = nil) {
+    public init(_ status: Status, found: String, evidence: [Evidence] = [], summary: String, remediation: String? = nil)
+    {
         self.status = status
         self.found = found
         var seen = Set<String>()

@@ -4,7 +4,8 @@ extension Profile {
     /// `docs/PROFILE-<NAME>.md` for every other (`azure-image`: `docs/PROFILE-AZURE-IMAGE.md`).
     /// Derived from the name, so a new profile needs no entry here, only its document.
     public var document: String {
-        name == Profile.azureAcceleratedNetworking.name ? "docs/REQUIREMENTS.md" : "docs/PROFILE-\(name.uppercased()).md"
+        name == Profile.azureAcceleratedNetworking.name
+            ? "docs/REQUIREMENTS.md" : "docs/PROFILE-\(name.uppercased()).md"
     }
 }
 

@@ -8,11 +8,14 @@ extension Requirement {
     static let strictRPFilter = "1"
 
     static let rpFilter = Requirement(
-        id: "rp-filter", title: "Reverse-path filtering is not strict (VF traffic arrives beside the synthetic NIC's routes)",
+        id: "rp-filter",
+        title: "Reverse-path filtering is not strict (VF traffic arrives beside the synthetic NIC's routes)",
         severity: .should,
-        expected: "net.ipv4.conf.all.rp_filter and net.ipv4.conf.default.rp_filter not 1 after sysctl.d (unset means the kernel default 0)",
+        expected:
+            "net.ipv4.conf.all.rp_filter and net.ipv4.conf.default.rp_filter not 1 after sysctl.d (unset means the kernel default 0)",
         reference: "Microsoft Learn, \"How Accelerated Networking works in Linux and FreeBSD VMs\" (2026-07 revision)",
-        remediation: "Use loose mode: write net.ipv4.conf.all.rp_filter = 2 and net.ipv4.conf.default.rp_filter = 2 to a file such as /etc/sysctl.d/99-azure-an-rpfilter.conf (sorted after the file that sets 1)."
+        remediation:
+            "Use loose mode: write net.ipv4.conf.all.rp_filter = 2 and net.ipv4.conf.default.rp_filter = 2 to a file such as /etc/sysctl.d/99-azure-an-rpfilter.conf (sorted after the file that sets 1)."
     ) { ctx in
         let s = ctx.facts.sysctl
         var parts: [String] = []
@@ -32,7 +35,9 @@ extension Requirement {
         if !strict.isEmpty {
             return Outcome(
                 .warn, found: found, evidence: evidence + s.files,
-                summary: "Strict reverse-path filtering (\(strict.joined(separator: ", "))) can drop legitimate packets that arrive on the VF (\(source)).")
+                summary:
+                    "Strict reverse-path filtering (\(strict.joined(separator: ", "))) can drop legitimate packets that arrive on the VF (\(source))."
+            )
         }
         return Outcome(
             .pass, found: found, evidence: evidence + s.files,

@@ -35,15 +35,19 @@ enum DocumentedUdevRule {
 extension Requirement {
     static let udevRule = Requirement(
         id: "udev-rule", title: "SR-IOV virtual functions marked unmanaged by udev", severity: .must,
-        expected: "10-azure-unmanaged-sriov.rules from azure-vm-utils, or an /etc copy equivalent to: \(DocumentedUdevRule.line)",
+        expected:
+            "10-azure-unmanaged-sriov.rules from azure-vm-utils, or an /etc copy equivalent to: \(DocumentedUdevRule.line)",
         reference: source("Configure drivers to be unmanaged"),
-        remediation: "Install azure-vm-utils 0.6.0 or later, or write /etc/udev/rules.d/10-azure-unmanaged-sriov.rules with the documented line; remove any /etc copy that masks or changes it."
+        remediation:
+            "Install azure-vm-utils 0.6.0 or later, or write /etc/udev/rules.d/10-azure-unmanaged-sriov.rules with the documented line; remove any /etc copy that masks or changes it."
     ) { ctx in
         let u = ctx.facts.udevRule
         let legacy = ctx.facts.legacyDropIns.filter { !$0.coversMANA }
         let legacyDropInNote =
             legacy.isEmpty
-            ? "" : " Older advice left in the image does not cover MANA: " + legacy.map { $0.path.value }.joined(separator: ", ") + "."
+            ? ""
+            : " Older advice left in the image does not cover MANA: "
+                + legacy.map { $0.path.value }.joined(separator: ", ") + "."
         let legacyNote =
             legacyDropInNote
             + (u.legacyNetworkManagerRules.isEmpty
@@ -53,9 +57,13 @@ extension Requirement {
         let evidence = u.files.map(\.path) + legacy.map(\.path) + u.legacyNetworkManagerRules
         guard let rule = u.effective else {
             return Outcome(
-                .fail, found: u.legacyNetworkManagerRules.isEmpty ? "absent" : "absent (only the legacy \(UdevRuleFacts.legacyNetworkManagerRuleName))",
+                .fail,
+                found: u.legacyNetworkManagerRules.isEmpty
+                    ? "absent" : "absent (only the legacy \(UdevRuleFacts.legacyNetworkManagerRuleName))",
                 evidence: u.searched + legacy.map(\.path) + u.legacyNetworkManagerRules,
-                summary: "No 10-azure-unmanaged-sriov.rules in /etc/udev/rules.d, /usr/lib/udev/rules.d or /lib/udev/rules.d." + legacyNote)
+                summary:
+                    "No 10-azure-unmanaged-sriov.rules in /etc/udev/rules.d, /usr/lib/udev/rules.d or /lib/udev/rules.d."
+                    + legacyNote)
         }
         switch rule.state {
         case .masked:
@@ -71,27 +79,38 @@ extension Requirement {
         }
         if !rule.isOverride {
             let owner = rule.owners.isEmpty ? "no package" : "package \(rule.owners.joined(separator: ", "))"
-            return Outcome(.pass, found: "\(rule.path.value) (\(owner))", evidence: evidence, summary: "The vendor rule is in place." + legacyNote)
+            return Outcome(
+                .pass, found: "\(rule.path.value) (\(owner))", evidence: evidence,
+                summary: "The vendor rule is in place." + legacyNote)
         }
         let diffs = rule.rules.map(DocumentedUdevRule.differences)
         if diffs.contains(where: \.isEmpty) {
-            return Outcome(.pass, found: "\(rule.path.value) (equivalent to the documented rule)", evidence: evidence, summary: "The /etc copy is equivalent to the documented rule." + legacyNote)
+            return Outcome(
+                .pass, found: "\(rule.path.value) (equivalent to the documented rule)", evidence: evidence,
+                summary: "The /etc copy is equivalent to the documented rule." + legacyNote)
         }
         let closest = diffs.min { $0.count < $1.count } ?? ["no active line"]
         return Outcome(
             .fail, found: "\(rule.path.value): " + closest.joined(separator: "; "), evidence: evidence,
-            summary: "The /etc copy overrides the vendor rule and differs from the documented one: \(closest.joined(separator: "; "))." + legacyNote)
+            summary:
+                "The /etc copy overrides the vendor rule and differs from the documented one: \(closest.joined(separator: "; "))."
+                + legacyNote)
     }
 
     static let initramfsRule = Requirement(
-        id: "initramfs-rule", title: "The rule is also in each kernel's initramfs when azure-vm-utils installs a hook for it",
-        severity: .should, expected: "lib/udev/rules.d/10-azure-unmanaged-sriov.rules inside every bootable kernel's initramfs",
+        id: "initramfs-rule",
+        title: "The rule is also in each kernel's initramfs when azure-vm-utils installs a hook for it",
+        severity: .should,
+        expected: "lib/udev/rules.d/10-azure-unmanaged-sriov.rules inside every bootable kernel's initramfs",
         reference: "azure-vm-utils 0.6.0 packaging (initramfs-tools hook, dracut module 97azure-unmanaged-sriov)",
-        remediation: "Rebuild the initramfs after installing azure-vm-utils (update-initramfs -u -k all, or dracut -f --regenerate-all)."
+        remediation:
+            "Rebuild the initramfs after installing azure-vm-utils (update-initramfs -u -k all, or dracut -f --regenerate-all)."
     ) { ctx in
         let f = ctx.facts
         guard !f.initramfs.hooks.isEmpty else {
-            return Outcome(.skip, found: "no hook installed", summary: "No initramfs hook for the rule is installed; nothing to check.")
+            return Outcome(
+                .skip, found: "no hook installed",
+                summary: "No initramfs hook for the rule is installed; nothing to check.")
         }
         var lines: [String] = []
         var evidence = f.initramfs.hooks
@@ -111,15 +130,22 @@ extension Requirement {
             case false?:
                 let stale = installed.map { i.modificationTime < $0 } ?? false
                 lines.append("\(k.release): rule absent" + (stale ? " (initramfs predates azure-vm-utils)" : ""))
-                missing.append("\(i.path.value) lacks the rule" + (stale ? " and predates the package: it was not rebuilt" : ""))
+                missing.append(
+                    "\(i.path.value) lacks the rule" + (stale ? " and predates the package: it was not rebuilt" : ""))
             case nil:
                 lines.append("\(k.release): unreadable (\(i.unreadable ?? "unknown"))")
                 unknown.append("\(i.path.value): \(i.unreadable ?? "unknown")")
             }
         }
         let found = lines.joined(separator: "; ")
-        if !missing.isEmpty { return Outcome(.warn, found: found, evidence: evidence, summary: missing.joined(separator: "; ") + ".") }
-        if !unknown.isEmpty { return Outcome(.skip, found: found, evidence: evidence, summary: "Could not read: " + unknown.joined(separator: "; ") + ".") }
+        if !missing.isEmpty {
+            return Outcome(.warn, found: found, evidence: evidence, summary: missing.joined(separator: "; ") + ".")
+        }
+        if !unknown.isEmpty {
+            return Outcome(
+                .skip, found: found, evidence: evidence,
+                summary: "Could not read: " + unknown.joined(separator: "; ") + ".")
+        }
         return Outcome(.pass, found: found, evidence: evidence, summary: "Every initramfs carries the rule.")
     }
 }

@@ -17,11 +17,15 @@ extension Requirement {
         guard ctx.live, let net = ctx.liveNetwork else {
             return Outcome(
                 .skip, found: "image",
-                summary: "Needs a running VM: the VF exists only when Azure attaches it (run `imagegate check / --live` on the VM).")
+                summary:
+                    "Needs a running VM: the VF exists only when Azure attaches it (run `imagegate check / --live` on the VM)."
+            )
         }
         var evidence: [Evidence] = [.path(net.sysfsRoot + "/class/net")]
         if let reason = net.unreadable {
-            return Outcome(.skip, found: "interfaces unreadable", evidence: evidence, summary: "Cannot list the network interfaces: \(reason).")
+            return Outcome(
+                .skip, found: "interfaces unreadable", evidence: evidence,
+                summary: "Cannot list the network interfaces: \(reason).")
         }
         guard !net.paths.isEmpty else {
             let listed = net.interfaces.map { i in
@@ -31,10 +35,12 @@ extension Requirement {
             var summary =
                 "No VF is bonded to a synthetic interface: no \(NetworkInterface.syntheticDriver) interface has a lower_* entry whose flags have 0x800 (IFF_SLAVE); Accelerated Networking is off for this NIC, or this is not an Azure VM."
             if !uppers.isEmpty {
-                summary += " \(uppers.map(\.label).joined(separator: ", ")) has lower devices but is not a synthetic NIC."
+                summary +=
+                    " \(uppers.map(\.label).joined(separator: ", ")) has lower devices but is not a synthetic NIC."
             }
             return Outcome(
-                .skip, found: "no VF: " + (listed.isEmpty ? "no interfaces" : listed.joined(separator: "; ")), evidence: evidence,
+                .skip, found: "no VF: " + (listed.isEmpty ? "no interfaces" : listed.joined(separator: "; ")),
+                evidence: evidence,
                 summary: summary)
         }
         let seconds = Double(net.sampleMilliseconds) / 1000
@@ -66,14 +72,21 @@ extension Requirement {
         if !syntheticOnly.isEmpty {
             return Outcome(
                 .warn, found: found, evidence: evidence,
-                summary: "Only the synthetic path carried traffic on \(syntheticOnly.joined(separator: ", ")) during \(span): the VF is bonded but unused.",
-                remediation: "Check that the VF's driver is loaded and its link is up (`ip link show \(net.paths.map(\.vf.name).joined(separator: " "))`), that nothing manages the VF itself (the udev rule's NM_UNMANAGED), and that the VM's NIC has Accelerated Networking enabled.")
+                summary:
+                    "Only the synthetic path carried traffic on \(syntheticOnly.joined(separator: ", ")) during \(span): the VF is bonded but unused.",
+                remediation:
+                    "Check that the VF's driver is loaded and its link is up (`ip link show \(net.paths.map(\.vf.name).joined(separator: " "))`), that nothing manages the VF itself (the udev rule's NM_UNMANAGED), and that the VM's NIC has Accelerated Networking enabled."
+            )
         }
         if !undecided.isEmpty {
             return Outcome(
                 .skip, found: found, evidence: evidence,
-                summary: "No counter grew on \(undecided.joined(separator: ", ")) during \(span) (an idle NIC or unreadable counters): rerun with traffic or a longer --sample.")
+                summary:
+                    "No counter grew on \(undecided.joined(separator: ", ")) during \(span) (an idle NIC or unreadable counters): rerun with traffic or a longer --sample."
+            )
         }
-        return Outcome(.pass, found: found, evidence: evidence, summary: "VF counters grew on \(passed.joined(separator: ", ")) during \(span).")
+        return Outcome(
+            .pass, found: found, evidence: evidence,
+            summary: "VF counters grew on \(passed.joined(separator: ", ")) during \(span).")
     }
 }

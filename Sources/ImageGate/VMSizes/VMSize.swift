@@ -9,7 +9,10 @@ public struct VMSize: Sendable, Equatable {
     /// `AcceleratedNetworkingEnabled`; nil when the catalogue does not say.
     public var acceleratedNetworking: Bool?
 
-    public init(name: String, family: String? = nil, vCPUs: Int? = nil, vCPUsPerCore: Int? = nil, acceleratedNetworking: Bool? = nil) {
+    public init(
+        name: String, family: String? = nil, vCPUs: Int? = nil, vCPUsPerCore: Int? = nil,
+        acceleratedNetworking: Bool? = nil
+    ) {
         self.name = name
         self.family = family
         self.vCPUs = vCPUs

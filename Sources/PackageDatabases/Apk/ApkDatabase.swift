@@ -55,9 +55,12 @@ public final class ApkDatabase: PackageDatabase {
                 paragraphLine = line + 1
             }
             guard !fields.isEmpty else { return }
-            guard let name = fields[UInt8(ascii: "P")], !name.isEmpty, let full = fields[UInt8(ascii: "V")], !full.isEmpty
+            guard let name = fields[UInt8(ascii: "P")], !name.isEmpty, let full = fields[UInt8(ascii: "V")],
+                !full.isEmpty
             else {
-                if problems.count < 20 { problems.append("paragraph at line \(paragraphLine): no P or V field, skipped") }
+                if problems.count < 20 {
+                    problems.append("paragraph at line \(paragraphLine): no P or V field, skipped")
+                }
                 return
             }
             var version = full

@@ -143,7 +143,9 @@ public final class DpkgDatabase: PackageDatabase {
     private func firstOwner(of key: String) throws -> Search {
         var names = packageNames()
         if let release = Self.kernelRelease(of: key) {
-            let likely = names.filter { $0.hasPrefix("linux-image-" + release) || $0.hasPrefix("linux-modules-" + release) }
+            let likely = names.filter {
+                $0.hasPrefix("linux-image-" + release) || $0.hasPrefix("linux-modules-" + release)
+            }
             names = likely + names.filter { !likely.contains($0) }
         }
         let wanted = Array(key.utf8)

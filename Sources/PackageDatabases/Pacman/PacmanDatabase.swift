@@ -48,7 +48,9 @@ public final class PacmanDatabase: PackageDatabase {
         let entries = try dir.fileSystem.contents(ofDirectory: dir.path)
             .filter { $0.type == .directory }.map(\.name).sorted()
         guard entries.count <= Self.maximumPackages else {
-            throw ImageError("pacman", .limitExceeded, "\(Self.directory) has \(entries.count) folders (limit \(Self.maximumPackages))")
+            throw ImageError(
+                "pacman", .limitExceeded,
+                "\(Self.directory) has \(entries.count) folders (limit \(Self.maximumPackages))")
         }
         var packages: [InstalledPackage] = []
         var problems: [String] = []
@@ -111,7 +113,8 @@ public final class PacmanDatabase: PackageDatabase {
         guard let f = try tree.file(path) else { return nil }
         guard f.attributes.type == .regular else { throw ImageError("pacman", .unsupported, "not a regular file") }
         guard f.attributes.size <= UInt64(maximumFileSize) else {
-            throw ImageError("pacman", .limitExceeded, "too large: \(f.attributes.size) bytes (limit \(maximumFileSize))")
+            throw ImageError(
+                "pacman", .limitExceeded, "too large: \(f.attributes.size) bytes (limit \(maximumFileSize))")
         }
         return try f.fileSystem.contents(of: f.path, limit: maximumFileSize)
     }

@@ -64,7 +64,9 @@ public enum RPMDatabaseLocator {
     /// - Throws: `ImageError` when a database exists but cannot be read (its layer names the
     ///   backend: `rpm-sqlite`, `bdb`, `ndb`, `rpm-header`). Callers report that as a `skip` of the
     ///   package-based checks with the error as the reason — never as an empty package list.
-    public static func open(_ tree: any PackageFileTree, counter: ReadCounter = ReadCounter()) throws -> RPMPackageDatabase? {
+    public static func open(_ tree: any PackageFileTree, counter: ReadCounter = ReadCounter()) throws
+        -> RPMPackageDatabase?
+    {
         let all = try candidates(in: tree)
         guard let chosen = all.first else { return nil }
         var decision = "\(chosen.guestPath) (\(chosen.backend.kind))"
@@ -77,7 +79,8 @@ public enum RPMDatabaseLocator {
     /// for callers that pick the file themselves.
     /// - Throws: `ImageError` `.notFound` when it does not exist or is empty, `.unsupported` for
     ///   another file name, else as `open(_:counter:)`.
-    public static func open(_ tree: any PackageFileTree, path guestPath: String, counter: ReadCounter = ReadCounter()) throws
+    public static func open(_ tree: any PackageFileTree, path guestPath: String, counter: ReadCounter = ReadCounter())
+        throws
         -> RPMPackageDatabase
     {
         let name = guestPath.split(separator: "/").last.map(String.init) ?? ""
@@ -91,7 +94,8 @@ public enum RPMDatabaseLocator {
         return try open(c, in: tree, decision: "\(c.guestPath) (\(backend.kind))", counter: counter)
     }
 
-    private static func open(_ chosen: Candidate, in tree: any PackageFileTree, decision: String, counter: ReadCounter) throws
+    private static func open(_ chosen: Candidate, in tree: any PackageFileTree, decision: String, counter: ReadCounter)
+        throws
         -> RPMPackageDatabase
     {
         var decision = decision
@@ -103,8 +107,7 @@ public enum RPMDatabaseLocator {
         switch chosen.backend {
         case .sqlite:
             var wal: (any BlockDevice)?
-            if let w = try tree.file(chosen.guestPath + "-wal"), w.attributes.type == .regular, w.attributes.size > 0
-            {
+            if let w = try tree.file(chosen.guestPath + "-wal"), w.attributes.type == .regular, w.attributes.size > 0 {
                 wal = CountingDevice(
                     GuestFileDevice(fileSystem: w.fileSystem, path: w.path, size: w.attributes.size),
                     counter: counter)

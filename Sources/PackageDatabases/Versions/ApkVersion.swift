@@ -17,7 +17,9 @@ public struct ApkVersion: Sendable, Hashable {
     public private(set) var isValid = true
     let text: String
 
-    static let suffixRanks = ["alpha": -4, "beta": -3, "pre": -2, "rc": -1, "cvs": 1, "svn": 2, "git": 3, "hg": 4, "p": 5]
+    static let suffixRanks = [
+        "alpha": -4, "beta": -3, "pre": -2, "rc": -1, "cvs": 1, "svn": 2, "git": 3, "hg": 4, "p": 5,
+    ]
 
     public init(_ text: String) {
         self.text = text

@@ -158,7 +158,10 @@ public struct LVM2ConfigParser {
         // Skip blanks and comments; a NUL ends the text (the on-disk copy is NUL-terminated).
         while pos < text.count {
             let c = text[pos]
-            if c == 0 { pos = text.count; break }
+            if c == 0 {
+                pos = text.count
+                break
+            }
             if c == UInt8(ascii: "\n") {
                 line += 1
                 pos += 1

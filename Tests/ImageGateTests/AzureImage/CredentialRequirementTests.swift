@@ -5,7 +5,8 @@ import Testing
 /// `no-credentials` on guest folders built here.
 @Suite struct CredentialRequirementTests {
     /// A sha512-crypt hash of "builder" (made with `openssl passwd -6 -salt abcdefgh builder`): a real one, never printed.
-    static let hash = "$6$abcdefgh$8Iq8TGgzC4OgfMQCkbmLOQ7Hr2Ef.PgAqnpCQsiHMnIpldI6EGfVM5qvoHuXvnIqbnz1inKvQS/4oDr68dZL81"
+    static let hash =
+        "$6$abcdefgh$8Iq8TGgzC4OgfMQCkbmLOQ7Hr2Ef.PgAqnpCQsiHMnIpldI6EGfVM5qvoHuXvnIqbnz1inKvQS/4oDr68dZL81"
 
     /// A traditional 13-character DES-crypt field (salt `ab` and 11 hash characters).
     static let des = "abJnggxhB/yWI"
@@ -31,8 +32,11 @@ import Testing
 
     @Test func usableHashKeysAndHostKeysFailWithoutPrintingTheHash() throws {
         let g = try GuestFolder()
-        try g.write("/etc/shadow", "root:*:19700::::::\nbuilder:\(Self.hash):19700:0:99999:7:::\nold:\(Self.des):1::::::\n")
-        try g.write("/home/builder/.ssh/authorized_keys", "# builder\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly builder@host\n")
+        try g.write(
+            "/etc/shadow", "root:*:19700::::::\nbuilder:\(Self.hash):19700:0:99999:7:::\nold:\(Self.des):1::::::\n")
+        try g.write(
+            "/home/builder/.ssh/authorized_keys",
+            "# builder\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyForTestsOnly builder@host\n")
         try g.write("/root/.ssh/authorized_keys2", "\n# nothing here\n")
         try g.write("/etc/ssh/ssh_host_ed25519_key", "-----BEGIN OPENSSH PRIVATE KEY-----\n")
         try g.write("/etc/ssh/ssh_host_ed25519_key.pub", "ssh-ed25519 AAAA\n")

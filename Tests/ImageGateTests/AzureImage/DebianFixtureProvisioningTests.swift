@@ -37,7 +37,9 @@ import Testing
             #expect(f.status == .warn, "\(fixture) \(id): \(f.found) — \(f.summary)")
             #expect(f.found == "not installed")
         }
-        for id in ["no-persistent-net-rules", "generalized", "no-credentials", "cloud-init-datasource", "cloud-init-leftovers"] {
+        for id in [
+            "no-persistent-net-rules", "generalized", "no-credentials", "cloud-init-datasource", "cloud-init-leftovers",
+        ] {
             let f = try GuestFolder.finding(id, facts)
             #expect(f.status == .pass, "\(fixture) \(id): \(f.found) — \(f.summary)")
         }

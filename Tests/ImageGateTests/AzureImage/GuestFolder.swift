@@ -1,5 +1,6 @@
 import Foundation
 import Guest
+
 @testable import ImageGate
 
 /// A guest root folder built by a test in a temp dir, read as a guest the way `check DIR` does,

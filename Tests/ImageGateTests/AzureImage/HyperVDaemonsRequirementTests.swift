@@ -37,6 +37,9 @@ import Testing
         #expect(try g.finding("hyperv-daemons").remediation == "Install hyperv-tools.")
         try g.write("/etc/os-release", "ID=ubuntu\nID_LIKE=debian\nVERSION_ID=\"24.04\"\n")
         let ubuntu = try g.finding("hyperv-daemons")
-        #expect(ubuntu.remediation == "Install linux-cloud-tools-common and the kernel's linux-cloud-tools package (linux-azure brings both).")
+        #expect(
+            ubuntu.remediation
+                == "Install linux-cloud-tools-common and the kernel's linux-cloud-tools package (linux-azure brings both)."
+        )
     }
 }

@@ -7,12 +7,20 @@ import Testing
     @Test func persistentNetRulesFailNamingEachFile() throws {
         let g = try GuestFolder()
         #expect(try g.finding("no-persistent-net-rules").status == .pass)
-        try g.write("/etc/udev/rules.d/70-persistent-net.rules", "SUBSYSTEM==\"net\", ATTR{address}==\"00:15:5d:01:02:03\", NAME=\"eth0\"\n")
+        try g.write(
+            "/etc/udev/rules.d/70-persistent-net.rules",
+            "SUBSYSTEM==\"net\", ATTR{address}==\"00:15:5d:01:02:03\", NAME=\"eth0\"\n")
         try g.write("/lib/udev/rules.d/75-persistent-net-generator.rules", "# generator\n")
         let f = try g.finding("no-persistent-net-rules")
         #expect(f.status == .fail)
-        #expect(f.evidence == ["/etc/udev/rules.d/70-persistent-net.rules", "/lib/udev/rules.d/75-persistent-net-generator.rules"])
-        #expect(f.remediation == "Delete them before capture: rm -f /etc/udev/rules.d/70-persistent-net.rules /lib/udev/rules.d/75-persistent-net-generator.rules.")
+        #expect(
+            f.evidence == [
+                "/etc/udev/rules.d/70-persistent-net.rules", "/lib/udev/rules.d/75-persistent-net-generator.rules",
+            ])
+        #expect(
+            f.remediation
+                == "Delete them before capture: rm -f /etc/udev/rules.d/70-persistent-net.rules /lib/udev/rules.d/75-persistent-net-generator.rules."
+        )
     }
 
     @Test func otherRulesPass() throws {

@@ -1,7 +1,8 @@
 import Foundation
 import Guest
-@testable import ImageGate
 import Testing
+
+@testable import ImageGate
 
 /// `provisioning-agent` and `waagent-conf` on guest folders built here.
 @Suite struct ProvisioningAgentRequirementTests {
@@ -49,7 +50,8 @@ import Testing
         #expect(current.status == .pass, "\(current.found)")
         #expect(current.found == "WALinuxAgent 2.9.1.1-1 enabled (walinuxagent.service)")
 
-        try FileManager.default.removeItem(atPath: g.root + "/etc/systemd/system/multi-user.target.wants/walinuxagent.service")
+        try FileManager.default.removeItem(
+            atPath: g.root + "/etc/systemd/system/multi-user.target.wants/walinuxagent.service")
         let off = try g.finding("provisioning-agent")
         #expect(off.status == .fail)
         #expect(off.remediation == "systemctl enable walinuxagent.service.")
@@ -58,7 +60,9 @@ import Testing
     @Test func waagentFromSourcesIsFoundByItsPythonVersion() throws {
         let g = try GuestFolder()
         try g.dpkg([("base-files", "12.4")])
-        try g.write("/usr/lib/python3/dist-packages/azurelinuxagent/common/version.py", "AGENT_NAME = \"WALinuxAgent\"\nAGENT_VERSION = '2.11.1.4'\n")
+        try g.write(
+            "/usr/lib/python3/dist-packages/azurelinuxagent/common/version.py",
+            "AGENT_NAME = \"WALinuxAgent\"\nAGENT_VERSION = '2.11.1.4'\n")
         try g.write("/usr/sbin/waagent", "#!/usr/bin/python3\n")
         try g.enable("waagent.service")
         let facts = try g.facts()
@@ -91,20 +95,26 @@ import Testing
         // Debian's shipped defaults: waagent provisions and formats the resource disk.
         try g.write(
             "/etc/waagent.conf",
-            "# Enable provisioning\nProvisioning.Enabled=y\nResourceDisk.Format=y # format it\nResourceDisk.EnableSwap=n\n")
+            "# Enable provisioning\nProvisioning.Enabled=y\nResourceDisk.Format=y # format it\nResourceDisk.EnableSwap=n\n"
+        )
         let shipped = try g.finding("waagent-conf")
         #expect(shipped.status == .fail)
         #expect(shipped.found.contains("Provisioning.Agent unset, Provisioning.Enabled=y (/etc/waagent.conf:2)"))
         #expect(shipped.found.contains("ResourceDisk.Format=y (/etc/waagent.conf:3)"))
-        #expect(shipped.remediation == "In /etc/waagent.conf set Provisioning.Agent=auto (a new line), ResourceDisk.Format=n (line 3).")
+        #expect(
+            shipped.remediation
+                == "In /etc/waagent.conf set Provisioning.Agent=auto (a new line), ResourceDisk.Format=n (line 3).")
 
-        try g.write("/etc/waagent.conf", "Provisioning.Agent=waagent\nProvisioning.Agent = \"cloud-init\"\nResourceDisk.Format=n\n")
+        try g.write(
+            "/etc/waagent.conf",
+            "Provisioning.Agent=waagent\nProvisioning.Agent = \"cloud-init\"\nResourceDisk.Format=n\n")
         let fixed = try g.finding("waagent-conf")
         #expect(fixed.status == .pass, "\(fixed.found)")
         #expect(fixed.found.contains("Provisioning.Agent=cloud-init (/etc/waagent.conf:2)"))
         #expect(fixed.found.contains("ResourceDisk.EnableSwap unset (n by default)"))
 
-        try g.write("/etc/waagent.conf", "Provisioning.Enabled=n\nProvisioning.UseCloudInit=y\nResourceDisk.EnableSwap=y\n")
+        try g.write(
+            "/etc/waagent.conf", "Provisioning.Enabled=n\nProvisioning.UseCloudInit=y\nResourceDisk.EnableSwap=y\n")
         let swap = try g.finding("waagent-conf")
         #expect(swap.status == .fail)
         #expect(swap.found.hasPrefix("ResourceDisk.EnableSwap=y (/etc/waagent.conf:3)"))
@@ -128,8 +138,12 @@ import Testing
         let facts = try g.facts()
         let lacking = try GuestFolder.finding("cloud-init-datasource", facts)
         #expect(lacking.status == .warn)
-        #expect(lacking.found == "datasource_list [NoCloud, ConfigDrive] lacks Azure (/etc/cloud/cloud.cfg.d/90_dpkg.cfg)")
-        #expect(lacking.remediation == "In /etc/cloud/cloud.cfg.d/90_dpkg.cfg set datasource_list: [ Azure ] (it is the file whose datasource_list wins).")
+        #expect(
+            lacking.found == "datasource_list [NoCloud, ConfigDrive] lacks Azure (/etc/cloud/cloud.cfg.d/90_dpkg.cfg)")
+        #expect(
+            lacking.remediation
+                == "In /etc/cloud/cloud.cfg.d/90_dpkg.cfg set datasource_list: [ Azure ] (it is the file whose datasource_list wins)."
+        )
         let an = Requirement.catalog.first { $0.id == "cloud-init-azure" }
         let azure = try #require(an).evaluate(CheckContext(facts: facts))
         #expect(azure.status == .warn)
@@ -156,6 +170,9 @@ import Testing
         let f = try g.finding("cloud-init-leftovers")
         #expect(f.status == .warn)
         #expect(f.evidence == ["/etc/cloud/cloud.cfg.d/50-curtin-networking.cfg", "/etc/cloud/ds-identify.cfg"])
-        #expect(f.remediation == "Delete them before capture: rm -f /etc/cloud/cloud.cfg.d/50-curtin-networking.cfg /etc/cloud/ds-identify.cfg.")
+        #expect(
+            f.remediation
+                == "Delete them before capture: rm -f /etc/cloud/cloud.cfg.d/50-curtin-networking.cfg /etc/cloud/ds-identify.cfg."
+        )
     }
 }

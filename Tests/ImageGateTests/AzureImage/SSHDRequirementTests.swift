@@ -29,7 +29,8 @@ import Testing
     @Test func firstDropInValueWinsAndAMatchInAnEarlierDropInDoesNotCount() throws {
         let g = try Self.debianServer()
         try g.write("/etc/ssh/sshd_config.d/10-match.conf", "Match User deploy\n    ClientAliveInterval 5\n")
-        try g.write("/etc/ssh/sshd_config.d/20-keepalive.conf", "\n  clientaliveinterval=2m # keep NAT mappings alive\n")
+        try g.write(
+            "/etc/ssh/sshd_config.d/20-keepalive.conf", "\n  clientaliveinterval=2m # keep NAT mappings alive\n")
         try g.write("/etc/ssh/sshd_config.d/90-late.conf", "ClientAliveInterval 1000\n")
         try g.write("/etc/ssh/sshd_config.d/README", "ClientAliveInterval 1\n")
         let facts = try g.facts()
@@ -54,17 +55,22 @@ import Testing
         try g.write("/etc/ssh/sshd_config", "ClientAliveInterval 300\nClientAliveInterval 120\n")
         let f = try g.finding("sshd")
         #expect(f.status == .warn)
-        #expect(f.found == "ssh.service is not enabled; ClientAliveInterval 300 (/etc/ssh/sshd_config:1) is 300 s, outside 30–235 s")
+        #expect(
+            f.found
+                == "ssh.service is not enabled; ClientAliveInterval 300 (/etc/ssh/sshd_config:1) is 300 s, outside 30–235 s"
+        )
         #expect(
             f.remediation
-                == "systemctl enable ssh.service; change line 1 of /etc/ssh/sshd_config to ClientAliveInterval 180 (sshd keeps the first value it reads).")
+                == "systemctl enable ssh.service; change line 1 of /etc/ssh/sshd_config to ClientAliveInterval 180 (sshd keeps the first value it reads)."
+        )
     }
 
     @Test func includeInsideMatchIsReadButNotGlobalAndMatchAllIsGlobalAgain() throws {
         let g = try Self.debianServer()
         try g.write(
             "/etc/ssh/sshd_config",
-            "Match Group admins\n    ClientAliveInterval 60\n    Include extra.conf\nMatch all\nClientAliveCountMax 3\n")
+            "Match Group admins\n    ClientAliveInterval 60\n    Include extra.conf\nMatch all\nClientAliveCountMax 3\n"
+        )
         try g.write("/etc/ssh/extra.conf", "ClientAliveInterval 90\n")
         let facts = try g.facts()
         #expect(facts.sshd.files == [.path("/etc/ssh/sshd_config"), .path("/etc/ssh/extra.conf")])
@@ -72,9 +78,14 @@ import Testing
         #expect(facts.sshd.setting("ClientAliveCountMax")?.location == "/etc/ssh/sshd_config:5")
         let f = try GuestFolder.finding("sshd", facts)
         #expect(f.status == .warn)
-        #expect(f.found.hasPrefix("ClientAliveInterval is not set (sshd's default 0: no keep-alive) in /etc/ssh/sshd_config, /etc/ssh/extra.conf"), "\(f.found)")
+        #expect(
+            f.found.hasPrefix(
+                "ClientAliveInterval is not set (sshd's default 0: no keep-alive) in /etc/ssh/sshd_config, /etc/ssh/extra.conf"
+            ), "\(f.found)")
 
-        try g.write("/etc/ssh/sshd_config", "Match Group admins\n    ClientAliveInterval 60\nMatch ALL\nClientAliveInterval 120\n")
+        try g.write(
+            "/etc/ssh/sshd_config",
+            "Match Group admins\n    ClientAliveInterval 60\nMatch ALL\nClientAliveInterval 120\n")
         let global = try g.finding("sshd")
         #expect(global.status == .pass, "\(global.found)")
         #expect(global.found == "ssh.service enabled; ClientAliveInterval 120 (/etc/ssh/sshd_config:4)")
@@ -85,7 +96,10 @@ import Testing
         try g.write("/etc/ssh/sshd_config.d/50-bad.conf", "ClientAliveInterval 3x\n")
         let f = try g.finding("sshd")
         #expect(f.status == .warn)
-        #expect(f.found == "ClientAliveInterval 3x (/etc/ssh/sshd_config.d/50-bad.conf:1) is not a time value (sshd refuses to start); ssh.service enabled")
+        #expect(
+            f.found
+                == "ClientAliveInterval 3x (/etc/ssh/sshd_config.d/50-bad.conf:1) is not a time value (sshd refuses to start); ssh.service enabled"
+        )
     }
 
     @Test func unreadableIncludeSkips() throws {

@@ -20,7 +20,10 @@ import Testing
         let f = try g.finding("sudoers")
         #expect(f.status == .fail)
         #expect(f.found == "/etc/sudoers:3: Defaults targetpw; /etc/sudoers:4: ALL ALL=(ALL) ALL")
-        #expect(f.remediation == "Delete or comment out line 3 of /etc/sudoers (Defaults targetpw), line 4 of /etc/sudoers (ALL ALL=(ALL) ALL).")
+        #expect(
+            f.remediation
+                == "Delete or comment out line 3 of /etc/sudoers (Defaults targetpw), line 4 of /etc/sudoers (ALL ALL=(ALL) ALL)."
+        )
     }
 
     @Test func commentedAndClearedLinesPassAndIncludesAreFollowed() throws {
@@ -39,7 +42,10 @@ import Testing
         try g.write("/etc/sudoers.d/README", "Defaults targetpw\n")
         try g.write("/etc/sudoers.d/old.bak", "ALL ALL=(ALL) ALL\n")
         let facts = try g.facts()
-        #expect(facts.sudoers.files == [.path("/etc/sudoers"), .path("/etc/sudoers.d/90-cloud-init-users"), .path("/etc/sudoers.d/README")])
+        #expect(
+            facts.sudoers.files == [
+                .path("/etc/sudoers"), .path("/etc/sudoers.d/90-cloud-init-users"), .path("/etc/sudoers.d/README"),
+            ])
         let f = try GuestFolder.finding("sudoers", facts)
         #expect(f.status == .fail, "README has no dot: sudo reads it")
         #expect(f.found == "/etc/sudoers.d/README:1: Defaults targetpw")
@@ -54,7 +60,8 @@ import Testing
         try g.write("/etc/sudoers", "Defaults:admins \\\n  targetpw\nALL ALL = (ALL:ALL) NOPASSWD: ALL\n")
         let f = try g.finding("sudoers")
         #expect(f.status == .fail)
-        #expect(f.found == "/etc/sudoers:1: Defaults:admins targetpw; /etc/sudoers:3: ALL ALL = (ALL:ALL) NOPASSWD: ALL")
+        #expect(
+            f.found == "/etc/sudoers:1: Defaults:admins targetpw; /etc/sudoers:3: ALL ALL = (ALL:ALL) NOPASSWD: ALL")
     }
 
     @Test func noSudoPasses() throws {

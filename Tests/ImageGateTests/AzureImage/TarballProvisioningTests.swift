@@ -33,10 +33,14 @@ import Testing
         for r in Requirement.azureImageProvisioning {
             let a = r.evaluate(CheckContext(facts: archived))
             let f = r.evaluate(CheckContext(facts: folder))
-            #expect(a.status == f.status && a.found == f.found && a.evidence == f.evidence, "\(r.id): tarball \(a.status) \(a.found) vs folder \(f.status) \(f.found)")
+            #expect(
+                a.status == f.status && a.found == f.found && a.evidence == f.evidence,
+                "\(r.id): tarball \(a.status) \(a.found) vs folder \(f.status) \(f.found)")
         }
         // The tree really exercises the checks: not everything passes.
-        let statuses = Requirement.azureImageProvisioning.map { ($0.id, $0.evaluate(CheckContext(facts: archived)).status) }
+        let statuses = Requirement.azureImageProvisioning.map {
+            ($0.id, $0.evaluate(CheckContext(facts: archived)).status)
+        }
         for id in ["sudoers", "no-credentials", "no-persistent-net-rules", "generalized"] {
             #expect(statuses.first { $0.0 == id }?.1 == .fail, "\(id)")
         }

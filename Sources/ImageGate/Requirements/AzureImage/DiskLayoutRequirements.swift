@@ -5,7 +5,11 @@ import Guest
 /// folder or a tarball has no partition table: they skip there.
 extension Requirement {
     static func tableEvidence(_ t: PartitionTableFacts) -> [Evidence] {
-        [.structure("\(t.scheme.rawValue) partition table, \(t.sectorSize)-byte sectors, sector 0 boot code \(t.mbrBootCode ? "present" : "all zeros")")]
+        [
+            .structure(
+                "\(t.scheme.rawValue) partition table, \(t.sectorSize)-byte sectors, sector 0 boot code \(t.mbrBootCode ? "present" : "all zeros")"
+            )
+        ]
             + t.partitions.map { p in
                 .structure(
                     "partition \(p.number): sector \(p.start / t.sectorSize), \(p.size) bytes, type \(p.type)\(p.content.map { ", \($0)" } ?? "")\(p.efiLoaders.isEmpty ? "" : ", " + p.efiLoaders.joined(separator: " "))"
@@ -32,14 +36,16 @@ extension Requirement {
                 summary: "The requirement is about GPT disks; this one has an MBR.")
         }
         guard let first = t.partitions.min(by: { $0.start < $1.start }) else {
-            return Outcome(.skip, found: "no partitions", evidence: tableEvidence(t), summary: "The GPT holds no partition.")
+            return Outcome(
+                .skip, found: "no partitions", evidence: tableEvidence(t), summary: "The GPT holds no partition.")
         }
         let sector = first.start / t.sectorSize
         let found = "partition \(first.number) starts at sector \(sector) (byte \(first.start))"
         if first.start < mebibyte {
             return Outcome(
                 .warn, found: found, evidence: tableEvidence(t),
-                summary: "Partition \(first.number) starts \(mebibyte - first.start) bytes before 1 MiB: the first MiB is not free.",
+                summary:
+                    "Partition \(first.number) starts \(mebibyte - first.start) bytes before 1 MiB: the first MiB is not free.",
                 remediation:
                     "Move partition \(first.number) to start at 1 MiB (sector \(mebibyte / t.sectorSize)) or later: recreate the table with sgdisk -a 2048 and copy the file system over."
             )
@@ -62,7 +68,9 @@ extension Requirement {
         guard let t = c.partitionTable else {
             return Outcome(
                 .warn, found: "no partition table", evidence: [containerEvidence(c)],
-                summary: "A file system on the whole disk holds neither MBR boot code nor an EFI system partition: neither generation can boot it.")
+                summary:
+                    "A file system on the whole disk holds neither MBR boot code nor an EFI system partition: neither generation can boot it."
+            )
         }
         var bios: [String] = []
         if t.mbrBootCode { bios.append("boot code in sector 0") }
@@ -77,15 +85,23 @@ extension Requirement {
                 uefi.append("\(loader) on partition \(p.number)")
             } else {
                 espWithoutLoader.append(
-                    "EFI system partition \(p.number) \(p.unreadable.map { "unreadable (\($0))" } ?? "holds no EFI/*/*.efi")")
+                    "EFI system partition \(p.number) \(p.unreadable.map { "unreadable (\($0))" } ?? "holds no EFI/*/*.efi")"
+                )
             }
         }
-        let modes = [bios.isEmpty ? nil : "Gen1 (BIOS: \(bios.joined(separator: ", ")))", uefi.isEmpty ? nil : "Gen2 (UEFI: \(uefi.joined(separator: ", ")))"]
-            .compactMap { $0 }
+        let modes = [
+            bios.isEmpty ? nil : "Gen1 (BIOS: \(bios.joined(separator: ", ")))",
+            uefi.isEmpty ? nil : "Gen2 (UEFI: \(uefi.joined(separator: ", ")))",
+        ]
+        .compactMap { $0 }
         if modes.isEmpty {
             return Outcome(
-                .warn, found: (["no MBR boot code, no BIOS boot partition"] + (espWithoutLoader.isEmpty ? ["no EFI system partition"] : espWithoutLoader)).joined(separator: "; "),
-                evidence: tableEvidence(t), summary: "Neither a BIOS nor a UEFI boot path was found: the VM would not boot as Gen1 or Gen2.")
+                .warn,
+                found: (["no MBR boot code, no BIOS boot partition"]
+                    + (espWithoutLoader.isEmpty ? ["no EFI system partition"] : espWithoutLoader)).joined(
+                        separator: "; "),
+                evidence: tableEvidence(t),
+                summary: "Neither a BIOS nor a UEFI boot path was found: the VM would not boot as Gen1 or Gen2.")
         }
         return Outcome(
             .pass, found: modes.joined(separator: " and "), evidence: tableEvidence(t),

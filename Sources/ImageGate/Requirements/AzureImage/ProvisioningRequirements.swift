@@ -3,7 +3,8 @@
 /// and boot checks.
 extension Requirement {
     static let azureImageProvisioning: [Requirement] = [
-        .provisioningAgent, .waagentConf, .cloudInitDatasource, .cloudInitLeftovers, .noPersistentNetRules, .generalized, .noCredentials, .sshd, .sudoers,
+        .provisioningAgent, .waagentConf, .cloudInitDatasource, .cloudInitLeftovers, .noPersistentNetRules,
+        .generalized, .noCredentials, .sshd, .sudoers,
         .hypervDaemons,
     ]
 }

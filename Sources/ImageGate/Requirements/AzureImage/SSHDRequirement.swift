@@ -6,11 +6,13 @@ extension Requirement {
 
     static let sshd = Requirement(
         id: "sshd", title: "sshd is installed, enabled, and keeps idle sessions alive", severity: .should,
-        expected: "openssh-server installed, its service (or socket) enabled, effective ClientAliveInterval between \(clientAliveRange.lowerBound) and \(clientAliveRange.upperBound) seconds",
+        expected:
+            "openssh-server installed, its service (or socket) enabled, effective ClientAliveInterval between \(clientAliveRange.lowerBound) and \(clientAliveRange.upperBound) seconds",
         reference: ProvisioningSources.joined(
             ProvisioningSources.redHat, ProvisioningSources.suse, ProvisioningSources.marketplace,
             ProvisioningSources.lisa("verify_client_active_interval")),
-        remediation: "Install openssh-server, enable ssh.service (sshd.service on RPM distributions), and set ClientAliveInterval 180 where sshd reads it first (a drop-in that sorts first in /etc/ssh/sshd_config.d, or the top of /etc/ssh/sshd_config)."
+        remediation:
+            "Install openssh-server, enable ssh.service (sshd.service on RPM distributions), and set ClientAliveInterval 180 where sshd reads it first (a drop-in that sorts first in /etc/ssh/sshd_config.d, or the top of /etc/ssh/sshd_config)."
     ) { ctx in
         let s = ctx.facts.sshd
         let db = ctx.facts.packageDatabase
@@ -18,9 +20,13 @@ extension Requirement {
             if !db.isMissing && !db.isReadable {
                 return Outcome(
                     .skip, found: "unknown", evidence: db.evidence,
-                    summary: "The package database could not be read (\(db.unreadable ?? "unknown reason")) and no sshd program was found.")
+                    summary:
+                        "The package database could not be read (\(db.unreadable ?? "unknown reason")) and no sshd program was found."
+                )
             }
-            let why = db.isMissing ? db.missingSummary + " and no /usr/sbin/sshd" : "no openssh-server package and no /usr/sbin/sshd"
+            let why =
+                db.isMissing
+                ? db.missingSummary + " and no /usr/sbin/sshd" : "no openssh-server package and no /usr/sbin/sshd"
             return Outcome(
                 .warn, found: "not installed", evidence: db.evidence,
                 summary: "sshd is not installed (\(why)): a VM made from the image cannot be reached over SSH.",
@@ -51,19 +57,29 @@ extension Requirement {
             if let seconds = SSHDInspector.seconds(setting.value), clientAliveRange.contains(seconds) {
                 notes.append(shown)
             } else {
-                let value = SSHDInspector.seconds(setting.value).map { "\($0) s, outside \(range) s" } ?? "not a time value (sshd refuses to start)"
+                let value =
+                    SSHDInspector.seconds(setting.value).map { "\($0) s, outside \(range) s" }
+                    ?? "not a time value (sshd refuses to start)"
                 problems.append("\(shown) is \(value)")
-                fixes.append("change line \(setting.line) of \(setting.path.value) to ClientAliveInterval 180 (sshd keeps the first value it reads)")
+                fixes.append(
+                    "change line \(setting.line) of \(setting.path.value) to ClientAliveInterval 180 (sshd keeps the first value it reads)"
+                )
             }
         } else if s.files.isEmpty {
             problems.append("no \(SSHDInspector.mainFile): ClientAliveInterval is sshd's default 0 (no keep-alive)")
             fixes.append("create \(SSHDInspector.mainFile) with ClientAliveInterval 180")
         } else {
-            problems.append("ClientAliveInterval is not set (sshd's default 0: no keep-alive) in \(s.files.map(\.value).joined(separator: ", "))")
-            fixes.append("add ClientAliveInterval 180 at the top of \(SSHDInspector.mainFile) (before any Match), or in a drop-in that sorts first in /etc/ssh/sshd_config.d")
+            problems.append(
+                "ClientAliveInterval is not set (sshd's default 0: no keep-alive) in \(s.files.map(\.value).joined(separator: ", "))"
+            )
+            fixes.append(
+                "add ClientAliveInterval 180 at the top of \(SSHDInspector.mainFile) (before any Match), or in a drop-in that sorts first in /etc/ssh/sshd_config.d"
+            )
         }
         if problems.isEmpty {
-            return Outcome(.pass, found: notes.joined(separator: "; "), evidence: evidence, summary: "sshd will run and keeps idle sessions alive within \(range) s.")
+            return Outcome(
+                .pass, found: notes.joined(separator: "; "), evidence: evidence,
+                summary: "sshd will run and keeps idle sessions alive within \(range) s.")
         }
         return Outcome(
             .warn, found: (problems + notes).joined(separator: "; "), evidence: evidence,

@@ -59,7 +59,8 @@ extension Requirement {
 
     /// `n bytes (m MiB)` or `n bytes (m MiB + r bytes)`.
     static func sizeText(_ n: UInt64) -> String {
-        n % mebibyte == 0 ? "\(n) bytes (\(n / mebibyte) MiB)" : "\(n) bytes (\(n / mebibyte) MiB + \(n % mebibyte) bytes)"
+        n % mebibyte == 0
+            ? "\(n) bytes (\(n / mebibyte) MiB)" : "\(n) bytes (\(n / mebibyte) MiB + \(n % mebibyte) bytes)"
     }
 
     static let vhdFormat = Requirement(
@@ -75,7 +76,8 @@ extension Requirement {
         let what = c.vhd.map { "a \($0.diskType.rawValue) VHD" } ?? c.format
         return Outcome(
             .fail, found: what, evidence: evidence(c),
-            summary: "Azure accepts only fixed VHDs; this file is \(what).", remediation: convertCommand(from: c.format))
+            summary: "Azure accepts only fixed VHDs; this file is \(what).", remediation: convertCommand(from: c.format)
+        )
     }
 
     static let vhdFooter = Requirement(
@@ -88,7 +90,9 @@ extension Requirement {
         guard let v = c.vhd else { return notAVHD(c) }
         var problems: [String] = []
         if v.diskType != .fixed { problems.append("disk type is \(v.diskType.rawValue), not fixed (2)") }
-        if v.usedCopyAtStart { problems.append("the footer at the end of the file is damaged (its copy at offset 0 was read)") }
+        if v.usedCopyAtStart {
+            problems.append("the footer at the end of the file is damaged (its copy at offset 0 was read)")
+        }
         let (expectedLength, overflow) = v.currentSize.addingReportingOverflow(512)
         if v.diskType == .fixed, overflow || expectedLength != c.fileSize {
             problems.append(
@@ -121,22 +125,27 @@ extension Requirement {
         let found = sizeText(size)
         if size % mebibyte != 0 {
             let up = (size / mebibyte + 1)
-            let rounded = c.vhd?.creatorApplication == "qemu" ? " (qemu rounded it to its CHS geometry: force_size was missing)" : ""
+            let rounded =
+                c.vhd?.creatorApplication == "qemu"
+                ? " (qemu rounded it to its CHS geometry: force_size was missing)" : ""
             return Outcome(
                 .fail, found: found, evidence: evidence(c),
-                summary: "The virtual size \(size) is not a multiple of 1 MiB\(rounded); the next whole MiB is \(up) MiB.",
+                summary:
+                    "The virtual size \(size) is not a multiple of 1 MiB\(rounded); the next whole MiB is \(up) MiB.",
                 remediation:
                     "Convert to raw, qemu-img resize -f raw IMAGE.raw \(up)M, then qemu-img convert -f raw -O vpc -o subformat=fixed,force_size IMAGE.raw IMAGE.vhd."
             )
         }
         if size < minimumVHDSize {
             return Outcome(
-                .fail, found: found, evidence: evidence(c), summary: "The virtual size is below Azure's 20 MiB minimum.",
+                .fail, found: found, evidence: evidence(c),
+                summary: "The virtual size is below Azure's 20 MiB minimum.",
                 remediation:
                     "qemu-img resize -f raw IMAGE.raw 20M (or more), then qemu-img convert -f raw -O vpc -o subformat=fixed,force_size IMAGE.raw IMAGE.vhd."
             )
         }
-        return Outcome(.pass, found: found, evidence: evidence(c), summary: "The virtual size is \(size / mebibyte) MiB.")
+        return Outcome(
+            .pass, found: found, evidence: evidence(c), summary: "The virtual size is \(size / mebibyte) MiB.")
     }
 
     static let vhdSizeMax = Requirement(
@@ -152,20 +161,25 @@ extension Requirement {
         if size > maximumOSDiskSize {
             return Outcome(
                 .fail, found: found, evidence: evidence(c),
-                summary: "The virtual size is \((size - maximumOSDiskSize + (1 << 30) - 1) >> 30) GiB over Azure's 1,023 GiB OS disk limit.")
+                summary:
+                    "The virtual size is \((size - maximumOSDiskSize + (1 << 30) - 1) >> 30) GiB over Azure's 1,023 GiB OS disk limit."
+            )
         }
         return Outcome(.pass, found: found, evidence: evidence(c), summary: "The virtual size is within 1,023 GiB.")
     }
 
     static let vhdQemuGeometry = Requirement(
         id: "vhd-qemu-geometry", title: "The size was not rounded to a CHS geometry", severity: .should,
-        expected: "no footer with creator 'qemu' whose size is its CHS geometry's rounding (creator 'qem2': force_size was used)",
+        expected:
+            "no footer with creator 'qemu' whose size is its CHS geometry's rounding (creator 'qem2': force_size was used)",
         reference: azureImageReference("G", "D", detail: "microsoft/azure-linux-image-tools vhdutils.go"),
-        remediation: "Convert again with force_size: qemu-img convert -f raw -O vpc -o subformat=fixed,force_size IMAGE.raw IMAGE.vhd."
+        remediation:
+            "Convert again with force_size: qemu-img convert -f raw -O vpc -o subformat=fixed,force_size IMAGE.raw IMAGE.vhd."
     ) { ctx in
         guard let c = ctx.container else { return notADiskImage }
         guard let v = c.vhd else { return notAVHD(c) }
-        let found = "creator '\(v.creatorApplication)', current size \(v.currentSize), geometry size \(v.geometry.bytes)"
+        let found =
+            "creator '\(v.creatorApplication)', current size \(v.currentSize), geometry size \(v.geometry.bytes)"
         // qemu-img without force_size writes creator "qemu" and a current size of exactly C×H×S×512,
         // which differs from the requested size unless that happened to be a geometry's product; a
         // geometry product that is a whole MiB cannot be told from a requested size, and is harmless.

@@ -47,7 +47,8 @@ final class SQLiteVFSFiles: Sendable {
     func record(_ error: ImageError) { failure.withLock { if $0 == nil { $0 = error } } }
     func takeFailure() -> ImageError? {
         failure.withLock { e in
-            defer { e = nil }; return e
+            defer { e = nil }
+            return e
         }
     }
 }
