@@ -140,13 +140,14 @@ import Testing
 @Suite struct ConformanceCoverageTests {
     @Test func everyCatalogIDHasItsTest() throws {
         #expect(ConformanceTests.declaredIDs == Requirement.catalog.map(\.id))
-        // The declarations themselves: each id names a @Test and is the id its body checks.
+        // The declarations themselves: each id names a @Test and is the id its body checks (the
+        // pattern takes any whitespace between tokens: swift format breaks long declarations).
         let source = try String(
             contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
                 + "/ConformanceTests.swift", encoding: .utf8)
         let declared = source.matches(
             of:
-                /@Test\(\.enabled\(if: ConformanceImages\.runs\("([a-z0-9-]+)"\)\), arguments: cases\("([a-z0-9-]+)"\)\) func `([a-z0-9-]+)`\(_ check: ConformanceCase\) async \{ await Self\.conform\(check\) \}/
+                /@Test\(\.enabled\(if:\s*ConformanceImages\.runs\("([a-z0-9-]+)"\)\),\s*arguments:\s*cases\("([a-z0-9-]+)"\)\)\s*func\s+`([a-z0-9-]+)`\(\s*_ check: ConformanceCase\s*\)\s*async\s*\{\s*await Self\.conform\(check\)\s*\}/
         )
         let names = declared.map { String($0.3) }
         #expect(names == ConformanceTests.declaredIDs)
