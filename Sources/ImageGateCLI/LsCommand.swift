@@ -20,10 +20,13 @@ struct LsCommand: ParsableCommand {
     @OptionGroup var volumeOption: VolumeOption
 
     func run() throws {
+        var damaged: [GuestEntry] = []
         let text = try withImage(image, options) { opened in
             let g = try volumeOption.select(opened)
             guard long else { return try g.names(inDirectory: path).map { $0 + "\n" }.joined() }
-            return try g.entries(inDirectory: path).map { e in
+            let entries = try g.entries(inDirectory: path)
+            damaged = entries.filter { $0.problem != nil }
+            return entries.map { e in
                 guard let d = e.details else { return "? \(e.name)\n" }
                 var line = "\(d.typeLetter)\(modeString(d.permissions)) \(d.size) \(e.name)"
                 if let target = d.linkTarget { line += " -> " + target }
@@ -31,6 +34,9 @@ struct LsCommand: ParsableCommand {
             }.joined()
         }
         FileHandle.standardOutput.write(Data(text.utf8))
+        // The rest is listed; each damaged entry is named on stderr and the exit code says so.
+        for e in damaged { printError("imagegate: error: \(e.problem?.description ?? "unreadable") (entry \(e.name))") }
+        if !damaged.isEmpty { throw ExitCode(ExitStatus.unreadable) }
     }
 }
 

@@ -19,6 +19,36 @@ import Testing
         return (r.status, json["layout"] as? [String: Any] ?? [:], json)
     }
 
+    /// `ls -l` of a directory with one damaged inode lists every other entry, names the damaged
+    /// one on stderr with its layer and offset, and exits 2 (it failed whole before).
+    @Test func aDamagedEntryCostsItsOwnLineNotTheListing() throws {
+        let copy = try Tools.temporaryFile(
+            try Data(contentsOf: URL(fileURLWithPath: try Fixtures.path(Self.bare))), suffix: ".img")
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        // Where debugfs says inode 13 (/prealloc) lies; one flipped byte of its mode breaks its checksum.
+        let imap = try Tools.run(["debugfs", "-R", "imap <13>", copy]).stdout
+        let match = imap.firstMatch(of: /located at block (\d+), offset 0x([0-9a-f]+)/)
+        let m = try #require(match, "debugfs: \(imap)")
+        let block = try #require(UInt64(String(m.1)))
+        let offset = try #require(UInt64(String(m.2), radix: 16))
+        let at = block * 4096 + offset + 4
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: copy))
+        try handle.seek(toOffset: at)
+        let byte = try #require(try handle.read(upToCount: 1)?.first)
+        try handle.seek(toOffset: at)
+        try handle.write(contentsOf: Data([byte ^ 0xFF]))
+        try handle.close()
+        let r = try CLI.run(["ls", "-l", "--volume", "whole disk", copy, "/"])
+        #expect(r.status == 2)
+        let lines = Self.text(r.stdout).split(separator: "\n").map(String.init)
+        #expect(lines.contains("-rw-r--r-- 16379904 deep"), "\(lines)")
+        #expect(lines.contains("lrwxrwxrwx 4 link-to-deep -> deep"), "\(lines)")
+        #expect(lines.contains("? prealloc"), "\(lines)")
+        #expect(
+            r.stderr.contains("imagegate: error: ext4: inode 13 checksum") && r.stderr.contains("(entry prealloc)"),
+            "\(r.stderr)")
+    }
+
     @Test func inspectListsTheVolumesOfABareFileSystem() throws {
         let (status, layout, json) = try Self.layout(try Fixtures.path(Self.bare))
         #expect(status == 0)

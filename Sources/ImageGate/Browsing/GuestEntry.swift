@@ -14,6 +14,15 @@ public struct GuestEntry: Sendable, Equatable {
     }
 
     public var name: String
-    /// Nil when the directory lists the name but its inode cannot be found.
+    /// Nil when the directory lists the name but its inode cannot be found or read.
     public var details: Details?
+    /// Why this one entry could not be read (a damaged inode, a link target past its end),
+    /// when it could not: the rest of the directory is listed all the same.
+    public var problem: ImageError?
+
+    public init(name: String, details: Details?, problem: ImageError? = nil) {
+        self.name = name
+        self.details = details
+        self.problem = problem
+    }
 }

@@ -75,15 +75,21 @@ public struct OpenedImage: Sendable {
     public func entries(inDirectory path: String) throws -> [GuestEntry] {
         let tree = try self.tree
         let base = path.hasSuffix("/") ? path : path + "/"
+        // One damaged entry costs its own line, not the listing: its error is kept with it.
         return try names(inDirectory: path).map { name in
             let p = base + name
-            guard let a = try tree.attributes(p, followFinal: false) else {
-                return GuestEntry(name: name, details: nil)
+            do {
+                guard let a = try tree.attributes(p, followFinal: false) else {
+                    return GuestEntry(name: name, details: nil)
+                }
+                let target = a.type == .symlink ? try tree.destination(ofSymbolicLink: p) : nil
+                return GuestEntry(
+                    name: name,
+                    details: .init(
+                        typeLetter: a.type.letter, permissions: a.permissions, size: a.size, linkTarget: target))
+            } catch let e as ImageError {
+                return GuestEntry(name: name, details: nil, problem: e)
             }
-            let target = a.type == .symlink ? try tree.destination(ofSymbolicLink: p) : nil
-            return GuestEntry(
-                name: name,
-                details: .init(typeLetter: a.type.letter, permissions: a.permissions, size: a.size, linkTarget: target))
         }
     }
 
