@@ -160,24 +160,14 @@ enum ArchiveStream {
             // Up to `offset` the pieces end there, so the first piece handed on starts at it.
             let room = position < offset ? min(UInt64(buffer.count), offset - position) : UInt64(buffer.count)
             let want = Int(min(room, size - position))
-            var filled = 0
-            while filled < want {
-                // Safe: libarchive writes at most `want - filled` bytes into the rest of `buffer`.
-                let n = archive_read_data(a, buffer.baseAddress?.advanced(by: filled), want - filled)
-                if n == 0 { break }
-                guard n > 0 else { throw failure(a, source, "cannot read entry data", base: base) }
-                filled += n
-            }
-            guard filled == want else {
-                throw ImageError(
-                    layer, .truncated, "entry data ends after \(position + UInt64(filled)) of \(size) bytes",
-                    at: base + UInt64(max(0, archive_read_header_position(a))))
-            }
+            try fill(
+                a, UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]), source, size: size, from: position,
+                base: base)
             let start = position
-            position += UInt64(filled)
+            position += UInt64(want)
             guard start >= offset else { continue }
-            handed += UInt64(filled)
-            guard try body(UnsafeRawBufferPointer(rebasing: buffer[0..<filled])) else { break }
+            handed += UInt64(want)
+            guard try body(UnsafeRawBufferPointer(rebasing: buffer[0..<want])) else { break }
         }
         return handed
     }
@@ -239,23 +229,30 @@ enum ArchiveStream {
     private static func readData(_ a: OpaquePointer, _ source: Source, size: UInt64, cap: Int, base: UInt64) throws
         -> [UInt8]
     {
-        let want = Int(min(size, UInt64(cap)))
-        var out = [UInt8](repeating: 0, count: want)
-        var done = 0
-        while done < want {
-            let n = out.withUnsafeMutableBytes { buf in
-                // Safe: libarchive writes at most `want - done` bytes into the rest of `out`.
-                archive_read_data(a, buf.baseAddress?.advanced(by: done), want - done)
-            }
+        var out = [UInt8](repeating: 0, count: Int(min(size, UInt64(cap))))
+        try out.withUnsafeMutableBytes { try fill(a, $0, source, size: size, from: 0, base: base) }
+        return out
+    }
+
+    /// Fills all of `buffer` with the current entry's next bytes (from byte `position` of its
+    /// `size`); an entry that ends first is `.truncated`. The one loop over `archive_read_data`.
+    private static func fill(
+        _ a: OpaquePointer, _ buffer: UnsafeMutableRawBufferPointer, _ source: Source, size: UInt64,
+        from position: UInt64,
+        base: UInt64
+    ) throws {
+        var filled = 0
+        while filled < buffer.count {
+            // Safe: libarchive writes at most `buffer.count - filled` bytes into the rest of `buffer`.
+            let n = archive_read_data(a, buffer.baseAddress?.advanced(by: filled), buffer.count - filled)
             if n == 0 { break }
             guard n > 0 else { throw failure(a, source, "cannot read entry data", base: base) }
-            done += n
+            filled += n
         }
-        guard done == want else {
+        guard filled == buffer.count else {
             throw ImageError(
-                layer, .truncated, "entry data ends after \(done) of \(size) bytes",
+                layer, .truncated, "entry data ends after \(position + UInt64(filled)) of \(size) bytes",
                 at: base + UInt64(max(0, archive_read_header_position(a))))
         }
-        return out
     }
 }
