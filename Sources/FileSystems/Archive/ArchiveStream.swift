@@ -96,17 +96,23 @@ enum ArchiveStream {
         let source = Source(device)
         let a = try open(source)
         defer { archive_read_free(a) }
-        var entry: OpaquePointer?
-        while true {
-            let status = archive_read_next_header(a, &entry)
-            if status == ARCHIVE_EOF { break }
-            guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
-                throw failure(a, source, "bad archive header", base: base)
-            }
+        while let entry = try nextHeader(a, source, base: base) {
             try add(entry, a, source, into: &builder, base: base)
             builder.entries += 1
         }
         return source.offset
+    }
+
+    /// The next entry's header, nil at the end of the archive; one libarchive cannot read is an
+    /// error naming where. The one header loop step of the first pass and of a later one.
+    private static func nextHeader(_ a: OpaquePointer, _ source: Source, base: UInt64) throws -> OpaquePointer? {
+        var entry: OpaquePointer?
+        let status = archive_read_next_header(a, &entry)
+        if status == ARCHIVE_EOF { return nil }
+        guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
+            throw failure(a, source, "bad archive header", base: base)
+        }
+        return entry
     }
 
     /// One archive of a (possibly concatenated) source, as a later pass reads it again.
@@ -130,13 +136,7 @@ enum ArchiveStream {
             let source = Source(segment.device)
             let a = try open(source)
             defer { archive_read_free(a) }
-            var entry: OpaquePointer?
-            while true {
-                let status = archive_read_next_header(a, &entry)
-                if status == ARCHIVE_EOF { break }
-                guard status == ARCHIVE_OK || status == ARCHIVE_WARN else {
-                    throw failure(a, source, "bad archive header", base: segment.base)
-                }
+            while try nextHeader(a, source, base: segment.base) != nil {
                 guard seen == index else {
                     seen += 1
                     continue
