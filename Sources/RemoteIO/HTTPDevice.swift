@@ -61,7 +61,7 @@ public final class HTTPDevice: BlockDevice {
 
     public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
         try checkRange(offset, UInt64(buffer.count), layer: "http")
-        guard buffer.count > 0, let base = buffer.baseAddress else { return }
+        guard buffer.count > 0 else { return }
         let bs = UInt64(options.blockSize)
         let firstBlock = offset / bs
         let lastBlock = (offset + UInt64(buffer.count) - 1) / bs
@@ -84,22 +84,19 @@ public final class HTTPDevice: BlockDevice {
                 }
             }
         }
-        var done = 0
-        for i in firstBlock...lastBlock {
-            guard let block = have[i] else {
+        try buffer.forEachChunk(at: offset, chunkBytes: bs, layer: "http") { index, within, piece in
+            guard let block = have[index] else {
                 throw ImageError(
                     "http", .io(errno: 0), "block evicted before it was read: the cache is too small (\(displayURL))",
-                    at: i * bs)
+                    at: index * bs)
             }
-            let from = i == firstBlock ? Int(offset - i * bs) : 0
-            let n = min(block.count - from, buffer.count - done)
-            guard n > 0 else {
-                throw ImageError("http", .truncated, "short block (\(displayURL))", at: i * bs)
+            let start = Int(within)
+            guard start + piece.count <= block.count else {
+                throw ImageError("http", .truncated, "short block (\(displayURL))", at: index * bs + within)
             }
             block.withUnsafeBytes { src in
-                if let s = src.baseAddress { (base + done).copyMemory(from: s + from, byteCount: n) }
+                piece.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<start + piece.count]))
             }
-            done += n
         }
     }
 
