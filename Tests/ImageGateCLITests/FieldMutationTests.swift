@@ -153,12 +153,13 @@ enum MutationTables {
     /// A copy of `file` (a mutation-bases name) per value of each field, under the same name in a
     /// folder of its own (a VMDK's descriptor may name its own file), with `extra` files beside it;
     /// with `tree`, `file` is a path inside that folder of the fixture, which is copied whole and
-    /// checked as a directory.
+    /// checked as a directory. With `source`, the bytes come from that file instead and take the
+    /// place of `replacing` in the tree (a database of another backend than the fixture's).
     static func binary(
-        _ format: String, _ file: String, tree: String? = nil, extra: [String] = [], fields: (SparseBytes) -> [Field],
-        fixup: @escaping (inout SparseBytes) -> Void = { _ in }
+        _ format: String, _ file: String, tree: String? = nil, source: String? = nil, replacing: String? = nil,
+        extra: [String] = [], fields: (SparseBytes) -> [Field], fixup: @escaping (inout SparseBytes) -> Void = { _ in }
     ) throws -> [Mutation] {
-        let bytes = try SparseBytes(path: try base(tree.map { $0 + "/" + file } ?? file))
+        let bytes = try SparseBytes(path: try source ?? base(tree.map { $0 + "/" + file } ?? file))
         let treeSource = try tree.map { try base($0) }
         let extras = try extra.map { ($0, try SparseBytes(path: try base($0))) }
         var out: [Mutation] = []
@@ -171,7 +172,7 @@ enum MutationTables {
                         fixup(&copy)
                         for (name, e) in extras { try e.save(to: dir + "/" + name) }
                         if let tree, let treeSource {
-                            try copyTree(treeSource, dir + "/" + tree, except: file)
+                            try copyTree(treeSource, dir + "/" + tree, except: replacing ?? file)
                             try copy.save(to: dir + "/" + tree + "/" + file)
                             return dir + "/" + tree
                         }

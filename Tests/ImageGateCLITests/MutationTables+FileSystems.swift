@@ -1,16 +1,18 @@
 import BlockIO
 import Foundation
+import PackageDatabases
+import TestSupport
 import Testing
 
-/// LVM text metadata, file systems (ext4, XFS, btrfs, FAT) and the rpm database (Berkeley DB
-/// pages holding rpm headers).
+/// LVM text metadata, file systems (ext4, XFS, btrfs, FAT) and the rpm databases (Berkeley DB
+/// pages and ndb slots and blobs, both holding rpm headers).
 extension MutationTables {
     static func fileSystems() throws -> [Mutation] {
         try lvm() + ext4() + xfs() + btrfs() + fat()
     }
 
     static func packageDatabases() throws -> [Mutation] {
-        try rpmBerkeleyDB()
+        try rpmBerkeleyDB() + rpmNDB()
     }
 
     /// `layout.txt` of the fixture: "file what offset" lines.
@@ -348,5 +350,61 @@ extension MutationTables {
             }
             return f
         }
+    }
+
+    // MARK: rpm ndb (header, slots, blob heads and tails, the rpm header in a blob; Adler-32 per blob)
+
+    /// SUSE's real `Packages.db` (../shared/testdata; Debian's rpm cannot write ndb) in place of
+    /// the Berkeley DB file of the `rpm-bdb` tree: the header, the first three used slots, and
+    /// the first two blobs' head, tail and rpm header, each blob's Adler-32 recomputed where the
+    /// unmutated slot says the blob lies.
+    static func rpmNDB() throws -> [Mutation] {
+        let source = try Fixtures.shared("testdata/rpmdb/sle15-bci/Packages.db")
+        let original = try SparseBytes(path: source)
+        // The first three used slots (blkoff ≠ 0) of the first slot page, after the 32-byte header.
+        let slots = stride(from: 32, to: 4096, by: 16).filter { original.int($0 + 8, 4, bigEndian: false) != 0 }
+            .prefix(3)
+        let blobs = slots.prefix(2).map {
+            (at: original.int($0 + 8, 4, bigEndian: false) * 16, bytes: original.int($0 + 12, 4, bigEndian: false) * 16)
+        }
+        return try binary(
+            "ndb", "var/lib/rpm/Packages.db", tree: "rpm-bdb", source: source, replacing: "var/lib/rpm/Packages",
+            fields: { _ in
+                var f = [
+                    le("header.version", 4, 4), le("header.generation", 8, 4), le("header.slotnpages", 12, 4),
+                    le("header.nextpkgidx", 16, 4),
+                ]
+                for (k, at) in slots.enumerated() {
+                    f += [
+                        le("slot[\(k)].pkgidx", at + 4, 4), le("slot[\(k)].blkoff", at + 8, 4),
+                        le("slot[\(k)].blkcnt", at + 12, 4),
+                    ]
+                }
+                for (k, blob) in blobs.enumerated() {
+                    f += [
+                        le("blob[\(k)].pkgidx", blob.at + 4, 4), le("blob[\(k)].generation", blob.at + 8, 4),
+                        le("blob[\(k)].bloblen", blob.at + 12, 4),
+                        le("blob[\(k)].tail.bloblen", blob.at + blob.bytes - 8, 4),
+                        be("rpmheader[\(k)].index_count", blob.at + 16, 4),
+                        be("rpmheader[\(k)].data_length", blob.at + 20, 4),
+                    ]
+                    for e in 0..<3 {
+                        let entry = blob.at + 24 + 16 * e
+                        f += [
+                            be("rpmheader[\(k)].entry[\(e)].type", entry + 4, 4),
+                            be("rpmheader[\(k)].entry[\(e)].offset", entry + 8, 4),
+                            be("rpmheader[\(k)].entry[\(e)].count", entry + 12, 4),
+                        ]
+                    }
+                }
+                return f
+            },
+            fixup: { b in
+                for blob in blobs {
+                    let tail = blob.at + blob.bytes - 12
+                    let sum = NDBPackages.adler32(b.read(blob.at, blob.bytes - 12)[...])
+                    b.put(tail, UInt64(sum), 4, bigEndian: false)
+                }
+            })
     }
 }
