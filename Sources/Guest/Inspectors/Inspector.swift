@@ -1,4 +1,5 @@
 import BlockIO
+import Dispatch
 import FileSystems
 
 /// Guest paths an inspector reads, as absolute glob patterns: `*`, `?` and `[…]` match within
@@ -106,17 +107,18 @@ public enum GuestInspector {
     public static func inspect(_ tree: GuestTree, inspectors: [any Inspector] = all) -> GuestFacts {
         guard tree.readWidth > 1 else { return inspectInOrder(tree, inspectors: inspectors) }
         let scratch = GuestTree(mounts: tree.mounts, readWidth: tree.readWidth)
-        let runs: [Int] = Array(0...inspectors.count)
-        let outcome = concurrentMap(runs, width: tree.readWidth) { run -> GuestFacts? in
-            if run == 0 { return inspectInOrder(tree, inspectors: inspectors) }
-            var discarded = GuestFacts()
-            for inspector in inspectors[run - 1].prerequisites + [inspectors[run - 1]] {
-                try? inspector.inspect(scratch, into: &discarded)
+        // The scratch runs take readWidth − 1 readers beside the ordered pass on this thread, and
+        // are waited for: they read through the image's devices, which must outlive them.
+        let warming = DispatchGroup()
+        DispatchQueue(label: "imagegate.inspect.warm").async(group: warming) {
+            _ = concurrentMap(inspectors, width: tree.readWidth - 1) { inspector in
+                var discarded = GuestFacts()
+                for step in inspector.prerequisites + [inspector] { try? step.inspect(scratch, into: &discarded) }
             }
-            return nil
         }
-        if case .success(let facts?) = outcome[0] { return facts }
-        return inspectInOrder(tree, inspectors: inspectors)
+        let facts = inspectInOrder(tree, inspectors: inspectors)
+        warming.wait()
+        return facts
     }
 
     private static func inspectInOrder(_ tree: GuestTree, inspectors: [any Inspector]) -> GuestFacts {

@@ -50,7 +50,7 @@ public struct Report: Sendable, Equatable, Codable {
     public var strict: Bool?
 
     /// A report of findings; the verdict is `fail` when a finding failed, or warned under `strict`.
-    public init(image: Image, profile: String, findings: [Finding], facts: JSONValue, strict: Bool) {
+    public init(image: Image, profile: String, findings: [Finding], facts: JSONValue?, strict: Bool) {
         self.image = image
         self.profile = profile
         self.requirements = findings
