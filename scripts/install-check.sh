@@ -24,6 +24,20 @@ version=$(env -i PATH=/usr/bin:/bin LD_LIBRARY_PATH= "$bin" --version) || fail "
 [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+ ]] || fail "--version printed '$version'"
 env -i PATH=/usr/bin:/bin "$bin" requirements --format json | python3 -c 'import json,sys; json.load(sys.stdin)' \
     || fail "requirements --format json is not JSON"
+# With the toolchain's library folders hidden under an empty tmpfs (a mount namespace of its own;
+# needs root, as CI has): a library the static link missed would fail to load here, whatever
+# ldd said. The bundled sample, when built, is checked there too (exit 0 or 1: a verdict).
+if [[ -n $toolchain && $(id -u) == 0 ]] && command -v unshare >/dev/null; then
+    sample=${IMAGEGATE_FIXTURES:-/var/tmp/imagegate-fixtures/latest}/sample/sample.vhd
+    hidden=$(unshare -m bash -c '
+        for d in "$1"/lib "$1"/lib64; do [[ -d $d ]] && mount -t tmpfs none "$d"; done
+        ls "$1"/lib | wc -l
+        env -i PATH=/usr/bin:/bin "$2" --version >/dev/null || exit 3
+        if [[ -f $3 ]]; then env -i PATH=/usr/bin:/bin "$2" check "$3" >/dev/null; s=$?; [[ $s -le 1 ]] || exit 4; fi
+    ' _ "$toolchain" "$bin" "$sample") || fail "does not run with $toolchain/lib hidden (status $?)"
+    [[ $hidden == 0 ]] || fail "$toolchain/lib was not hidden"
+    echo "install-check: ran with $toolchain/lib hidden${sample:+ (checked $(basename "$sample") there when built)}"
+fi
 for page in imagegate imagegate.check imagegate.requirements; do
     [[ -s $prefix/share/man/man1/$page.1 ]] || fail "man page $page.1 missing"
 done
