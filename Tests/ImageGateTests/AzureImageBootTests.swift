@@ -86,6 +86,21 @@ import Testing
         #expect(f["kernel-cmdline-console"]?.status == .fail)
     }
 
+    @Test func aSwapLogicalVolumeThatFstabDoesNotName() throws {
+        // LVM2 by the real tools: VG azvg with an ext4 root LV and an LV that mkswap formatted.
+        let f = try Self.fixture("azure-disk-layouts/gpt-lvm-swap.raw")
+        let swap = try #require(f["no-swap-osdisk"])
+        #expect(swap.status == .fail)
+        #expect(swap.found == "lv azvg/swap is swap")
+        #expect(swap.evidence == ["lv azvg/swap, 8388608 bytes, swap"])
+        #expect(swap.remediation?.hasPrefix("Delete LV azvg/swap (lvremove azvg/swap); then configure swap") == true)
+        #expect(f["fstab-persistent"]?.status == .pass)
+        // LVs without swap (an XFS root and /usr) pass.
+        let noSwap = try #require(try Self.fixture("debian12-lvm-xfs/disk.vhd")["no-swap-osdisk"])
+        #expect(noSwap.status == .pass, "\(noSwap.summary)")
+        #expect(noSwap.found == "no swap partition or LV; no swap in /etc/fstab")
+    }
+
     @Test func anMBRDiskWithBIOSBootCode() throws {
         let f = try Self.fixture("azure-disk-layouts/mbr-bios.raw")
         #expect(f["boot-mode"]?.status == .pass)

@@ -226,17 +226,18 @@ extension Requirement {
         var evidence: [Evidence] = []
         var fixes: [String] = []
         if let c = ctx.container {
-            for p in c.partitionTable?.partitions ?? [] where p.role == .swap || p.content == "swap" {
+            for p in c.partitionTable?.partitions ?? [] where p.role == .swap || p.holdsSwap {
                 found.append("partition \(p.number) is swap (type \(p.type)\(p.content.map { ", \($0)" } ?? ""))")
                 evidence.append(.structure("partition \(p.number) at byte \(p.start), \(p.size) bytes, type \(p.type)"))
                 fixes.append(
                     "delete partition \(p.number) (sgdisk -d \(p.number), or parted rm \(p.number)) and grow the one before it"
                 )
             }
-            for v in c.swapVolumes where v.hasPrefix("lv ") {
-                found.append("\(v) is swap")
-                evidence.append(.structure(v))
-                fixes.append("lvremove \(v.dropFirst(3))")
+            for lv in c.swapLogicalVolumes {
+                let path = "\(lv.volumeGroup)/\(lv.name)"
+                found.append("lv \(path) is swap")
+                evidence.append(.structure("lv \(path), \(lv.size) bytes, swap"))
+                fixes.append("delete LV \(path) (lvremove \(path))")
             }
         }
         let fstab = ctx.facts.fstab
