@@ -54,6 +54,7 @@ public enum GuestInspector {
         PackageDatabaseInspector(),
         SystemdUnitsInspector(),
         KernelInspector(),
+        ArchitectureInspector(),
         BootLoaderInspector(),
         DriverInspector(),
         CloudInitInspector(),
