@@ -117,6 +117,22 @@ import Testing
         #expect(f["first-mib-free"]?.status == .skip)
         #expect(f["no-swap-osdisk"]?.status == .pass)
         #expect(f["fstab-persistent"]?.status == .pass)
+        // Its root holds no package database and no agent.
+        #expect(f["provisioning-agent"]?.status == .fail)
+        #expect(f["provisioning-agent"]?.found == "neither installed")
+    }
+
+    @Test func theRHELDisksDracutInitramfsLacksTheHyperVAndNVMeDrivers() throws {
+        // Fixture rpm-rhel9-vhd: a real dracut initramfs of the RHEL 9 kernel, built without them.
+        let f = try Self.fixture("rpm-rhel9-vhd/oldci.vhd")
+        let release = "5.14.0-427.el9.x86_64"
+        let h = try #require(f["initrd-hyperv"])
+        #expect(h.status == .fail)
+        #expect(h.found == "\(release): hv_vmbus missing, hv_storvsc missing, hv_netvsc missing")
+        #expect(h.remediation?.hasPrefix("Add add_drivers+=\" hv_vmbus hv_storvsc hv_netvsc \"") == true)
+        #expect(h.remediation?.hasSuffix("dracut -f --kver \(release).") == true)
+        #expect(f["initrd-nvme"]?.status == .warn)
+        #expect(f["initrd-nvme"]?.found == "\(release): nvme missing, nvme_core missing")
     }
 
     @Test func anInitramfsWithoutTheHyperVDrivers() throws {
@@ -207,6 +223,12 @@ import Testing
     }
 
     @Test func theSerialConsoleOfTheGuestsArchitecture() throws {
+        // A real amd64 disk whose grub.cfg names no console (fixture debian12-lvm-xfs).
+        let lvm = try #require(try Self.fixture("debian12-lvm-xfs/disk.vhd")["kernel-cmdline-console"])
+        #expect(lvm.status == .fail)
+        #expect(lvm.found == "no console= in \"root=/dev/mapper/sysvg-root ro\"")
+        #expect(lvm.summary.hasPrefix("The default entry's command line has no console=ttyS0 on x86_64"))
+        #expect(lvm.evidence.suffix(2) == ["/sbin/init", "ELF e_machine 62 at byte 0x12"])
         // x86_64: Debian's real amd64 systemd as init; ttyAMA0 is not its serial console.
         let systemd = try Data(
             contentsOf: URL(fileURLWithPath: try Fixtures.path("debian12-tree/rootfs/usr/lib/systemd/systemd")))
