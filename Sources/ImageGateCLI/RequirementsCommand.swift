@@ -13,6 +13,13 @@ struct RequirementsCommand: ParsableCommand {
             valueName: "NAME[,NAME]"))
     var profile: String?
 
+    @Option(
+        name: .customLong("policy"),
+        help: ArgumentHelp(
+            "A policy file (YAML, schema/policy.schema.json) whose requirements are listed after the profiles', as check reports them; repeatable. A malformed file or an id already used is a usage error (exit 64).",
+            valueName: "FILE"))
+    var policies: [String] = []
+
     @OptionGroup var catalogue: CatalogueFormatOptions
 
     func validate() throws {
@@ -31,6 +38,14 @@ struct RequirementsCommand: ParsableCommand {
     }
 
     func run() throws {
-        FileHandle.standardOutput.write(try catalogue.format.render(profiles))
+        let loaded: [Policy]
+        do {
+            loaded = try policies.map(Policy.load)
+            try Policy.checkIds(loaded)
+        } catch let e as PolicyError {
+            printError("imagegate: error: \(e)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        FileHandle.standardOutput.write(try catalogue.format.render(profiles, policies: loaded))
     }
 }

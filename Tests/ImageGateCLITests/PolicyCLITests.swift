@@ -94,6 +94,73 @@ import Testing
     }
 }
 
+/// `requirements --policy`: each policy's requirements listed after the profiles', in every
+/// catalogue format, as `check` reports them.
+@Suite struct RequirementsPolicyCLITests {
+    static var agent: String { Fixtures.packageRoot + "/examples/policies/corporate-agent.yaml" }
+    static var hardened: String { Fixtures.packageRoot + "/examples/policies/hardened-baseline.yaml" }
+    static let agentIds = ["corp-agent-installed", "corp-agent-enabled", "corp-agent-enrolled", "cloud-init-supported"]
+
+    @Test func textListsEachPolicyAfterTheProfile() throws {
+        let r = try CLI.run(["requirements", "--profile", "azure-image", "--policy", Self.agent])
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = String(decoding: r.stdout, as: UTF8.self)
+        let heading = try #require(out.range(of: "Policy \(Self.agent) (corporate-agent): 4 requirements\n\n"))
+        #expect(out.hasPrefix("Profile azure-image: "))
+        #expect(out[..<heading.lowerBound].contains("fstab-persistent [must]"))
+        let section = out[heading.upperBound...]
+        #expect(section.hasPrefix("corp-agent-installed [must]: The corporate monitoring agent"))
+        #expect(section.contains("  source: Corporate Linux image standard, section 4.2\n"))
+        #expect(section.contains("cloud-init-supported [should]: "))
+        // Without a reference the policy file is the source, as in check's findings.
+        #expect(section.contains("  source: policy file \(Self.agent) (corporate-agent)\n"))
+        #expect(section.contains("Not checkable from an image:"))
+    }
+
+    @Test func jsonHasAPoliciesArrayThatValidates() throws {
+        let r = try CLI.run(["requirements", "--format", "json", "--policy", Self.agent, "--policy", Self.hardened])
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+        let policies = try #require(doc["policies"] as? [[String: Any]])
+        #expect(policies.map { $0["file"] as? String } == [Self.agent, Self.hardened])
+        #expect(policies.first?["name"] as? String == "corporate-agent")
+        let ids = ((policies.first?["requirements"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+        #expect(ids == Self.agentIds)
+        #expect((doc["profiles"] as? [Any])?.count == 2)
+        let errors = try Tools.validateJSON([r.stdout], schema: Fixtures.schema("requirements.schema.json"))
+        #expect(errors.isEmpty, "\(errors)")
+        // Without --policy the document is as before: no policies key.
+        let plain = try CLI.run(["requirements", "--format", "json"])
+        let plainDoc = try #require(try JSONSerialization.jsonObject(with: plain.stdout) as? [String: Any])
+        #expect(plainDoc["policies"] == nil)
+    }
+
+    @Test func markdownHasASectionPerPolicy() throws {
+        let r = try CLI.run([
+            "requirements", "--format", "markdown", "--profile", "azure-image", "--policy", Self.agent,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = String(decoding: r.stdout, as: UTF8.self)
+        let heading = try #require(out.range(of: "## Policy `\(Self.agent)` (corporate-agent) (4 requirements)\n\n"))
+        for id in Self.agentIds { #expect(out[heading.upperBound...].contains("| `\(id)` | "), "\(id)") }
+        #expect(out[..<heading.lowerBound].contains("## Profile `azure-image`"))
+    }
+
+    @Test func aBadPolicyIsAUsageError() throws {
+        let bad = try Tools.temporaryFile(
+            Data(
+                "schemaVersion: 1\nrequirements:\n  - id: vhd-format\n    title: t\n    severity: must\n    remediation: r\n    unit: {name: x, masked: true}\n"
+                    .utf8),
+            suffix: ".yaml")
+        defer { try? FileManager.default.removeItem(atPath: bad) }
+        let r = try CLI.run(["requirements", "--policy", bad])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("\(bad):3:9: id: 'vhd-format' is the id of a built-in requirement"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        #expect(try CLI.run(["requirements", "--policy", bad + ".missing"]).status == 64)
+    }
+}
+
 /// The example policies give the same result read from a disk image (ext4 inside qcow2: modes,
 /// owners and contents through the file system layer) as from the folder it was made of.
 @Suite struct PolicyDiskTests {

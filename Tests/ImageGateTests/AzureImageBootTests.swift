@@ -19,7 +19,9 @@ import Testing
     static func fixture(_ name: String) throws -> [String: Finding] { findings(try Fixtures.path(name)) }
 
     /// A guest folder with one kernel and the given files; removed by the caller.
-    static func guest(_ files: [String: String], initrd: String? = nil) throws -> String {
+    static func guest(_ files: [String: String], initrd: String? = nil, binaries: [String: Data] = [:]) throws
+        -> String
+    {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("azure-boot-\(UUID())").path
         func write(_ path: String, _ data: Data) throws {
             try FileManager.default.createDirectory(
@@ -34,13 +36,15 @@ import Testing
                 "/boot/initrd.img-\(release)", try Data(contentsOf: URL(fileURLWithPath: try Fixtures.path(initrd))))
         }
         for (path, text) in files { try write(path, Data(text.utf8)) }
+        for (path, data) in binaries { try write(path, data) }
         return root
     }
 
-    static func withGuest(_ files: [String: String], initrd: String? = nil, _ body: ([String: Finding]) throws -> Void)
-        throws
-    {
-        let root = try guest(files, initrd: initrd)
+    static func withGuest(
+        _ files: [String: String], initrd: String? = nil, binaries: [String: Data] = [:],
+        _ body: ([String: Finding]) throws -> Void
+    ) throws {
+        let root = try guest(files, initrd: initrd, binaries: binaries)
         defer { try? FileManager.default.removeItem(atPath: root) }
         try body(findings(root))
     }
@@ -57,6 +61,11 @@ import Testing
         // The cloud kernel builds NVMe in (CONFIG_BLK_DEV_NVME=y, modules.builtin).
         #expect(f["initrd-nvme"]?.found == "\(Self.release): nvme built in, nvme_core built in")
         #expect(f["kernel-cmdline-console"]?.evidence.first == "/boot/grub/grub.cfg:5")
+        // The architecture is that of the real amd64 systemd /sbin/init leads to.
+        #expect(
+            f["kernel-cmdline-console"]?.summary
+                == "The default entry logs to the serial console on x86_64 (console=ttyS0).")
+        #expect(f["kernel-cmdline-console"]?.evidence.suffix(2) == ["/sbin/init", "ELF e_machine 62 at byte 0x12"])
         // debian12-tree's fstab keeps a swap file.
         let swap = try #require(f["no-swap-osdisk"])
         #expect(swap.status == .fail)
@@ -86,6 +95,21 @@ import Testing
         #expect(f["kernel-cmdline-console"]?.status == .fail)
     }
 
+    @Test func aSwapLogicalVolumeThatFstabDoesNotName() throws {
+        // LVM2 by the real tools: VG azvg with an ext4 root LV and an LV that mkswap formatted.
+        let f = try Self.fixture("azure-disk-layouts/gpt-lvm-swap.raw")
+        let swap = try #require(f["no-swap-osdisk"])
+        #expect(swap.status == .fail)
+        #expect(swap.found == "lv azvg/swap is swap")
+        #expect(swap.evidence == ["lv azvg/swap, 8388608 bytes, swap"])
+        #expect(swap.remediation?.hasPrefix("Delete LV azvg/swap (lvremove azvg/swap); then configure swap") == true)
+        #expect(f["fstab-persistent"]?.status == .pass)
+        // LVs without swap (an XFS root and /usr) pass.
+        let noSwap = try #require(try Self.fixture("debian12-lvm-xfs/disk.vhd")["no-swap-osdisk"])
+        #expect(noSwap.status == .pass, "\(noSwap.summary)")
+        #expect(noSwap.found == "no swap partition or LV; no swap in /etc/fstab")
+    }
+
     @Test func anMBRDiskWithBIOSBootCode() throws {
         let f = try Self.fixture("azure-disk-layouts/mbr-bios.raw")
         #expect(f["boot-mode"]?.status == .pass)
@@ -93,6 +117,22 @@ import Testing
         #expect(f["first-mib-free"]?.status == .skip)
         #expect(f["no-swap-osdisk"]?.status == .pass)
         #expect(f["fstab-persistent"]?.status == .pass)
+        // Its root holds no package database and no agent.
+        #expect(f["provisioning-agent"]?.status == .fail)
+        #expect(f["provisioning-agent"]?.found == "neither installed")
+    }
+
+    @Test func theRHELDisksDracutInitramfsLacksTheHyperVAndNVMeDrivers() throws {
+        // Fixture rpm-rhel9-vhd: a real dracut initramfs of the RHEL 9 kernel, built without them.
+        let f = try Self.fixture("rpm-rhel9-vhd/oldci.vhd")
+        let release = "5.14.0-427.el9.x86_64"
+        let h = try #require(f["initrd-hyperv"])
+        #expect(h.status == .fail)
+        #expect(h.found == "\(release): hv_vmbus missing, hv_storvsc missing, hv_netvsc missing")
+        #expect(h.remediation?.hasPrefix("Add add_drivers+=\" hv_vmbus hv_storvsc hv_netvsc \"") == true)
+        #expect(h.remediation?.hasSuffix("dracut -f --kver \(release).") == true)
+        #expect(f["initrd-nvme"]?.status == .warn)
+        #expect(f["initrd-nvme"]?.found == "\(release): nvme missing, nvme_core missing")
     }
 
     @Test func anInitramfsWithoutTheHyperVDrivers() throws {
@@ -150,7 +190,11 @@ import Testing
             let c = try #require(f["kernel-cmdline-console"])
             #expect(c.status == .fail)
             #expect(c.found == "console=tty1")
-            #expect(c.evidence == ["/etc/default/grub"])
+            #expect(
+                c.evidence == [
+                    "/etc/default/grub",
+                    "architecture unknown (none of /sbin/init, /etc/init, /bin/init, /bin/sh, /usr/lib/systemd/systemd, /lib/systemd/systemd exists): ttyS0 or ttyAMA0 accepted",
+                ])
             #expect(c.remediation?.hasPrefix("In /etc/default/grub GRUB_CMDLINE_LINUX") == true)
         }
         try Self.withGuest(["/etc/kernel/cmdline": "root=UUID=1 console=ttyS0 earlyprintk=ttyS0 rootdelay=300\n"]) {
@@ -158,6 +202,67 @@ import Testing
             #expect(f["kernel-cmdline-console"]?.status == .pass)
             #expect(f["kernel-cmdline-avoid"]?.status == .pass)
             #expect(f["kernel-cmdline-avoid"]?.found == "none of them")
+        }
+    }
+
+    /// The first 64 bytes of a little-endian ELF64 executable for `machine` (`e_machine`).
+    static func elfHeader(machine: UInt16) -> Data {
+        var b = [UInt8](repeating: 0, count: 64)
+        b[0...7] = [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0]  // magic, ELFCLASS64, ELFDATA2LSB, EV_CURRENT
+        b[0x10] = 2  // e_type ET_EXEC
+        b[0x12] = UInt8(machine & 0xFF)
+        b[0x13] = UInt8(machine >> 8)
+        return Data(b)
+    }
+
+    static func grub(_ arguments: String) -> [String: String] {
+        [
+            "/boot/grub/grub.cfg":
+                "set default=\"0\"\nmenuentry \"Debian\" {\n\tlinux /boot/vmlinuz-\(release) root=UUID=1 ro \(arguments)\n}\n"
+        ]
+    }
+
+    @Test func theSerialConsoleOfTheGuestsArchitecture() throws {
+        // A real amd64 disk whose grub.cfg names no console (fixture debian12-lvm-xfs).
+        let lvm = try #require(try Self.fixture("debian12-lvm-xfs/disk.vhd")["kernel-cmdline-console"])
+        #expect(lvm.status == .fail)
+        #expect(lvm.found == "no console= in \"root=/dev/mapper/sysvg-root ro\"")
+        #expect(lvm.summary.hasPrefix("The default entry's command line has no console=ttyS0 on x86_64"))
+        #expect(lvm.evidence.suffix(2) == ["/sbin/init", "ELF e_machine 62 at byte 0x12"])
+        // x86_64: Debian's real amd64 systemd as init; ttyAMA0 is not its serial console.
+        let systemd = try Data(
+            contentsOf: URL(fileURLWithPath: try Fixtures.path("debian12-tree/rootfs/usr/lib/systemd/systemd")))
+        try Self.withGuest(Self.grub("console=tty1 console=ttyAMA0"), binaries: ["/usr/lib/systemd/systemd": systemd]) {
+            f in
+            let c = try #require(f["kernel-cmdline-console"])
+            #expect(c.status == .fail)
+            #expect(c.found == "console=tty1 console=ttyAMA0")
+            #expect(c.evidence.suffix(2) == ["/usr/lib/systemd/systemd", "ELF e_machine 62 at byte 0x12"])
+            #expect(c.summary.hasPrefix("The default entry's command line has no console=ttyS0 on x86_64"))
+            #expect(c.remediation?.contains("add console=ttyS0,115200n8") == true)
+        }
+        // arm64: an aarch64 ELF header behind /sbin/init.
+        let arm64 = ["/usr/lib/systemd/systemd": Self.elfHeader(machine: 183)]
+        try Self.withGuest(Self.grub("console=ttyAMA0,115200"), binaries: arm64) { f in
+            let c = try #require(f["kernel-cmdline-console"])
+            #expect(c.status == .pass, "\(c.summary)")
+            #expect(c.summary == "The default entry logs to the serial console on aarch64 (console=ttyAMA0,115200).")
+            #expect(c.evidence.suffix(2) == ["/usr/lib/systemd/systemd", "ELF e_machine 183 at byte 0x12"])
+        }
+        try Self.withGuest(Self.grub("console=ttyS0,115200n8"), binaries: arm64) { f in
+            let c = try #require(f["kernel-cmdline-console"])
+            #expect(c.status == .fail)
+            #expect(c.summary.hasPrefix("The default entry's command line has no console=ttyAMA0 on aarch64"))
+            #expect(c.remediation?.contains("add console=ttyAMA0,115200n8") == true)
+        }
+        // Unknown (init is a script, not an ELF file): either console passes, and the evidence says why.
+        try Self.withGuest(Self.grub("console=ttyAMA0").merging(["/sbin/init": "#!/bin/sh\n"]) { a, _ in a }) { f in
+            let c = try #require(f["kernel-cmdline-console"])
+            #expect(c.status == .pass)
+            #expect(
+                c.evidence.last
+                    == "architecture unknown (/sbin/init: not an ELF file (no 0x7F 'ELF' magic)): ttyS0 or ttyAMA0 accepted"
+            )
         }
     }
 

@@ -26,7 +26,8 @@ extension ContainerFacts {
                 var facts = PartitionFacts(
                     number: p.number, start: p.start, size: p.size, type: p.type,
                     role: PartitionFacts.role(scheme: p.scheme, type: p.type),
-                    content: found?.identity?.type ?? found?.volume.content.type)
+                    content: found?.identity?.type ?? found?.volume.content.type,
+                    holdsSwap: found?.volume.content.kind == .swap)
                 if facts.role == .efiSystem, let fs = found?.fileSystem {
                     do {
                         facts.efiLoaders = try efiLoaders(fs)
@@ -40,14 +41,15 @@ extension ContainerFacts {
                 scheme: t.scheme, sectorSize: t.sectorSize, partitions: partitions,
                 mbrBootCode: sector0.count == 440 && sector0.contains { $0 != 0 })
         }
-        let swap = volumes.filter {
-            guard $0.volume.content.type == "swap" else { return false }
-            if case .logicalVolume = $0.volume.origin { return true }
-            return $0.volume.disk == 0
+        // A swap LV counts on whichever disk its first PV is: its volume group may span the OS disk.
+        var swapLVs: [LogicalVolumeFacts] = []
+        for v in volumes where v.volume.content.kind == .swap {
+            guard case .logicalVolume(let group, let name) = v.volume.origin else { continue }
+            swapLVs.append(LogicalVolumeFacts(volumeGroup: group, name: name, size: v.volume.device.size))
         }
         var facts = ContainerFacts(disk: disk)
         facts.partitionTable = table
-        facts.swapVolumes = swap.map(\.volume.name).sorted()
+        facts.swapLogicalVolumes = swapLVs.sorted { ($0.volumeGroup, $0.name) < ($1.volumeGroup, $1.name) }
         return facts
     }
 

@@ -20,19 +20,34 @@ public struct ContainerFacts: Sendable, Codable, Equatable {
     public var vhd: VHDFooterFacts?
     /// The OS disk's partition table; nil when the disk has none (a file system on the whole disk).
     public var partitionTable: PartitionTableFacts?
-    /// Volumes holding swap space (`partition 3`, `lv vg/swap`), by name; sorted.
-    public var swapVolumes: [String]
+    /// LVM logical volumes holding swap space (libblkid's content, `VolumeContent.Kind.swap`), by
+    /// volume group then name. Swap partitions are in `partitionTable` (`PartitionFacts.holdsSwap`).
+    public var swapLogicalVolumes: [LogicalVolumeFacts]
 
     public init(
         format: String, fileSize: UInt64, virtualSize: UInt64, vhd: VHDFooterFacts? = nil,
-        partitionTable: PartitionTableFacts? = nil, swapVolumes: [String] = []
+        partitionTable: PartitionTableFacts? = nil, swapLogicalVolumes: [LogicalVolumeFacts] = []
     ) {
         self.format = format
         self.fileSize = fileSize
         self.virtualSize = virtualSize
         self.vhd = vhd
         self.partitionTable = partitionTable
-        self.swapVolumes = swapVolumes
+        self.swapLogicalVolumes = swapLogicalVolumes
+    }
+}
+
+/// An LVM2 logical volume, as the OS-disk checks name it.
+public struct LogicalVolumeFacts: Sendable, Codable, Equatable {
+    public var volumeGroup: String
+    public var name: String
+    /// Its size in bytes.
+    public var size: UInt64
+
+    public init(volumeGroup: String, name: String, size: UInt64) {
+        self.volumeGroup = volumeGroup
+        self.name = name
+        self.size = size
     }
 }
 
@@ -77,6 +92,8 @@ public struct PartitionFacts: Sendable, Codable, Equatable {
     public var role: Role
     /// libblkid's TYPE of its content (`vfat`, `ext4`, `swap`, `LVM2_member`), when known.
     public var content: String?
+    /// libblkid found swap space on it (`VolumeContent.Kind.swap`), whatever its type says.
+    public var holdsSwap: Bool
     /// On an EFI system partition: the loaders found, as paths on it (`EFI/BOOT/BOOTX64.EFI`,
     /// `EFI/debian/shimx64.efi`); sorted. Empty elsewhere.
     public var efiLoaders: [String]
@@ -85,7 +102,7 @@ public struct PartitionFacts: Sendable, Codable, Equatable {
 
     public init(
         number: Int, start: UInt64, size: UInt64, type: String, role: Role, content: String? = nil,
-        efiLoaders: [String] = [], unreadable: String? = nil
+        holdsSwap: Bool = false, efiLoaders: [String] = [], unreadable: String? = nil
     ) {
         self.number = number
         self.start = start
@@ -93,6 +110,7 @@ public struct PartitionFacts: Sendable, Codable, Equatable {
         self.type = type
         self.role = role
         self.content = content
+        self.holdsSwap = holdsSwap
         self.efiLoaders = efiLoaders
         self.unreadable = unreadable
     }

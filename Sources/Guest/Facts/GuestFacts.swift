@@ -14,6 +14,8 @@ public struct GuestFacts: Sendable, Codable {
     public var kernels: [KernelFacts]
     /// The bootloader's default entry.
     public var boot: BootFacts
+    /// The instruction set, from the ELF header of the guest's init.
+    public var architecture: ArchitectureFacts
     /// cloud-init's package, sources, datasource config and disable markers.
     public var cloudInit: CloudInitFacts
     /// azure-vm-utils' package or compiled-in version.
@@ -57,6 +59,7 @@ public struct GuestFacts: Sendable, Codable {
         packages = []
         kernels = []
         boot = BootFacts()
+        architecture = ArchitectureFacts()
         cloudInit = CloudInitFacts()
         azureVMUtils = AzureVMUtilsFacts()
         udevRule = UdevRuleFacts()

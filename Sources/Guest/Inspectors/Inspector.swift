@@ -55,6 +55,7 @@ public enum GuestInspector {
         PackageDatabaseInspector(),
         SystemdUnitsInspector(),
         KernelInspector(),
+        ArchitectureInspector(),
         BootLoaderInspector(),
         DriverInspector(),
         CloudInitInspector(),

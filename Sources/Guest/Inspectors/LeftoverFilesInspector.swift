@@ -1,7 +1,7 @@
 import BlockIO
 
 /// Looks for the files a generalized image must not carry (PROFILE-AZURE-IMAGE.md): it only asks
-/// whether they exist (and a history's size); nothing here is read.
+/// whether they exist (and a rule's link target, a history's size); nothing here is read.
 public struct LeftoverFilesInspector: Inspector {
     /// The inspector's name in problems.
     public let name = "leftover-files"
@@ -63,7 +63,27 @@ public struct LeftoverFilesInspector: Inspector {
             }
             return []
         }
-        out.persistentNetRules = Self.persistentNetRules.filter(exists).map(Evidence.path)
+        // A rule linked to /dev/null is how udev rules are disabled (udev(7)): it renames nothing.
+        func masked(_ path: String) -> Bool {
+            do {
+                guard let link = try tree.attributes(path, followFinal: false), link.type == .symlink else {
+                    return false
+                }
+                return try tree.destination(ofSymbolicLink: path) == "/dev/null"
+            } catch let e as ImageError {
+                out.problems.append("\(path): \(e.detail)")
+            } catch {
+                out.problems.append("\(path): \(error)")
+            }
+            return false
+        }
+        // One in /etc masks the vendor copies of its name too (/lib, /usr/lib), as udev reads them.
+        let maskedNames = Set(
+            Self.persistentNetRules.filter { $0.hasPrefix("/etc/") && masked($0) }.map { $0.split(separator: "/").last }
+        )
+        out.persistentNetRules = Self.persistentNetRules.filter {
+            !maskedNames.contains($0.split(separator: "/").last) && exists($0)
+        }.map(Evidence.path)
         out.cloudInitLeftovers = Self.cloudInitLeftovers.filter(exists).map(Evidence.path)
         var state = [Self.cloudInstance, Self.waagentLog].filter(exists)
         state += entries(Self.cloudInstances) + entries(Self.waagentState)

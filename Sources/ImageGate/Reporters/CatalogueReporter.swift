@@ -6,21 +6,29 @@ import Foundation
 public enum CatalogueFormat: String, Sendable, CaseIterable {
     case text, json, markdown
 
-    public func render(_ profiles: [Profile]) throws -> Data {
+    /// The catalogue of `profiles`, then each policy's requirements (`requirements --policy`), in
+    /// the order `check` reports them.
+    public func render(_ profiles: [Profile], policies: [Policy] = []) throws -> Data {
         switch self {
-        case .text: Data(CatalogueReporter.text(profiles).utf8)
-        case .json: try CatalogueReporter.json(profiles)
-        case .markdown: Data(CatalogueReporter.markdown(profiles).utf8)
+        case .text: Data(CatalogueReporter.text(profiles, policies: policies).utf8)
+        case .json: try CatalogueReporter.json(profiles, policies: policies)
+        case .markdown: Data(CatalogueReporter.markdown(profiles, policies: policies).utf8)
         }
     }
 }
 
 enum CatalogueReporter {
-    static func text(_ profiles: [Profile]) -> String {
+    /// How a policy's section is headed: its file, and its `name:` when it has one.
+    static func heading(_ policy: Policy) -> String { policy.file + (policy.name.map { " (\($0))" } ?? "") }
+
+    static func text(_ profiles: [Profile], policies: [Policy]) -> String {
         var out = ""
-        for p in profiles {
-            out += "Profile \(p.name): \(p.requirements.count) requirements\n\n"
-            for r in p.requirements {
+        let sections =
+            profiles.map { ("Profile \($0.name)", $0.requirements) }
+            + policies.map { ("Policy \(heading($0))", $0.requirements) }
+        for (title, requirements) in sections {
+            out += "\(title): \(requirements.count) requirements\n\n"
+            for r in requirements {
                 out += "\(r.id) [\(r.severity.rawValue)]: \(r.title)\n"
                 out += "  expected: \(r.expected)\n"
                 out += "  source: \(r.reference)\n"
@@ -34,13 +42,16 @@ enum CatalogueReporter {
         return out
     }
 
-    static func markdown(_ profiles: [Profile]) -> String {
+    static func markdown(_ profiles: [Profile], policies: [Policy]) -> String {
         func cell(_ s: String) -> String { MarkdownReporter.cell(s) }
         var out = "# imagegate requirements\n\n"
-        for p in profiles {
-            out += "## Profile `\(p.name)` (\(p.requirements.count) requirements)\n\n"
+        let sections =
+            profiles.map { ("Profile `\($0.name)`", $0.requirements) }
+            + policies.map { ("Policy `\(cell($0.file))`" + ($0.name.map { " (\(cell($0)))" } ?? ""), $0.requirements) }
+        for (title, requirements) in sections {
+            out += "## \(title) (\(requirements.count) requirements)\n\n"
             out += "| id | severity | requirement | expected | source | fix |\n|---|---|---|---|---|---|\n"
-            for r in p.requirements {
+            for r in requirements {
                 var title = cell(r.title)
                 if let limit = r.offlineLimit { title += "<br>_Offline: skipped on images: \(cell(limit))_" }
                 out +=
@@ -54,9 +65,10 @@ enum CatalogueReporter {
     }
 
     /// One object: `schemaVersion`, `tool`, `profiles` (each with its `requirements` in report
-    /// order) and `outOfScope`. Keys sorted, so the output is byte-stable.
-    static func json(_ profiles: [Profile]) throws -> Data {
-        let doc: JSONValue = .object([
+    /// order), `policies` when some were given (each with its `file`, its `name` when it has one,
+    /// and its `requirements`) and `outOfScope`. Keys sorted, so the output is byte-stable.
+    static func json(_ profiles: [Profile], policies: [Policy]) throws -> Data {
+        var doc: [String: JSONValue] = [
             "schemaVersion": .number(1),
             "tool": .object(["name": .string("imagegate"), "version": .string(ImageGate.version)]),
             "profiles": .array(
@@ -69,10 +81,20 @@ enum CatalogueReporter {
                 }),
             "outOfScope": .array(
                 OutOfScope.items.map { .object(["topic": .string($0.topic), "reason": .string($0.reason)]) }),
-        ])
+        ]
+        if !policies.isEmpty {
+            doc["policies"] = .array(
+                policies.map { p in
+                    var o: [String: JSONValue] = [
+                        "file": .string(p.file), "requirements": .array(p.requirements.map(requirement)),
+                    ]
+                    if let name = p.name { o["name"] = .string(name) }
+                    return .object(o)
+                })
+        }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try e.encode(doc) + Data("\n".utf8)
+        return try e.encode(JSONValue.object(doc)) + Data("\n".utf8)
     }
 
     static func requirement(_ r: Requirement) -> JSONValue {

@@ -27,6 +27,10 @@ import Testing
         let g = try GuestFolder()
         try g.write("/etc/udev/rules.d/71-persistent-net.rules", "# not the builder's\n")
         try g.write("/etc/udev/rules.d/99-local.rules", "\n")
+        // A rule linked to /dev/null is disabled (the spec's "symlink to /dev/null passes"), and
+        // masks the vendor's generator of the same name.
+        try g.link("/etc/udev/rules.d/75-persistent-net-generator.rules", to: "/dev/null")
+        try g.write("/lib/udev/rules.d/75-persistent-net-generator.rules", "# generator\n")
         #expect(try g.finding("no-persistent-net-rules").status == .pass)
     }
 

@@ -118,14 +118,26 @@ extension Requirement {
         (boot.commandLineSource.map { [$0] } ?? []) + boot.evidence
     }
 
+    /// The serial console Azure's boot diagnostics read, by the guest's architecture
+    /// (`ArchitectureFacts`): the 16550 UART `ttyS0` on x86_64, the PL011 `ttyAMA0` on arm64; nil
+    /// for another or an unknown architecture, where either is accepted.
+    static func serialConsole(_ architecture: ArchitectureFacts) -> String? {
+        switch architecture.name {
+        case "x86_64"?: "ttyS0"
+        case "aarch64"?: "ttyAMA0"
+        default: nil
+        }
+    }
+
     static let kernelCmdlineConsole = Requirement(
         id: "kernel-cmdline-console", title: "The kernel logs to the serial console", severity: .must,
         expected: "console=ttyS0 (arm64: console=ttyAMA0) on the default boot entry's command line",
         reference: azureImageReference("G", "R", "U", "S", "M", detail: "[L] verify_serial_console_is_enabled"),
         remediation:
-            "Add console=ttyS0,115200n8 to the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub or grub2-mkconfig; or grubby --update-kernel=ALL --args=console=ttyS0,115200n8)."
+            "Add console=ttyS0,115200n8 (arm64: console=ttyAMA0) to the kernel command line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub or grub2-mkconfig; or grubby --update-kernel=ALL --args=console=ttyS0,115200n8)."
     ) { ctx in
         let boot = ctx.facts.boot
+        let architecture = ctx.facts.architecture
         guard let line = boot.commandLine else {
             return Outcome(
                 .fail, found: "no kernel command line", evidence: boot.evidence,
@@ -134,18 +146,34 @@ extension Requirement {
             )
         }
         let consoles = line.split(separator: " ").filter { $0.hasPrefix("console=") }.map(String.init)
-        let serial = consoles.first { $0.hasPrefix("console=ttyS0") || $0.hasPrefix("console=ttyAMA0") }
+        let wanted = serialConsole(architecture)
+        // `console=ttyS0` and `console=ttyS0,115200n8` name the device; `console=ttyS01` does not.
+        func names(_ console: String, _ device: String) -> Bool {
+            console == "console=" + device || console.hasPrefix("console=\(device),")
+        }
+        let serial = consoles.first { c in (wanted.map { [$0] } ?? ["ttyS0", "ttyAMA0"]).contains { names(c, $0) } }
         let found = consoles.isEmpty ? "no console= in \"\(line)\"" : consoles.joined(separator: " ")
+        let evidence =
+            commandLineEvidence(boot)
+            + (architecture.name == nil
+                ? [
+                    .structure(
+                        "architecture unknown (\(architecture.unknownReason ?? "not inspected")): ttyS0 or ttyAMA0 accepted"
+                    )
+                ]
+                : architecture.evidence)
+        let on = architecture.name.map { " on \($0)" } ?? ""
         if let serial {
             return Outcome(
-                .pass, found: found, evidence: commandLineEvidence(boot),
-                summary: "The default entry logs to the serial console (\(serial)).")
+                .pass, found: found, evidence: evidence,
+                summary: "The default entry logs to the serial console\(on) (\(serial)).")
         }
+        let device = wanted ?? "ttyS0"
         return Outcome(
-            .fail, found: found, evidence: commandLineEvidence(boot),
+            .fail, found: found, evidence: evidence,
             summary:
-                "The default entry's command line has no console=ttyS0: the serial console and boot diagnostics stay empty.",
-            remediation: commandLineFix(boot, add: ["console=ttyS0,115200n8"]))
+                "The default entry's command line has no console=\(device)\(on): the serial console and boot diagnostics stay empty.",
+            remediation: commandLineFix(boot, add: ["console=\(device),115200n8"]))
     }
 
     /// Arguments Azure's preparation pages say to remove: `name` or `name=value` exactly.
@@ -226,17 +254,18 @@ extension Requirement {
         var evidence: [Evidence] = []
         var fixes: [String] = []
         if let c = ctx.container {
-            for p in c.partitionTable?.partitions ?? [] where p.role == .swap || p.content == "swap" {
+            for p in c.partitionTable?.partitions ?? [] where p.role == .swap || p.holdsSwap {
                 found.append("partition \(p.number) is swap (type \(p.type)\(p.content.map { ", \($0)" } ?? ""))")
                 evidence.append(.structure("partition \(p.number) at byte \(p.start), \(p.size) bytes, type \(p.type)"))
                 fixes.append(
                     "delete partition \(p.number) (sgdisk -d \(p.number), or parted rm \(p.number)) and grow the one before it"
                 )
             }
-            for v in c.swapVolumes where v.hasPrefix("lv ") {
-                found.append("\(v) is swap")
-                evidence.append(.structure(v))
-                fixes.append("lvremove \(v.dropFirst(3))")
+            for lv in c.swapLogicalVolumes {
+                let path = "\(lv.volumeGroup)/\(lv.name)"
+                found.append("lv \(path) is swap")
+                evidence.append(.structure("lv \(path), \(lv.size) bytes, swap"))
+                fixes.append("delete LV \(path) (lvremove \(path))")
             }
         }
         let fstab = ctx.facts.fstab
