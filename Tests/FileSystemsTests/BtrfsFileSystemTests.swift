@@ -7,7 +7,7 @@ import Testing
 
 /// The fixture images of images/fixtures/btrfs-subvols.sh compared with what the kernel showed
 /// through read-only loop mounts of each subvolume and `btrfs subvolume list` (the default
-/// subvolume's listing, identity and lookups: FileSystemConformanceTests).
+/// subvolume's listing, identity and lookups: FileSystemContractTests).
 @Suite struct BtrfsFileSystemTests {
     static let variants = ["dup", "single"]
     static let subvolumePaths = ["", "@", "@/home", "@/srv", "@/.snapshots", "@/.snapshots/1/snapshot"]
@@ -20,7 +20,7 @@ import Testing
         try String(contentsOfFile: Fixtures.path("btrfs-subvols/\(variant)/\(file)"), encoding: .utf8)
     }
 
-    /// The tree a mount without subvol= shows is FileSystemConformanceTests' (listing-default.tsv).
+    /// The tree a mount without subvol= shows is FileSystemContractTests' (listing-default.tsv).
     @Test(arguments: variants)
     func defaultSubvolumeIsTheOneGetDefaultNames(variant: String) throws {
         let fs = try Self.open(variant)
@@ -93,7 +93,7 @@ extension BtrfsFileSystemTests {
     }
 
     /// mkfs.btrfs --rootdir --mixed -n 4096: written without the kernel, DATA|METADATA block
-    /// groups, and trees three levels deep (its listing: FileSystemConformanceTests).
+    /// groups, and trees three levels deep (its listing: FileSystemContractTests).
     @Test func mkfsRootdirImageHasMixedGroupsAndSmallNodes() throws {
         let fs = try Self.open("mixed")
         #expect(fs.subvolumeID == 5)

@@ -6,7 +6,7 @@ import Testing
 
 /// ext2/3/4 images built by `images/fixtures/ext4-common.sh` (mke2fs -d, and a loop mount for
 /// deep.img), compared with what the kernel reads through a read-only loop mount and with debugfs
-/// (the listing, identity and lookups every file system shares: FileSystemConformanceTests).
+/// (the listing, identity and lookups every file system shares: FileSystemContractTests).
 @Suite struct Ext4FileSystemTests {
     static let variants = ["ext4", "inline", "ext4-1k", "ext3", "ext2", "metabg", "deep"]
     static let withSparseFile = ["ext4", "inline", "ext4-1k", "ext3", "ext2", "metabg"]

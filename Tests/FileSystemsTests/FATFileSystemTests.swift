@@ -6,7 +6,7 @@ import Testing
 
 /// FAT12/16/32 images built by `images/fixtures/fat-common.sh` (mkfs.fat + mcopy), compared with
 /// mdir and with whole reads (the listing, identity and lookups every file system shares:
-/// FileSystemConformanceTests).
+/// FileSystemContractTests).
 @Suite struct FATFileSystemTests {
     static let variants = ["fat12", "fat16", "fat32"]
 

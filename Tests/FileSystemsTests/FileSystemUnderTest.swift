@@ -4,7 +4,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// One file system the conformance suite runs on: a fixture image, with what the real tools said
+/// One file system the contract suite runs on: a fixture image, with what the real tools said
 /// of it when it was built (the listing of a read-only loop mount or of the source tree, and
 /// `blkid -p -o export`), or the common tree itself as a folder or a tarball.
 struct FileSystemUnderTest: Sendable, CustomTestStringConvertible {

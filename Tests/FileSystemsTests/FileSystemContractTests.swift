@@ -6,7 +6,7 @@ import Testing
 
 /// What every file system must do alike on the same tree (STYLE §5): ext4, XFS, btrfs and FAT
 /// fixture images, and the common tree they are made from as a folder and as a tarball.
-@Suite struct FileSystemConformanceTests {
+@Suite struct FileSystemContractTests {
     /// Names, types, permissions, sizes, link targets and the bytes of every file equal the
     /// reference listing (for FAT, whose permissions are the mount's umask, all but permissions).
     @Test(arguments: FileSystemUnderTest.all)
