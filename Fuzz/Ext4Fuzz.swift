@@ -120,11 +120,6 @@ private let image = template()
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard let input = FuzzInput(data, size) else { return 0 }
-    let bytes =
-        input.selector & 1 == 0 ? padded(input.body, to: max(2048, input.body.count)) : patched(image, with: input.body)
-    let device = MemoryDevice(bytes)
-    guard Ext4FileSystem.matches(device), let fs = try? Ext4FileSystem(device: device) else { return 0 }
-    _ = fs.identity
-    walk(fs, readAt: 1000, count: 3000)
+    fuzzBlockFileSystem(Ext4FileSystem.self, input, template: image, minimumSize: 2048, readAt: 1000, count: 3000)
     return 0
 }

@@ -88,11 +88,6 @@ private let image = template()
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard let input = FuzzInput(data, size) else { return 0 }
-    let bytes =
-        input.selector & 1 == 0 ? padded(input.body, to: max(512, input.body.count)) : patched(image, with: input.body)
-    let device = MemoryDevice(bytes)
-    guard FATFileSystem.matches(device), let fs = try? FATFileSystem(device: device) else { return 0 }
-    _ = fs.identity
-    walk(fs, readAt: 600, count: 200)
+    fuzzBlockFileSystem(FATFileSystem.self, input, template: image, minimumSize: 512, readAt: 600, count: 200)
     return 0
 }

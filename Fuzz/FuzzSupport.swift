@@ -93,4 +93,19 @@ func readSectors(spreadOver device: any BlockDevice) {
             }
         }
     }
+
+    /// A block file system harness's input: with an even selector the body itself (padded to
+    /// `minimumSize`), with an odd one `template` patched by it; what `F` recognises is opened, its
+    /// identity read and its tree walked.
+    func fuzzBlockFileSystem<F: BlockFileSystem>(
+        _: F.Type, _ input: FuzzInput, template: [UInt8], minimumSize: Int, readAt offset: UInt64, count: Int
+    ) {
+        let bytes =
+            input.selector & 1 == 0
+            ? padded(input.body, to: max(minimumSize, input.body.count)) : patched(template, with: input.body)
+        let device = MemoryDevice(bytes)
+        guard F.matches(device), let fs = try? F(device: device) else { return }
+        _ = fs.identity
+        walk(fs, readAt: offset, count: count)
+    }
 #endif

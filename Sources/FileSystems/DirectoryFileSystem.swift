@@ -119,29 +119,8 @@ public final class DirectoryFileSystem: FileSystem {
     }
 
     public func contents(of path: FSPath, limit: Int) throws -> [UInt8] {
-        guard let a = try attributes(of: path) else {
-            throw ImageError("directory", .notFound, "no such file: \(path)")
-        }
-        guard a.type == .regular else { throw ImageError("directory", .unsupported, "\(path) is not a regular file") }
-        let fd = try openNoFollow(path, flags: O_RDONLY)
-        defer { close(fd) }
-        let want = Int(min(UInt64(max(0, limit)), a.size))
-        var out = [UInt8](repeating: 0, count: want)
-        var done = 0
-        while done < want {
-            let n = out.withUnsafeMutableBytes { buf in
-                // Safe: writes stay inside `buf`, whose count is `want`.
-                guard let base = buf.baseAddress else { return -1 }
-                return pread(fd, base + done, want - done, off_t(done))
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ImageError("directory", .io(errno: errno), "read error in \(path)")
-            }
-            if n == 0 { break }
-            done += n
-        }
-        return Array(out.prefix(done))
+        let a = try regularFile(path)
+        return try readFile(path, at: 0, count: Int(min(UInt64(max(0, limit)), a.size)))
     }
 
     /// Random access with `pread` (the protocol's default re-reads the file's prefix every time).
@@ -149,14 +128,25 @@ public final class DirectoryFileSystem: FileSystem {
         guard count >= 0, count <= maximumSingleRead, let start = off_t(exactly: offset) else {
             throw ImageError("directory", .limitExceeded, "read of \(count) bytes at \(offset) in \(path)")
         }
+        let a = try regularFile(path)
+        guard offset < a.size else { return [] }
+        return try readFile(path, at: start, count: Int(min(UInt64(count), a.size - offset)))
+    }
+
+    /// The attributes of `path`, which must be a regular file.
+    private func regularFile(_ path: FSPath) throws -> FileAttributes {
         guard let a = try attributes(of: path) else {
             throw ImageError("directory", .notFound, "no such file: \(path)")
         }
         guard a.type == .regular else { throw ImageError("directory", .unsupported, "\(path) is not a regular file") }
-        guard offset < a.size else { return [] }
+        return a
+    }
+
+    /// `want` bytes of the regular file `path` from `start` (fewer if it ends sooner), by `pread`:
+    /// the one read loop of `contents(of:limit:)` and `read(_:at:count:)`.
+    private func readFile(_ path: FSPath, at start: off_t, count want: Int) throws -> [UInt8] {
         let fd = try openNoFollow(path, flags: O_RDONLY)
         defer { close(fd) }
-        let want = Int(min(UInt64(count), a.size - offset))
         var out = [UInt8](repeating: 0, count: want)
         var done = 0
         while done < want {

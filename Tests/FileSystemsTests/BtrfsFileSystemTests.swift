@@ -6,7 +6,8 @@ import Testing
 @testable import FileSystems
 
 /// The fixture images of images/fixtures/btrfs-subvols.sh compared with what the kernel showed
-/// through read-only loop mounts, `btrfs subvolume list` and blkid.
+/// through read-only loop mounts of each subvolume and `btrfs subvolume list` (the default
+/// subvolume's listing, identity and lookups: FileSystemContractTests).
 @Suite struct BtrfsFileSystemTests {
     static let variants = ["dup", "single"]
     static let subvolumePaths = ["", "@", "@/home", "@/srv", "@/.snapshots", "@/.snapshots/1/snapshot"]
@@ -19,11 +20,10 @@ import Testing
         try String(contentsOfFile: Fixtures.path("btrfs-subvols/\(variant)/\(file)"), encoding: .utf8)
     }
 
+    /// The tree a mount without subvol= shows is FileSystemContractTests' (listing-default.tsv).
     @Test(arguments: variants)
-    func defaultSubvolumeMatchesTheMountWithoutSubvol(variant: String) throws {
+    func defaultSubvolumeIsTheOneGetDefaultNames(variant: String) throws {
         let fs = try Self.open(variant)
-        let listing = try TreeListing(file: Fixtures.path("btrfs-subvols/\(variant)/listing-default.tsv"))
-        #expect(try listing.differences(from: fs) == [])
         // `btrfs subvolume get-default`: "ID 256 gen 13 top level 5 path @"
         let id = try Self.reference(variant, "default.txt").split(separator: " ")[1]
         #expect(fs.subvolumeID == UInt64(id))
@@ -93,30 +93,12 @@ extension BtrfsFileSystemTests {
     }
 
     /// mkfs.btrfs --rootdir --mixed -n 4096: written without the kernel, DATA|METADATA block
-    /// groups, and trees three levels deep.
-    @Test func mkfsRootdirImageWithMixedGroupsAndSmallNodesMatchesItsMount() throws {
+    /// groups, and trees three levels deep (its listing: FileSystemContractTests).
+    @Test func mkfsRootdirImageHasMixedGroupsAndSmallNodes() throws {
         let fs = try Self.open("mixed")
         #expect(fs.subvolumeID == 5)
         #expect(fs.volume.superblock.nodeSize == 4096)
         #expect(fs.volume.chunkMap.chunks.contains { $0.flags.isSuperset(of: [.data, .metadata]) })
-        let listing = try TreeListing(file: Fixtures.path("btrfs-subvols/mixed/listing-default.tsv"))
-        #expect(listing.entries.count > 3000)
-        #expect(try listing.differences(from: fs) == [])
-    }
-
-    /// blkid -p -o export: TYPE, UUID, LABEL.
-    @Test(arguments: variants + ["mixed"])
-    func identityEqualsBlkid(variant: String) throws {
-        var tags: [String: String] = [:]
-        for line in try Self.reference(variant, "blkid.txt").split(separator: "\n") {
-            let kv = line.split(separator: "=", maxSplits: 1).map(String.init)
-            if kv.count == 2 { tags[kv[0]] = kv[1] }
-        }
-        let device = try FileDevice(path: Fixtures.path("btrfs-subvols/\(variant)/btrfs.img"))
-        #expect(BtrfsFileSystem.matches(device))
-        let fs = try #require(try FileSystemProbe.open(device))
-        #expect(fs.typeName == "btrfs")
-        #expect(fs.identity == FileSystemIdentity(type: tags["TYPE"] ?? "", uuid: tags["UUID"], label: tags["LABEL"]))
     }
 
     /// Random access reads only the extents it needs and equals the same slice of the whole file,
@@ -182,30 +164,6 @@ extension BtrfsFileSystemTests {
 }
 
 extension BtrfsFileSystemTests {
-    func kind(_ body: () throws -> Void) -> ImageError.Kind? {
-        do {
-            try body()
-            return nil
-        } catch let e as ImageError {
-            return e.kind
-        } catch {
-            return .io(errno: -1)
-        }
-    }
-
-    @Test func absenceAndWrongTypesAreReportedPlainly() throws {
-        let fs = try Self.open("dup")
-        #expect(try fs.attributes(of: FSPath("/no/such/file")) == nil)
-        #expect(try fs.attributes(of: FSPath("/etc/hostname/below")) == nil)
-        #expect(kind { _ = try fs.contents(ofDirectory: FSPath("/nothing")) } == .notFound)
-        #expect(kind { _ = try fs.contents(ofDirectory: FSPath("/etc/hostname")) } == .unsupported)
-        #expect(kind { _ = try fs.contents(of: FSPath("/etc"), limit: 10) } == .unsupported)
-        #expect(kind { _ = try fs.destination(ofSymbolicLink: FSPath("/etc/hostname")) } == .unsupported)
-        #expect(kind { _ = try fs.read(FSPath("/nothing"), at: 0, count: 1) } == .notFound)
-        #expect(try fs.contents(of: FSPath("/files/size-4097"), limit: 10).count == 10)
-        #expect(try fs.read(FSPath("/files/size-60"), at: 1000, count: 10) == [])
-    }
-
     /// In the snapshot of @, the nested subvolumes (home, srv, .snapshots) are empty directories
     /// (the kernel's placeholder, mode 0755), while @ itself shows their contents.
     @Test func nestedSubvolumesInASnapshotAreEmptyDirectories() throws {

@@ -5,40 +5,14 @@ import TestSupport
 import Testing
 
 /// ext2/3/4 images built by `images/fixtures/ext4-common.sh` (mke2fs -d, and a loop mount for
-/// deep.img), compared with what the kernel shows through a read-only loop mount, with blkid and
-/// with debugfs.
+/// deep.img), compared with what the kernel reads through a read-only loop mount and with debugfs
+/// (the listing, identity and lookups every file system shares: FileSystemContractTests).
 @Suite struct Ext4FileSystemTests {
     static let variants = ["ext4", "inline", "ext4-1k", "ext3", "ext2", "metabg", "deep"]
     static let withSparseFile = ["ext4", "inline", "ext4-1k", "ext3", "ext2", "metabg"]
 
     static func open(_ variant: String) throws -> Ext4FileSystem {
         try Ext4FileSystem(device: FileDevice(path: Fixtures.path("ext4-common/\(variant).img")))
-    }
-
-    @Test(arguments: variants)
-    func listingMatchesTheLoopMount(variant: String) throws {
-        let fs = try Self.open(variant)
-        let reference = try TreeListing(file: Fixtures.path("ext4-common/\(variant).listing"))
-        #expect(reference.entries.count > 2)
-        #expect(try reference.differences(from: fs) == [])
-    }
-
-    @Test(arguments: variants)
-    func identityMatchesBlkid(variant: String) throws {
-        let fs = try Self.open(variant)
-        let text = try String(contentsOfFile: Fixtures.path("ext4-common/\(variant).blkid"), encoding: .utf8)
-        var fields: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            let kv = line.split(separator: "=", maxSplits: 1).map(String.init)
-            if kv.count == 2 { fields[kv[0]] = kv[1] }
-        }
-        #expect(
-            fs.identity == FileSystemIdentity(type: fields["TYPE"] ?? "?", uuid: fields["UUID"], label: fields["LABEL"])
-        )
-        #expect(fs.typeName == fields["TYPE"])
-        #expect(
-            try FileSystemProbe.open(FileDevice(path: Fixtures.path("ext4-common/\(variant).img")))?.identity
-                == fs.identity)
     }
 
     @Test(arguments: withSparseFile)
@@ -93,17 +67,6 @@ import Testing
         #expect(pre[0..<300000].allSatisfy { $0 == 0 })
         #expect(Array(pre[300000..<300022]) == Array("written in the middle\n".utf8))
         #expect(try fs.destination(ofSymbolicLink: FSPath("/link-to-deep")) == "deep")
-    }
-
-    @Test func lookupsNeverFollowSymlinksAndAbsenceIsNil() throws {
-        let fs = try Self.open("ext4")
-        #expect(try fs.attributes(of: FSPath("/links/short"))?.type == .symlink)
-        #expect(try fs.attributes(of: FSPath("/links/short/x")) == nil)
-        #expect(try fs.attributes(of: FSPath("/files/nope")) == nil)
-        #expect(try fs.attributes(of: FSPath("/files/size-1/below")) == nil)
-        #expect(try fs.destination(ofSymbolicLink: FSPath("/links/absolute")) == "/etc/os-release")
-        let error = #expect(throws: ImageError.self) { try fs.contents(of: FSPath("/files/nope"), limit: 10) }
-        #expect(error?.kind == .notFound)
     }
 
     /// Opening reads the superblock, the root inode and little else; one file costs a few blocks.

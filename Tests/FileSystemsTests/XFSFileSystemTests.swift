@@ -6,26 +6,6 @@ import Testing
 @testable import FileSystems
 
 @Suite struct XFSFileSystemTests {
-    /// Names, types, permissions, sizes, link targets and the bytes of every file equal the
-    /// listing of a loop mount of the image (v4: of the source tree; the kernel here has no v4).
-    @Test(arguments: XFSFixture.variants)
-    func listingMatchesTheLoopMount(variant: String) throws {
-        let fs = try XFSFixture.open(variant)
-        let reference = try TreeListing(file: XFSFixture.path(variant, "listing"))
-        #expect(reference.entries.count > 3000)
-        let differences = try reference.differences(from: fs)
-        #expect(differences == [], "\(differences.prefix(10))")
-    }
-
-    /// Type, UUID and label equal what `blkid -p` prints (sb_uuid even when meta_uuid is in use).
-    @Test(arguments: XFSFixture.variants)
-    func identityMatchesBlkid(variant: String) throws {
-        let fs = try XFSFixture.open(variant)
-        let blkid = try XFSFixture.blkid(variant)
-        #expect(
-            fs.identity == FileSystemIdentity(type: blkid["TYPE"] ?? "", uuid: blkid["UUID"], label: blkid["LABEL"]))
-    }
-
     /// Every inode xfs_db described has the inode number and data fork format it printed, and a
     /// bmbt root of the level it printed.
     @Test(arguments: XFSFixture.variants)
@@ -132,22 +112,6 @@ import Testing
         #expect(punched.count == 192 << 10)
         #expect(
             punched[(32 << 10)..<(96 << 10)].allSatisfy { $0 == 0 } && punched[(96 << 10)...].allSatisfy { $0 == 0x66 })
-    }
-
-    @Test func probeTableOpensXFS() throws {
-        let device = try FileDevice(path: XFSFixture.path("v4", "img"))
-        let fs = try #require(try FileSystemProbe.open(device))
-        #expect(fs.typeName == "xfs")
-        #expect(XFSFileSystem.matches(MemoryDevice([UInt8](repeating: 0, count: 4096))) == false)
-    }
-
-    @Test func missingPathsAreNilAndFilesAreNotDirectories() throws {
-        let fs = try XFSFixture.open("v5")
-        #expect(try fs.attributes(of: FSPath("/etc/nothing")) == nil)
-        #expect(try fs.attributes(of: FSPath("/etc/os-release/below")) == nil)
-        #expect(try fs.attributes(of: FSPath("/links/short"))?.type == .symlink)
-        #expect(throws: ImageError.self) { try fs.contents(ofDirectory: FSPath("/etc/os-release")) }
-        #expect(try fs.destination(ofSymbolicLink: FSPath("/links/absolute")) == "/etc/os-release")
     }
 
     /// Bytes read to list the 3000-entry directory and to read /etc/os-release from a fresh open.

@@ -38,17 +38,6 @@ enum XFSFixture {
         }
         return out
     }
-
-    /// `KEY=value` lines of `blkid -p -o export`.
-    static func blkid(_ variant: String) throws -> [String: String] {
-        let text = try String(contentsOfFile: path(variant, "blkid"), encoding: .utf8)
-        var out: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
-            if parts.count == 2 { out[parts[0]] = parts[1] }
-        }
-        return out
-    }
 }
 
 /// A device that reads as `base` with some bytes replaced: a corrupted copy of a fixture

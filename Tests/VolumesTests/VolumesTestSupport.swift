@@ -12,30 +12,9 @@ enum Reference {
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
-    /// `blkid -p -o export` output as a dictionary (values unescaped: blkid writes `\ ` for a space).
-    static func blkid(_ name: String) throws -> [String: String] {
-        let text = try String(contentsOfFile: try Fixtures.path(name), encoding: .utf8)
-        var out: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard let eq = line.firstIndex(of: "=") else { continue }
-            var value = ""
-            var escaped = false
-            for c in line[line.index(after: eq)...] {
-                if c == "\\" && !escaped {
-                    escaped = true
-                    continue
-                }
-                value.append(c)
-                escaped = false
-            }
-            out[String(line[..<eq])] = value
-        }
-        return out
-    }
-
     /// The four blkid values a `VolumeContent` holds, from an export file.
     static func content(_ name: String) throws -> VolumeContent {
-        let b = try blkid(name)
+        let b = try BlkidExport.read(name)
         return VolumeContent(type: b["TYPE"], uuid: b["UUID"], label: b["LABEL"], version: b["VERSION"])
     }
 
