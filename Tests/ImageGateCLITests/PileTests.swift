@@ -152,8 +152,12 @@ import Testing
         let bad = try Self.run(["check", "--from", list, "--shard", "3/3"])
         #expect(bad.status == 64)
         // scripts/shard-local.sh: N shard processes merged by index equal one unsharded run.
+        // The script is handed the binary under test: its default, a release build, may be older.
         let merged = try Tools.run(
-            ["bash", Fixtures.packageRoot + "/scripts/shard-local.sh", "3", list, "--format", "json"], input: nil)
+            [
+                "env", "IMAGEGATE=" + CLI.binary, "bash", Fixtures.packageRoot + "/scripts/shard-local.sh", "3", list,
+                "--format", "json",
+            ], input: nil)
         let unsharded = try Self.run(["check", "--format", "json", "--from", list])
         func normalized(_ d: Data) throws -> [NSDictionary] {
             try Self.lines(d).sorted { ($0["index"] as? Int ?? 0) < ($1["index"] as? Int ?? 0) }.map {
