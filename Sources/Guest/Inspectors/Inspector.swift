@@ -116,6 +116,7 @@ public enum GuestInspector {
                 var discarded = GuestFacts()
                 for step in inspector.prerequisites + [inspector] { try? step.inspect(scratch, into: &discarded) }
             }
+            scratch.releasePackageDatabase()
         }
         let facts = inspectInOrder(tree, inspectors: inspectors)
         warming.wait()
@@ -123,6 +124,7 @@ public enum GuestInspector {
     }
 
     private static func inspectInOrder(_ tree: GuestTree, inspectors: [any Inspector]) -> GuestFacts {
+        defer { tree.releasePackageDatabase() }
         var facts = GuestFacts()
         for inspector in inspectors {
             do {
