@@ -18,11 +18,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLzo", pkgConfig: "lzo2", providers: [.apt(["liblzo2-dev"])]),
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CEthtool"),
 
         .target(name: "BlockIO"),
+        // libcurl opened on the first URL (dlopen), not linked: see Sources/CCurl/include/ccurl.h.
+        .target(name: "CCurl"),
         .target(name: "Codecs", dependencies: ["BlockIO", "CZlib", "CZstd"]),
         .target(name: "DiskFormats", dependencies: ["BlockIO", "Codecs", "CArchive"]),
         .target(name: "RemoteIO", dependencies: ["BlockIO", "CCurl"]),

@@ -38,6 +38,22 @@ if [[ -n $toolchain && $(id -u) == 0 ]] && command -v unshare >/dev/null; then
     [[ $hidden == 0 ]] || fail "$toolchain/lib was not hidden"
     echo "install-check: ran with $toolchain/lib hidden${sample:+ (checked $(basename "$sample") there when built)}"
 fi
+# libcurl is opened on the first URL only (Sources/CCurl/include/ccurl.h), not at start: with it
+# hidden (/dev/null bound over it, root and a mount namespace again), a local image is still
+# checked, and a URL is refused with the reason and exit 2.
+curl_lib=$(ldconfig -p 2>/dev/null | awk '$1 == "libcurl.so.4" { print $NF; exit }')
+if [[ -n $curl_lib && $(id -u) == 0 ]] && command -v unshare >/dev/null; then
+    curl_lib=$(readlink -f "$curl_lib")
+    sample=${IMAGEGATE_FIXTURES:-/var/tmp/imagegate-fixtures/latest}/sample/sample.vhd
+    unshare -m bash -c '
+        mount --bind /dev/null "$1" || exit 3
+        if [[ -f $3 ]]; then "$2" check "$3" >/dev/null; s=$?; [[ $s -le 1 ]] || exit 4; fi
+        out=$("$2" check http://127.0.0.1:9/none.raw 2>&1 >/dev/null); s=$?
+        [[ $s == 2 ]] || exit 5
+        grep -q "libcurl could not be loaded" <<<"$out" || exit 6
+    ' _ "$curl_lib" "$bin" "$sample" || fail "with $curl_lib hidden: status $? (4: local check failed, 5/6: the URL error)"
+    echo "install-check: runs without libcurl until a URL is read"
+fi
 for page in imagegate imagegate.check imagegate.requirements; do
     [[ -s $prefix/share/man/man1/$page.1 ]] || fail "man page $page.1 missing"
 done

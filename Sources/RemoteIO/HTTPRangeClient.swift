@@ -8,16 +8,17 @@ import Synchronization
     import Darwin
 #endif
 
-private let curlGlobal: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+/// Why libcurl is unusable, nil when it is loaded: on the first URL, not at start (see CCurl).
+private let curlProblem: String? = ig_curl_load().map { String(cString: $0) }
 
 /// One libcurl easy handle; idle ones are kept, so their connections are reused.
 private final class CurlHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
     init?() {
-        guard curlGlobal, let h = curl_easy_init() else { return nil }
+        guard curlProblem == nil, let h = ig_curl_easy_init() else { return nil }
         raw = h
     }
-    deinit { curl_easy_cleanup(raw) }
+    deinit { ig_curl_easy_cleanup(raw) }
 }
 
 /// Collects one response: body (capped, so a server ignoring Range cannot make us download the
@@ -118,10 +119,10 @@ final class HTTPRangeClient: Sendable {
                 retryAfter = box.header("retry-after").flatMap { Int($0) }.map { .seconds(max(0, $0)) }
                 lastProblem = "HTTP status \(status)"
             } else if Self.retryableCurl.contains(code) {
-                lastProblem = String(cString: curl_easy_strerror(CURLcode(code)))
+                lastProblem = String(cString: ig_curl_easy_strerror(CURLcode(code)))
             } else {
                 throw ImageError(
-                    "http", .io(errno: 0), "\(String(cString: curl_easy_strerror(CURLcode(code)))) (\(display))",
+                    "http", .io(errno: 0), "\(String(cString: ig_curl_easy_strerror(CURLcode(code)))) (\(display))",
                     at: start)
             }
             // Exponential backoff with jitter (200 ms doubling, capped at 12.8 s), or what Retry-After
@@ -216,7 +217,8 @@ final class HTTPRangeClient: Sendable {
     private func perform(start: UInt64, length: UInt64, box: ResponseBox) throws -> (UInt32, Int) {
         let (idle, etag) = state.withLock { s in (s.idle.popLast(), s.etag) }
         guard let handle = idle ?? CurlHandle() else {
-            throw ImageError("http", .unsupported, "libcurl could not be initialised (\(display))")
+            throw ImageError(
+                "http", .unsupported, "\(curlProblem ?? "libcurl could not start a transfer") (\(display))")
         }
         defer { state.withLock { $0.idle.append(handle) } }
         let h = handle.raw
@@ -235,20 +237,20 @@ final class HTTPRangeClient: Sendable {
         if let ca = options.caCertFile ?? getenv("SSL_CERT_FILE").map({ String(cString: $0) }) {
             _ = ig_curl_set_string(h, CURLOPT_CAINFO, ca)
         }
-        var headers: UnsafeMutablePointer<curl_slist>? = curl_slist_append(
+        var headers: UnsafeMutablePointer<curl_slist>? = ig_curl_slist_append(
             nil, "x-ms-version: \(options.azureStorageVersion)")
         if let token = getenv(options.tokenEnvironmentVariable).map({ String(cString: $0) }), !token.isEmpty {
-            headers = curl_slist_append(headers, "Authorization: Bearer \(token)")
+            headers = ig_curl_slist_append(headers, "Authorization: Bearer \(token)")
         }
-        if let etag { headers = curl_slist_append(headers, "If-Match: \(etag)") }
-        defer { curl_slist_free_all(headers) }
+        if let etag { headers = ig_curl_slist_append(headers, "If-Match: \(etag)") }
+        defer { ig_curl_slist_free_all(headers) }
         _ = ig_curl_set_slist(h, CURLOPT_HTTPHEADER, headers)
         let user = Unmanaged.passUnretained(box).toOpaque()
         _ = ig_curl_set_write_function(h, CURLOPT_WRITEFUNCTION, writeBody)
         _ = ig_curl_set_pointer(h, CURLOPT_WRITEDATA, user)
         _ = ig_curl_set_write_function(h, CURLOPT_HEADERFUNCTION, writeHeader)
         _ = ig_curl_set_pointer(h, CURLOPT_HEADERDATA, user)
-        let code = withExtendedLifetime(box) { curl_easy_perform(h) }
+        let code = withExtendedLifetime(box) { ig_curl_easy_perform(h) }
         // The handle outlives this call: drop the pointers to what does not.
         _ = ig_curl_set_slist(h, CURLOPT_HTTPHEADER, nil)
         _ = ig_curl_set_pointer(h, CURLOPT_WRITEDATA, nil)
