@@ -29,7 +29,8 @@ public struct FSPath: Hashable, Sendable, CustomStringConvertible, Comparable {
     }
 
     private static func check(_ c: String) throws {
-        if c.isEmpty || c == "." || c == ".." || c.contains("/") || c.contains("\0") {
+        // Bytes, as the file system sees a name (Foundation's `contains` went through CFString).
+        if c.isEmpty || c == "." || c == ".." || c.utf8.contains(0x2F) || c.utf8.contains(0) {
             throw ImageError("path", .unsupported, "invalid path component '\(c)'")
         }
     }

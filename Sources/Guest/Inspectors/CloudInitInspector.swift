@@ -77,7 +77,7 @@ public struct CloudInitInspector: Inspector {
         do {
             if let f = try tree.text(net, limit: 4 << 20) {
                 c.vfFilterEvidence.append(.path(net))
-                let found = f.text.contains("def " + Self.vfFilterFunction)
+                let found = f.text.containsBytes("def " + Self.vfFilterFunction)
                 c.vfFilterPresent = (c.vfFilterPresent ?? false) || found
             }
         } catch let e as ImageError {
@@ -114,7 +114,9 @@ public struct CloudInitInspector: Inspector {
                 guard let f = try tree.text(path) else { continue }
                 read.append(.path(path))
                 // Composed as nodes and read by key: aliases are never expanded (no alias bomb).
-                guard let value = try Yams.compose(yaml: f.text)?.value("datasource_list") else { continue }
+                // The basic resolver: scalars are only read as strings, and the default one
+                // compiles its seven regular expressions first (a millisecond of every check).
+                guard let value = try Yams.compose(yaml: f.text, .basic)?.value("datasource_list") else { continue }
                 if let list = value.sequence {
                     c.datasourceList = list.prefix(256).map { $0.string ?? "?" }
                 } else if let s = value.string, value.scalar != nil {

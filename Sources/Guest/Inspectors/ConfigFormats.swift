@@ -10,26 +10,33 @@ struct IniFile {
     }
     var settings: [Setting] = []
 
+    /// Parsed as bytes (`trimmedLines`): a unit file is read for a few keys, and a walk of
+    /// Characters cost a millisecond over a check's units.
     init(_ text: String) {
         var section = ""
-        var pending = ""
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = String(raw).trimmingASCIIWhitespace()
-            if pending.isEmpty && (line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";")) { continue }
-            if line.hasSuffix("\\") {
-                line.removeLast()
-                pending += line + " "
+        var pending: [UInt8] = []
+        for trimmed in text.trimmedLines {
+            var line = trimmed
+            if pending.isEmpty && (line.isEmpty || line.first == UInt8(ascii: "#") || line.first == UInt8(ascii: ";")) {
                 continue
             }
-            line = pending + line
-            pending = ""
-            if line.hasPrefix("["), line.hasSuffix("]") {
-                section = String(line.dropFirst().dropLast())
-            } else if let eq = line.firstIndex(of: "=") {
+            if line.last == UInt8(ascii: "\\") {
+                line.removeLast()
+                pending += line
+                pending.append(0x20)
+                continue
+            }
+            if !pending.isEmpty {
+                line = ArraySlice(pending + line)
+                pending = []
+            }
+            if line.first == UInt8(ascii: "["), line.last == UInt8(ascii: "]") {
+                section = line.dropFirst().dropLast().string
+            } else if let eq = line.firstIndex(of: UInt8(ascii: "=")) {
                 settings.append(
                     Setting(
-                        section: section, key: String(line[..<eq]).trimmingASCIIWhitespace(),
-                        value: String(line[line.index(after: eq)...]).trimmingASCIIWhitespace()))
+                        section: section, key: line[..<eq].trimmingASCIIWhitespace().string,
+                        value: line[(eq + 1)...].trimmingASCIIWhitespace().string))
             }
         }
     }
@@ -58,9 +65,12 @@ struct NetplanFile {
     /// Parses a netplan document; throws when it is not valid YAML.
     ///
     /// Composed as YAML nodes and read key by key (never converted whole): aliases stay shared, so
-    /// an alias bomb costs nothing unless the keys read lead into it.
+    /// an alias bomb costs nothing unless the keys read lead into it. Scalars are read as strings
+    /// only, so the basic resolver (no tag guessing by regular expression) gives the same nodes.
     init(_ text: String) throws {
-        guard let network = try Yams.compose(yaml: text)?.value("network"), network.mapping != nil else { return }
+        guard let network = try Yams.compose(yaml: text, .basic)?.value("network"), network.mapping != nil else {
+            return
+        }
         renderer = network.value("renderer")?.string
         for kind in ["ethernets", "bonds", "bridges", "vlans", "wifis", "modems", "tunnels", "vrfs"] {
             guard let map = network.value(kind)?.mapping else { continue }

@@ -127,7 +127,10 @@ public struct DriverInspector: Inspector {
         var config: [String: String] = [:]
         if let path = k.config?.value {
             do {
-                if let f = try tree.text(path, limit: Self.maximumConfigSize) { config = Self.parseConfig(f.text) }
+                if let f = try tree.text(path, limit: Self.maximumConfigSize) {
+                    let symbols = DriverFacts.required.flatMap(\.config) + declared.flatMap(\.config)
+                    config = Self.parseConfig(f.text, symbols: Set(symbols))
+                }
             } catch let e as ImageError {
                 k.problems.append("\(path): \(e.detail)")
             }
@@ -140,11 +143,13 @@ public struct DriverInspector: Inspector {
         return k
     }
 
-    /// `CONFIG_X=value` lines of a kernel config (`# CONFIG_X is not set` lines are left out).
-    /// Scanned as bytes (a config has some 10,000 lines and only a few symbols are asked); lines
-    /// are split at LF and trimmed of ASCII whitespace, a CR included.
-    static func parseConfig(_ text: String) -> [String: String] {
+    /// `CONFIG_X=value` lines of a kernel config for the `symbols` asked (`# CONFIG_X is not
+    /// set` lines are left out). Scanned as bytes, and only the symbols asked become strings: a
+    /// config has some 10,000 lines and a check asks about a dozen. Lines are split at LF and
+    /// trimmed of ASCII whitespace, a CR included.
+    static func parseConfig(_ text: String, symbols: Set<String>) -> [String: String] {
         var out: [String: String] = [:]
+        let lengths = Set(symbols.map(\.utf8.count))
         let bytes = Array(text.utf8)
         let prefix = Array("CONFIG_".utf8)
         func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
@@ -158,9 +163,10 @@ public struct DriverInspector: Inspector {
             while a < b && blank(bytes[a]) { a += 1 }
             while b > a && blank(bytes[b - 1]) { b -= 1 }
             guard b - a > prefix.count, bytes[a..<a + prefix.count].elementsEqual(prefix),
-                let eq = bytes[a..<b].firstIndex(of: UInt8(ascii: "="))
+                let eq = bytes[a..<b].firstIndex(of: UInt8(ascii: "=")), lengths.contains(eq - a)
             else { continue }
-            out[String(decoding: bytes[a..<eq], as: UTF8.self)] = String(decoding: bytes[(eq + 1)..<b], as: UTF8.self)
+            let symbol = String(decoding: bytes[a..<eq], as: UTF8.self)
+            if symbols.contains(symbol) { out[symbol] = String(decoding: bytes[(eq + 1)..<b], as: UTF8.self) }
         }
         return out
     }

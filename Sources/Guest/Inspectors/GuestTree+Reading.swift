@@ -102,10 +102,7 @@ extension GuestTree {
 extension String {
     /// Lines without comments (from `#`) and surrounding whitespace, blank ones dropped.
     var activeLines: [String] {
-        split(separator: "\n", omittingEmptySubsequences: true).compactMap { line in
-            let s = String(line).trimmingASCIIWhitespace()
-            return s.isEmpty || s.hasPrefix("#") ? nil : s
-        }
+        trimmedLines.compactMap { line in line.isEmpty || line.first == UInt8(ascii: "#") ? nil : line.string }
     }
 
     /// Space-separated words (tabs count as spaces).

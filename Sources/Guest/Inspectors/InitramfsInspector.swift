@@ -90,7 +90,8 @@ public struct InitramfsInspector: Inspector {
         }
         if let c = kernel.config, let f = try tree.text(c.value, limit: DriverInspector.maximumConfigSize) {
             evidence.append(c)
-            let config = DriverInspector.parseConfig(f.text)
+            let config = DriverInspector.parseConfig(
+                f.text, symbols: Set(InitramfsImageFacts.bootModules.map(\.config)))
             for (name, symbol) in InitramfsImageFacts.bootModules where config[symbol] == "y" { names.insert(name) }
         }
         return (InitramfsImageFacts.bootModules.map(\.name).filter(names.contains), evidence)

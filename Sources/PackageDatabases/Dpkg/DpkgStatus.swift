@@ -24,18 +24,26 @@ public struct DpkgStatus: Sendable {
     public static let maximumProblems = 20
 
     /// Parses the bytes of a status file.
+    ///
+    /// Only the fields `package(from:)` reads become strings (their names lowercased as ASCII,
+    /// as dpkg compares them); the others, most of a status file, are only checked to be fields.
     public init(_ bytes: [UInt8]) {
         var packages: [InstalledPackage] = []
         var problems: [String] = []
         var fields: [(String, String)] = []
+        var fieldCount = 0  // fields of the paragraph, read or not
+        var lastFieldRead = false  // whether a continuation line belongs to a field kept in `fields`
         var paragraphLine = 1
         var lineNumber = 0
         func note(_ p: String) {
             if problems.count < DpkgStatus.maximumProblems { problems.append(p) }
         }
         func finish() {
-            defer { fields = [] }
-            guard !fields.isEmpty else { return }
+            defer {
+                fields = []
+                fieldCount = 0
+            }
+            guard fieldCount > 0 else { return }
             switch DpkgStatus.package(from: fields) {
             case .success(let p?): packages.append(p)
             case .success(nil): break
@@ -60,30 +68,30 @@ public struct DpkgStatus: Sendable {
             if raw.contains(0) {
                 note("line \(lineNumber): binary content")
                 fields = []
+                fieldCount = 0
                 if atEOF { break }
                 continue
             }
-            // Continuation lines of the fields nobody reads (Description, Conffiles: most of the
-            // file) are skipped unread, not appended to a string that is thrown away.
-            if continuation, let last = fields.last, !Self.fieldsRead.contains(last.0.lowercased()) {
-                if atEOF { break }
-                continue
-            }
-            let line = String(decoding: raw, as: UTF8.self)
             if continuation {
-                if let last = fields.popLast() {
-                    fields.append((last.0, last.1 + "\n" + line.trimmingASCIIWhitespace()))
-                } else {
+                // Continuation lines of the fields nobody reads (Description, Conffiles: most of
+                // the file) are skipped unread, not appended to a string that is thrown away.
+                if fieldCount == 0 {
                     note("line \(lineNumber): continuation line without a field")
+                } else if lastFieldRead, let last = fields.popLast() {
+                    fields.append((last.0, last.1 + "\n" + raw.trimmingASCIIWhitespace().string))
                 }
-            } else if let colon = line.firstIndex(of: ":") {
-                let name = String(line[..<colon]).trimmingASCIIWhitespace()
-                let value = String(line[line.index(after: colon)...]).trimmingASCIIWhitespace()
-                fields.append((name, value))
+            } else if let colon = raw.firstIndex(of: UInt8(ascii: ":")) {
+                let name = Self.readFieldName(raw[..<colon].trimmingASCIIWhitespace())
+                fieldCount += 1
+                lastFieldRead = name != nil
+                if let name { fields.append((name, raw[(colon + 1)...].trimmingASCIIWhitespace().string)) }
             } else {
                 // The paragraph is damaged (truncated mid-field): drop it rather than guess.
-                if !fields.contains(where: { $0.0 == "Damaged" }) {
-                    fields = [("Damaged", "line \(lineNumber) '\(line.prefix(40))' is not a field")] + fields
+                if !fields.contains(where: { $0.0 == "damaged" }) {
+                    let line = raw.string
+                    fields = [("damaged", "line \(lineNumber) '\(line.prefix(40))' is not a field")] + fields
+                    if fieldCount == 0 { lastFieldRead = true }  // the marker is the paragraph's last field
+                    fieldCount += 1
                 }
             }
             if atEOF { break }
@@ -98,20 +106,29 @@ public struct DpkgStatus: Sendable {
     /// The fields `package(from:)` reads (lowercased), whose continuation lines are kept.
     static let fieldsRead: Set<String> = ["package", "status", "version", "architecture", "damaged"]
 
-    /// The installed package a paragraph describes; nil when it is not installed.
+    /// The name of a field `package(from:)` reads, lowercased as ASCII; nil for any other field
+    /// (no string is made for those unless the name is as short as one read).
+    static func readFieldName(_ name: ArraySlice<UInt8>) -> String? {
+        guard name.count <= 12 else { return nil }  // "architecture", the longest read
+        let lower = String(decoding: name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return fieldsRead.contains(lower) ? lower : nil
+    }
+
+    /// The installed package a paragraph describes; nil when it is not installed. `fields` holds
+    /// the fields read, by lowercased name, in file order.
     static func package(from fields: [(String, String)]) -> Result<InstalledPackage?, Reason> {
-        func field(_ n: String) -> String? { fields.first { $0.0.lowercased() == n.lowercased() }?.1 }
-        if let damage = field("Damaged") {
-            let who = field("Package").map { "\($0): " } ?? ""
+        func field(_ n: String) -> String? { fields.first { $0.0 == n }?.1 }
+        if let damage = field("damaged") {
+            let who = field("package").map { "\($0): " } ?? ""
             return .failure(Reason(reason: "\(who)damaged: \(damage), skipped"))
         }
-        guard let name = field("Package"), !name.isEmpty else { return .failure(Reason(reason: "no Package field")) }
-        guard let status = field("Status") else { return .failure(Reason(reason: "\(name): no Status field")) }
+        guard let name = field("package"), !name.isEmpty else { return .failure(Reason(reason: "no Package field")) }
+        guard let status = field("status") else { return .failure(Reason(reason: "\(name): no Status field")) }
         let words = status.split(separator: " ")
         // want flag state (dpkg-query(1) "Status"): the want may be install or hold; the
         // package is installed only in state "installed" with flag "ok".
         guard words.count == 3, words[1] == "ok", words[2] == "installed" else { return .success(nil) }
-        guard let version = field("Version"), !version.isEmpty else {
+        guard let version = field("version"), !version.isEmpty else {
             return .failure(Reason(reason: "\(name): installed without a Version field (truncated?)"))
         }
         let v = DpkgVersion(version)
@@ -119,6 +136,6 @@ public struct DpkgStatus: Sendable {
         return .success(
             InstalledPackage(
                 manager: .dpkg, name: name, epoch: epoch, version: v.upstream,
-                release: v.revision.isEmpty ? nil : v.revision, architecture: field("Architecture")))
+                release: v.revision.isEmpty ? nil : v.revision, architecture: field("architecture")))
     }
 }
