@@ -2,17 +2,11 @@
 /// crc32: initial value and final XOR 0xFFFFFFFF) and LVM2 (`calc_crc`: initial 0xF597A6CF, no
 /// final XOR) use it. Only the starting value and the final XOR differ, so one table serves both.
 public enum CRC32 {
-    private static let table: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
+    private static let engine = ReflectedCRC32(polynomial: 0xEDB8_8320)
 
     /// Continues a raw (unreflected-state) CRC over `bytes`.
     public static func update<C: Collection>(_ crc: UInt32, _ bytes: C) -> UInt32 where C.Element == UInt8 {
-        var c = crc
-        for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c
+        engine.update(crc, bytes)
     }
 
     /// The zlib / UEFI CRC-32 of `bytes`.
