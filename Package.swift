@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CLzo", pkgConfig: "lzo2", providers: [.apt(["liblzo2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CEthtool"),
+        .systemLibrary(name: "CMalloc"),
 
         .target(name: "BlockIO"),
         // libcurl opened on the first URL (dlopen), not linked: see Sources/CCurl/include/ccurl.h.
@@ -48,6 +49,8 @@ let package = Package(
             dependencies: [
                 // ImageGate's public API (with its re-exports, Sources/ImageGate/Exports.swift) only.
                 "ImageGate", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // glibc's mallopt, for the heap's growth step (ImageGateCommand.main).
+                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
             ]
         ),
         .target(name: "TestSupport", dependencies: ["BlockIO", "FileSystems"]),

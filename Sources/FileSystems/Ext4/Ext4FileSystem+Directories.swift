@@ -13,9 +13,13 @@ struct Ext4Directory: Sendable {
     var byName: [String: Ext4DirectoryEntry] = [:]
 
     mutating func append(_ e: Ext4DirectoryEntry) {
-        guard byName[e.name] == nil else { return }  // a duplicate name is unreachable anyway
+        // One hash of the name in the common case; a duplicate (unreachable anyway: lookup
+        // finds the first) puts the first back.
+        if let first = byName.updateValue(e, forKey: e.name) {
+            byName[e.name] = first
+            return
+        }
         entries.append(e)
-        byName[e.name] = e
     }
 }
 
