@@ -34,6 +34,11 @@ public final class DpkgDatabase: PackageDatabase {
     public var evidence: String { Self.statusPath }
     /// Malformed paragraphs that were skipped.
     public let problems: [String]
+    /// The first malformed paragraph as an error (`dpkg: /var/lib/dpkg/status: paragraph at line
+    /// 40: … at byte 1234`; `problems` lists them all), nil when there is none. dpkg itself
+    /// refuses a status file with such a paragraph, and a list without that record can pass a
+    /// check for the wrong reason, so a check reports the image as unreadable.
+    public let damage: ImageError?
 
     private let tree: any PackageFileTree
     private let installed: [InstalledPackage]
@@ -58,6 +63,9 @@ public final class DpkgDatabase: PackageDatabase {
         let status = DpkgStatus(bytes)
         installed = status.packages
         problems = status.problems
+        damage = status.problems.first.map {
+            ImageError("dpkg", .corrupt, "\(Self.statusPath): \($0)", at: status.firstProblemOffset.map { UInt64($0) })
+        }
     }
 
     /// Every installed package, in status-file order.

@@ -19,6 +19,9 @@ public struct DpkgStatus: Sendable {
     public let packages: [InstalledPackage]
     /// Lines or paragraphs that were skipped, with the reason (`"line 41: not a field"`).
     public let problems: [String]
+    /// The byte offset in the file of the line or paragraph the first problem names; nil when
+    /// there is none.
+    public let firstProblemOffset: Int?
 
     /// At most this many problems are kept (a binary file would otherwise give one per line).
     public static let maximumProblems = 20
@@ -27,10 +30,13 @@ public struct DpkgStatus: Sendable {
     public init(_ bytes: [UInt8]) {
         var packages: [InstalledPackage] = []
         var problems: [String] = []
+        var firstProblemOffset: Int?
         var fields: [(String, String)] = []
         var paragraphLine = 1
+        var paragraphOffset = 0
         var lineNumber = 0
-        func note(_ p: String) {
+        func note(_ p: String, at offset: Int) {
+            if firstProblemOffset == nil { firstProblemOffset = offset }
             if problems.count < DpkgStatus.maximumProblems { problems.append(p) }
         }
         func finish() {
@@ -39,7 +45,7 @@ public struct DpkgStatus: Sendable {
             switch DpkgStatus.package(from: fields) {
             case .success(let p?): packages.append(p)
             case .success(nil): break
-            case .failure(let why): note("paragraph at line \(paragraphLine): \(why.reason)")
+            case .failure(let why): note("paragraph at line \(paragraphLine): \(why.reason)", at: paragraphOffset)
             }
         }
         var start = 0
@@ -53,12 +59,13 @@ public struct DpkgStatus: Sendable {
             if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                 finish()
                 paragraphLine = lineNumber + 1
+                paragraphOffset = start
                 if atEOF { break }
                 continue
             }
             let continuation = raw.first == 0x20 || raw.first == 0x09
             if raw.contains(0) {
-                note("line \(lineNumber): binary content")
+                note("line \(lineNumber): binary content", at: raw.startIndex)
                 fields = []
                 if atEOF { break }
                 continue
@@ -74,7 +81,7 @@ public struct DpkgStatus: Sendable {
                 if let last = fields.popLast() {
                     fields.append((last.0, last.1 + "\n" + line.trimmingASCIIWhitespace()))
                 } else {
-                    note("line \(lineNumber): continuation line without a field")
+                    note("line \(lineNumber): continuation line without a field", at: raw.startIndex)
                 }
             } else if let colon = line.firstIndex(of: ":") {
                 let name = String(line[..<colon]).trimmingASCIIWhitespace()
@@ -91,6 +98,7 @@ public struct DpkgStatus: Sendable {
         finish()
         self.packages = packages
         self.problems = problems
+        self.firstProblemOffset = firstProblemOffset
     }
 
     struct Reason: Error { let reason: String }
