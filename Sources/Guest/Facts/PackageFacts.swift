@@ -8,7 +8,8 @@ public struct PackageDatabaseFacts: Sendable, Hashable, Codable {
     /// The database file (or the path that was looked for).
     public var evidence: [Evidence]
     /// Why the package list is unknown (`"too large: 2147483648 bytes"`, `"not readable: rpm support missing"`,
-    /// `"no package database"`); nil when read. A reason is never an empty list: checks must `skip`.
+    /// `"no package database"`); nil when read. A reason is never an empty list: a requirement
+    /// given such facts must `skip`, and a check reports a database that exists as `readError`.
     public var unreadable: String?
     /// How many installed packages it lists (0 when unreadable).
     public var packageCount: Int
