@@ -47,11 +47,11 @@ import Testing
 
     static func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
-    /// `check --format json` of `guest`: the exit status and its one report.
-    static func check(_ guest: String) throws -> (status: Int32, report: [String: Any], stderr: String) {
+    /// `check --format json` of `guest`: the exit status and its one report, parsed and as written.
+    static func check(_ guest: String) throws -> (status: Int32, report: [String: Any], stderr: String, raw: Data) {
         let r = try CLI.run(["check", "--format", "json", guest])
         let report = try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any] ?? [:]
-        return (r.status, report, r.stderr)
+        return (r.status, report, r.stderr, r.stdout)
     }
 
     /// Checks `guest` and expects verdict `error`, exit 2 and an error of `layer` containing `detail`.
@@ -65,6 +65,7 @@ import Testing
         #expect(error["layer"] as? String == layer, "\(error)")
         #expect(message.hasPrefix(layer + ": ") && message.contains(detail), "\(message)")
         #expect(c.stderr.contains("imagegate: error: \(message)"), "\(c.stderr)")
+        #expect(try Tools.validateJSON([c.raw], schema: Fixtures.schema("report.schema.json")) == [])
     }
 
     /// The verdict and the status of `kernel`, `cloud-init` and `azure-vm-utils` of `guest`.
