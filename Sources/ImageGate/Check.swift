@@ -41,6 +41,8 @@ public struct CheckOptions: Sendable {
 /// The result of checking one image, with what it cost to read.
 public struct CheckResult: Sendable {
     public var report: Report
+    /// What inspection found; nil when the image could not be opened (its package database's
+    /// `readError` gives an `error` report with the facts beside it).
     public var facts: GuestFacts?
     /// Bytes and reads from the image files, all layers.
     public var bytesRead: UInt64
@@ -51,7 +53,8 @@ public struct CheckResult: Sendable {
 
 extension ImageGate {
     /// Opens `path` (an image or a folder), inspects it and runs every requirement of the profile.
-    /// Never throws: an unreadable image gives a report with verdict `error`.
+    /// Never throws: an unreadable image, or one whose package database exists but cannot be read
+    /// or has damaged records, gives a report with verdict `error`.
     public static func check(_ path: String, options: CheckOptions = CheckOptions()) -> CheckResult {
         let image: GuestImage
         let tree: GuestTree
@@ -76,6 +79,18 @@ extension ImageGate {
                 bytesRead: 0, reads: 0)
         }
         let facts = GuestInspector.inspect(tree, declared: open.declared)
+        // A package database that exists but cannot be trusted makes the image unreadable, as a
+        // damaged file system does: its packages decide `kernel`, `cloud-init` and
+        // `azure-vm-utils`, which would otherwise skip and let a damaged image pass.
+        if let failure = facts.packageDatabase.readError {
+            return CheckResult(
+                report: Report(
+                    image: .init(
+                        path: GuestImage.shownPath(path), format: image.format, virtualSize: image.virtualSize),
+                    error: .init(layer: failure.layer, message: failure.message)),
+                facts: facts, bytesRead: image.counter.bytes, reads: image.counter.reads,
+                transfer: image.transfer?.stats)
+        }
         let liveNetwork = options.live ? options.liveOptions.sampleNetwork() : nil
         let context = CheckContext(
             facts: facts, container: image.container, vmSize: options.vmSize, vmSizes: options.vmSizes,

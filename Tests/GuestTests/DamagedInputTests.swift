@@ -16,6 +16,8 @@ import Testing
         #expect(facts.packages.map(\.name) == ["systemd"])
         #expect(facts.packageDatabase.problems.count == 1)
         #expect(facts.packageDatabase.problems.first?.contains("damaged") == true)
+        // Readable, but a damaged record makes the database the image's error in a check.
+        #expect(facts.packageDatabase.readError?.layer == "dpkg")
         #expect(facts.kernels.isEmpty)
         #expect(facts.boot.unknownReason != nil)
         #expect(facts.network.systemdVersion == 254)
@@ -66,33 +68,37 @@ import Testing
         #expect(facts.packageDatabase.unreadable?.contains("too large: 2147483648 bytes") == true)
         #expect(facts.packages.isEmpty)
         #expect(!facts.packageDatabase.isReadable)
+        #expect(facts.packageDatabase.readError?.message.hasPrefix("dpkg: /var/lib/dpkg/status too large") == true)
     }
 
-    @Test func statusParserKeepsPackagesBeforeDamageAndNamesIt() {
-        let status = DpkgStatus(
-            Array(
-                """
-                Package: a
-                Status: install ok installed
-                Version: 1:2.0-3
+    @Test func statusParserKeepsPackagesBeforeDamageAndNamesIt() throws {
+        let text = Array(
+            """
+            Package: a
+            Status: install ok installed
+            Version: 1:2.0-3
 
-                garbage line
-                Package: b
-                Status: install ok installed
-                Version: 1.0
+            garbage line
+            Package: b
+            Status: install ok installed
+            Version: 1.0
 
-                Package: c
-                Status: install ok half-installed
-                Version: 1.0
+            Package: c
+            Status: install ok half-installed
+            Version: 1.0
 
-                Package: d
-                Status: install ok installed
-                """.utf8))
+            Package: d
+            Status: install ok installed
+            """.utf8)
+        let status = DpkgStatus(text)
         #expect(status.packages.map(\.name) == ["a"])
         #expect(status.packages.first?.epoch == 1)
         #expect(status.packages.first?.fullVersion == "1:2.0-3")
         #expect(status.problems.count == 2)
         #expect(status.problems[1].contains("d: installed without a Version field"))
+        // The first problem's paragraph starts at the garbage line: where a check's error points.
+        let garbage = try #require(text.indices.first { text[$0...].starts(with: Array("garbage line".utf8)) })
+        #expect(status.firstProblemOffset == garbage)
     }
 
     @Test func binaryStatusGivesBoundedProblems() {
@@ -107,6 +113,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: root) }
         let facts = GuestInspector.inspect(GuestTree(root: try DirectoryFileSystem(path: root)))
         #expect(facts.packageDatabase.unreadable == "no package database")
+        #expect(facts.packageDatabase.readError == nil, "no database is not a damaged one")
         #expect(facts.os.unreadable == "no /etc/os-release or /usr/lib/os-release")
         #expect(facts.kernels.isEmpty)
     }

@@ -14,6 +14,7 @@ import Testing
         if PackageDatabaseInspector.locators.contains(where: { $0.name == "rpm" }) {
             // The rpm reader is plugged in: the tree's rpmdb.sqlite is an empty file.
             #expect(facts.packageDatabase.unreadable == "not readable: /var/lib/rpm/rpmdb.sqlite is empty")
+            #expect(facts.packageDatabase.readError?.layer == "rpmdb")
         } else {
             #expect(facts.packageDatabase.unreadable == "not readable: rpm support missing")
         }

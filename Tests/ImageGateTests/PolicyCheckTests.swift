@@ -171,8 +171,10 @@ struct PolicyGuest {
         }
     }
 
-    /// An unreadable package database skips package rules instead of guessing.
-    @Test func anUnreadableDatabaseSkips() throws {
+    /// An unreadable package database makes the image an error (exit 2) instead of a report whose
+    /// package rules guess; the rules themselves still skip on such facts (a library caller may
+    /// evaluate requirements on facts of its own).
+    @Test func anUnreadableDatabaseIsAnErrorAndItsRulesSkip() throws {
         let guest = try PolicyGuest()
         defer { guest.remove() }
         try FileManager.default.removeItem(atPath: guest.root + "/var/lib/dpkg/status")
@@ -180,8 +182,13 @@ struct PolicyGuest {
             atPath: guest.root + "/var/lib/dpkg/status", withIntermediateDirectories: true)
         var options = CheckOptions()
         options.policies = [try Policy.parse(Self.policy(severity: "must"), file: "p.yaml")]
-        let findings = ImageGate.check(guest.root, options: options).report.requirements ?? []
-        let f = findings.first { $0.id == "pkg-absent" }
-        #expect(f?.status == .skip, "\(f?.summary ?? "")")
+        let result = ImageGate.check(guest.root, options: options)
+        #expect(result.report.verdict == .error)
+        #expect(result.report.error?.layer == "dpkg")
+        #expect(result.report.error?.message.contains("not a regular file") == true)
+        let facts = try #require(result.facts)
+        let rule = try #require(options.policies.flatMap(\.requirements).first { $0.id == "pkg-absent" })
+        let f = rule.evaluate(CheckContext(facts: facts))
+        #expect(f.status == .skip, "\(f.summary)")
     }
 }

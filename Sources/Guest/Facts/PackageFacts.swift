@@ -1,3 +1,4 @@
+import BlockIO
 import PackageDatabases
 
 /// Which package database the guest has and whether it could be read.
@@ -7,13 +8,36 @@ public struct PackageDatabaseFacts: Sendable, Hashable, Codable {
     /// The database file (or the path that was looked for).
     public var evidence: [Evidence]
     /// Why the package list is unknown (`"too large: 2147483648 bytes"`, `"not readable: rpm support missing"`,
-    /// `"no package database"`); nil when read. A reason is never an empty list: checks must `skip`.
+    /// `"no package database"`); nil when read. A reason is never an empty list: a requirement
+    /// given such facts must `skip`, and a check reports a database that exists as `readError`.
     public var unreadable: String?
     /// How many installed packages it lists (0 when unreadable).
     public var packageCount: Int
     /// Damaged records skipped while reading (`"paragraph at line 40: cloud-init: installed without a
     /// Version field (truncated?)"`): the list is usable but may miss those packages.
     public var problems: [String]
+    /// Set when the database exists but cannot be trusted: it could not be read (`unreadable`),
+    /// or it has damaged records (`problems`), or its file lists could not be read. A check
+    /// reports it as the image's error (verdict `error`, exit 2), as for an unreadable file
+    /// system: a package list that is unknown or missing records could pass the gate (a kernel,
+    /// cloud-init or azure-vm-utils undecided, a package that must be absent not seen). nil when
+    /// the database was read whole, and when there is none at all (`isMissing`).
+    public var readError: ReadError?
+
+    /// The layer and message of an `ImageError` (`ndb: blob of 0 bytes … at byte 4108`), as the
+    /// report's `error` object carries them.
+    public struct ReadError: Sendable, Hashable, Codable {
+        /// `dpkg`, `rpmdb`, `ndb`, `bdb`, `rpm-sqlite`, `rpm-header`, or the file system's layer.
+        public var layer: String
+        /// `<layer>: <what> at byte <offset>`.
+        public var message: String
+
+        /// The layer and description of `error`.
+        public init(_ error: ImageError) {
+            layer = error.layer
+            message = error.description
+        }
+    }
 
     /// Creates a value from its fields.
     public init(kind: String? = nil, evidence: [Evidence] = [], unreadable: String? = nil, packageCount: Int = 0) {

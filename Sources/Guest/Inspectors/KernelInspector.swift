@@ -37,14 +37,16 @@ public struct KernelInspector: Inspector {
                     break
                 }
                 kernels[e.name] = try inspectKernel(
-                    tree, release: e.name, modulesDirectory: root + "/" + e.name, facts: facts)
+                    tree, release: e.name, modulesDirectory: root + "/" + e.name, facts: &facts)
             }
         }
         facts.kernels = kernels.values.sorted()
     }
 
-    func inspectKernel(_ tree: GuestTree, release: String, modulesDirectory: String, facts: GuestFacts) throws
-        -> KernelFacts
+    /// One kernel's facts; a package database whose file lists cannot be read gets that error as
+    /// its `readError` in `facts` (the owner of a kernel is what `kernel` decides on).
+    func inspectKernel(_ tree: GuestTree, release: String, modulesDirectory: String, facts: inout GuestFacts)
+        throws -> KernelFacts
     {
         var k = KernelFacts(release: release, modulesDirectory: .path(modulesDirectory))
         for path in ["/boot/vmlinuz-\(release)", modulesDirectory + "/vmlinuz"] {
@@ -101,6 +103,9 @@ public struct KernelInspector: Inspector {
             } catch let e as ImageError {
                 k.ownershipKnown = false
                 k.problems.append("owner unknown: \(e.detail)")
+                if facts.packageDatabase.readError == nil {
+                    facts.packageDatabase.readError = PackageDatabaseFacts.ReadError(e)
+                }
             }
         } else {
             k.problems.append("owner unknown: package database \(facts.packageDatabase.unreadable ?? "not read")")

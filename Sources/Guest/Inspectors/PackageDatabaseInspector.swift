@@ -5,7 +5,8 @@ import PackageDatabases
 ///
 /// The inspector asks `PackageDatabaseInspector.locators` in order; the first that returns a
 /// database wins. A locator that finds its file but cannot read it throws, and the error becomes
-/// the database's `unreadable` reason (never an empty package list).
+/// the database's `unreadable` reason (never an empty package list) and its `readError`, which a
+/// check reports as the image's error.
 public struct PackageDatabaseLocator: Sendable {
     /// `dpkg` or `rpm`: names the locator in evidence when its database cannot be read.
     public let name: String
@@ -108,6 +109,7 @@ public struct PackageDatabaseInspector: Inspector {
                 db.packageCount = all.count
                 if let dpkg = opened as? DpkgDatabase {
                     db.problems = dpkg.problems
+                    db.readError = dpkg.damage.map(PackageDatabaseFacts.ReadError.init)
                 }
                 var packages: [PackageFact] = []
                 for p in all where Self.isOfInterest(p.name) || declaredNames.contains(p.name) {
@@ -120,7 +122,9 @@ public struct PackageDatabaseInspector: Inspector {
                 let present = try locator.paths.filter { try tree.resolve($0, followFinal: false) != nil }
                 db.kind = Self.rpmPaths.first { present.contains($0.path) }?.kind ?? locator.name
                 db.evidence = present.map(Evidence.path)
-                db.unreadable = "not readable: " + ((error as? ImageError)?.description ?? "\(error)")
+                let imageError = error as? ImageError ?? ImageError(locator.name, .corrupt, "\(error)")
+                db.unreadable = "not readable: " + imageError.description
+                db.readError = PackageDatabaseFacts.ReadError(imageError)
                 facts.packages = []
             }
             facts.packageDatabase = db
@@ -131,6 +135,12 @@ public struct PackageDatabaseInspector: Inspector {
             facts.packageDatabase = PackageDatabaseFacts(
                 kind: kind, evidence: [.path(path)],
                 unreadable: rpmLocator ? "not readable: \(path) is empty" : "not readable: rpm support missing")
+            // An empty database file is a truncated one (rpm writes its schema or header first):
+            // an error as for any damaged database. A missing rpm reader is this build's limit.
+            if rpmLocator {
+                facts.packageDatabase.readError = PackageDatabaseFacts.ReadError(
+                    ImageError("rpmdb", .truncated, "\(path) is empty (0 bytes)"))
+            }
             return
         }
         facts.packageDatabase = PackageDatabaseFacts(

@@ -34,6 +34,11 @@ public final class DpkgDatabase: PackageDatabase {
     public var evidence: String { Self.statusPath }
     /// Malformed paragraphs that were skipped.
     public let problems: [String]
+    /// The first malformed paragraph as an error (`dpkg: /var/lib/dpkg/status: paragraph at line
+    /// 40: … at byte 1234`; `problems` lists them all), nil when there is none. dpkg itself
+    /// refuses a status file with such a paragraph, and a list without that record can pass a
+    /// check for the wrong reason, so a check reports the image as unreadable.
+    public let damage: ImageError?
 
     private let tree: any PackageFileTree
     private let installed: [InstalledPackage]
@@ -58,6 +63,9 @@ public final class DpkgDatabase: PackageDatabase {
         let status = DpkgStatus(bytes)
         installed = status.packages
         problems = status.problems
+        damage = status.problems.first.map {
+            ImageError("dpkg", .corrupt, "\(Self.statusPath): \($0)", at: status.firstProblemOffset.map { UInt64($0) })
+        }
     }
 
     /// Every installed package, in status-file order.
@@ -70,7 +78,7 @@ public final class DpkgDatabase: PackageDatabase {
     public func owners(of guestPath: String) throws -> [String] {
         let key = Self.canonical(guestPath)
         if let hit = index.withLock({ $0 }) { return (hit[key] ?? []).sorted() }
-        if try tree.file(guestPath)?.attributes.type != .directory {
+        if try !isDirectory(guestPath) {
             switch try firstOwner(of: key) {
             case .found(let name): return [name]
             case .absent(let lists):
@@ -82,6 +90,17 @@ public final class DpkgDatabase: PackageDatabase {
         let built = Self.index(try readLists(packageNames()))
         index.withLock { $0 = built }
         return (built[key] ?? []).sorted()
+    }
+
+    /// True when `guestPath` is a directory in the guest. A path whose symlinks loop is not one:
+    /// the lists record paths, not what they resolve to, so they still answer for it, and a loop
+    /// outside the database is no reason to call the database unreadable.
+    private func isDirectory(_ guestPath: String) throws -> Bool {
+        do {
+            return try tree.file(guestPath)?.attributes.type == .directory
+        } catch let e as ImageError where e.kind == .loop {
+            return false
+        }
     }
 
     /// Seconds since the epoch when `name` was last installed or upgraded: the modification time

@@ -19,6 +19,9 @@ public struct DpkgStatus: Sendable {
     public let packages: [InstalledPackage]
     /// Lines or paragraphs that were skipped, with the reason (`"line 41: not a field"`).
     public let problems: [String]
+    /// The byte offset in the file of the line or paragraph the first problem names; nil when
+    /// there is none.
+    public let firstProblemOffset: Int?
 
     /// At most this many problems are kept (a binary file would otherwise give one per line).
     public static let maximumProblems = 20
@@ -30,12 +33,15 @@ public struct DpkgStatus: Sendable {
     public init(_ bytes: [UInt8]) {
         var packages: [InstalledPackage] = []
         var problems: [String] = []
+        var firstProblemOffset: Int?
         var fields: [(String, String)] = []
         var fieldCount = 0  // fields of the paragraph, read or not
         var lastFieldRead = false  // whether a continuation line belongs to a field kept in `fields`
         var paragraphLine = 1
+        var paragraphOffset = 0
         var lineNumber = 0
-        func note(_ p: String) {
+        func note(_ p: String, at offset: Int) {
+            if firstProblemOffset == nil { firstProblemOffset = offset }
             if problems.count < DpkgStatus.maximumProblems { problems.append(p) }
         }
         func finish() {
@@ -47,7 +53,7 @@ public struct DpkgStatus: Sendable {
             switch DpkgStatus.package(from: fields) {
             case .success(let p?): packages.append(p)
             case .success(nil): break
-            case .failure(let why): note("paragraph at line \(paragraphLine): \(why.reason)")
+            case .failure(let why): note("paragraph at line \(paragraphLine): \(why.reason)", at: paragraphOffset)
             }
         }
         var start = 0
@@ -61,12 +67,13 @@ public struct DpkgStatus: Sendable {
             if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                 finish()
                 paragraphLine = lineNumber + 1
+                paragraphOffset = start
                 if atEOF { break }
                 continue
             }
             let continuation = raw.first == 0x20 || raw.first == 0x09
             if raw.contains(0) {
-                note("line \(lineNumber): binary content")
+                note("line \(lineNumber): binary content", at: raw.startIndex)
                 fields = []
                 fieldCount = 0
                 if atEOF { break }
@@ -76,7 +83,7 @@ public struct DpkgStatus: Sendable {
                 // Continuation lines of the fields nobody reads (Description, Conffiles: most of
                 // the file) are skipped unread, not appended to a string that is thrown away.
                 if fieldCount == 0 {
-                    note("line \(lineNumber): continuation line without a field")
+                    note("line \(lineNumber): continuation line without a field", at: raw.startIndex)
                 } else if lastFieldRead, let last = fields.popLast() {
                     fields.append((last.0, last.1 + "\n" + raw.trimmingASCIIWhitespace().string))
                 }
@@ -99,6 +106,7 @@ public struct DpkgStatus: Sendable {
         finish()
         self.packages = packages
         self.problems = problems
+        self.firstProblemOffset = firstProblemOffset
     }
 
     struct Reason: Error { let reason: String }

@@ -62,8 +62,8 @@ public enum RPMDatabaseLocator {
     /// Opens the preferred rpm database of the guest.
     /// - Returns: nil when the guest has no rpm database at all.
     /// - Throws: `ImageError` when a database exists but cannot be read (its layer names the
-    ///   backend: `rpm-sqlite`, `bdb`, `ndb`, `rpm-header`). Callers report that as a `skip` of the
-    ///   package-based checks with the error as the reason — never as an empty package list.
+    ///   backend: `rpm-sqlite`, `bdb`, `ndb`, `rpm-header`). A check reports that as the image's
+    ///   error (verdict `error`, exit 2) — never as an empty package list.
     public static func open(_ tree: any PackageFileTree, counter: ReadCounter = ReadCounter()) throws
         -> RPMPackageDatabase?
     {

@@ -6,7 +6,7 @@ import Synchronization
 /// Packages are parsed once, when first asked; the file index is built only when `owners(of:)`
 /// is first called (from BASENAMES/DIRNAMES/DIRINDEXES, or OLDFILENAMES). A header that cannot be
 /// parsed makes the whole call throw: a partial package list could make a check fail for the
-/// wrong reason, so the caller reports the database as unreadable (`skip`).
+/// wrong reason, so the caller reports the database as unreadable (a check: verdict `error`).
 public final class RPMPackageDatabase: PackageDatabase {
     public let source: any RPMHeaderSource
     /// The guest path of the database file.
