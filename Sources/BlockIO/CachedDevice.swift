@@ -28,32 +28,32 @@ public final class CachedDevice: BlockDevice {
         let bs = UInt64(blockSize)
         let first = offset / bs
         let last = (offset + UInt64(buffer.count) - 1) / bs
-        var have: [UInt64: [UInt8]] = [:]
-        blocks.withLock { c in
-            for i in first...last { if let hit = c[i] { have[i] = hit } }
-        }
-        var i = first
-        while i <= last {
-            guard have[i] == nil else {
-                i += 1
+        // The blocks of the range by position (first + k), the cached ones looked up under one
+        // lock: an array, not a dictionary, as most reads are of one block or a few.
+        var have: [[UInt8]?] = blocks.withLock { c in (first...last).map { c[$0] } }
+        var k = 0
+        while k < have.count {
+            guard have[k] == nil else {
+                k += 1
                 continue
             }
-            var end = i
-            while end < last, end - i + 1 < Self.runBlocks, have[end + 1] == nil { end += 1 }
-            let start = i * bs
-            let data = try base.read(at: start, count: Int(min((end + 1) * bs, size) - start), layer: "cache")
+            var end = k
+            while end + 1 < have.count, end - k + 1 < Int(Self.runBlocks), have[end + 1] == nil { end += 1 }
+            let start = (first + UInt64(k)) * bs
+            let stop = min((first + UInt64(end) + 1) * bs, size)
+            let data = try base.read(at: start, count: Int(stop - start), layer: "cache")
             blocks.withLock { c in
-                for b in i...end {
-                    let lo = Int((b - i) * bs)
-                    let block = Array(data[lo..<min(data.count, lo + Int(bs))])
-                    have[b] = block
-                    c.insert(block, for: b)
+                for j in k...end {
+                    let lo = (j - k) * blockSize
+                    let block = Array(data[min(data.count, lo)..<min(data.count, lo + blockSize)])
+                    have[j] = block
+                    c.insert(block, for: first + UInt64(j))
                 }
             }
-            i = end + 1
+            k = end + 1
         }
         try buffer.forEachChunk(at: offset, chunkBytes: bs, layer: "cache") { index, within, piece in
-            guard let data = have[index], Int(within) + piece.count <= data.count else {
+            guard let data = have[Int(index - first)], Int(within) + piece.count <= data.count else {
                 throw ImageError("cache", .truncated, "short block", at: index * bs + within)
             }
             let start = Int(within)

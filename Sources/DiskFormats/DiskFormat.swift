@@ -50,18 +50,14 @@ public struct OpenedDisk: Sendable {
     public var fileSize: UInt64?
     /// The footer of the top file, when it is a VHD (what `vhd-*` checks read).
     public var vhdFooter: VHDFooterFacts?
-    /// Whether reads go through tables or decoding that repeat (a cache in front pays); false
-    /// when the device reads its file in place (raw, fixed VHD), where a cache would only copy.
-    public var needsCache: Bool
 
     public init(
-        device: any BlockDevice, format: String, files: [String], notes: [String] = [], needsCache: Bool = true
+        device: any BlockDevice, format: String, files: [String], notes: [String] = []
     ) {
         self.device = device
         self.format = format
         self.files = files
         self.notes = notes
-        self.needsCache = needsCache
     }
 
     public var virtualSize: UInt64 { device.size }

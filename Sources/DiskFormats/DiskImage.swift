@@ -36,7 +36,7 @@ public enum DiskImage {
     /// Decodes an already opened file by sniffing its content; unknown content is a raw disk,
     /// except a format we recognise but do not read (VDI, QED, …), which is refused by name.
     public static func open(_ file: any BlockDevice, path: String, context: OpenContext) throws -> OpenedDisk {
-        var disk = OpenedDisk(device: file, format: "raw", files: [path], needsCache: false)
+        var disk = OpenedDisk(device: file, format: "raw", files: [path])
         if let format = try sniff(file) {
             disk = try refusingOversize(try format.open(file, path: path, context: context))
         } else {

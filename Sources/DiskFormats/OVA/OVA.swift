@@ -67,7 +67,7 @@ public enum OVAFormat: DiskFormat {
                 layer, .notFound, "disk file '\(href)' named by \(ovf.name) is not in the OVA", at: ovf.dataOffset)
         }
         let slice = try SliceDevice(file, start: member.dataOffset, size: member.size, layer: layer)
-        var inner = OpenedDisk(device: slice, format: "raw", files: [path], needsCache: false)
+        var inner = OpenedDisk(device: slice, format: "raw", files: [path])
         if let format = try DiskImage.sniff(slice) {
             if format == VMDKFormat.self, try slice.read(at: 0, count: 4, layer: layer) != VMDKSparseHeader.magic {
                 throw ExternalFileRefusal.error(

@@ -48,7 +48,7 @@ public enum QCOW2Format: DiskFormat {
                 switch format {
                 case "raw":
                     // Never sniff a file declared raw: its content is guest data.
-                    return OpenedDisk(device: backingFile, format: "raw", files: [backingPath], needsCache: false)
+                    return OpenedDisk(device: backingFile, format: "raw", files: [backingPath])
                 case "qcow2":
                     let head = try backingFile.read(at: 0, count: Int(min(backingFile.size, 4)), layer: "qcow2")
                     guard matches(head: head, tail: [], size: backingFile.size) else {

@@ -57,7 +57,7 @@ public enum VHDFormat: DiskFormat {
                     at: file.size - UInt64(min(file.size, UInt64(VHDFooter.length))) + 0x30)
             }
             let data = try SliceDevice(file, start: 0, size: footer.currentSize, layer: "vhd")
-            var disk = OpenedDisk(device: data, format: name, files: [path], notes: notes, needsCache: false)
+            var disk = OpenedDisk(device: data, format: name, files: [path], notes: notes)
             disk.vhdFooter = facts
             return (disk, footer)
         }

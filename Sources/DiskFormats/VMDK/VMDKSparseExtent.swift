@@ -10,9 +10,9 @@ final class VMDKSparseExtent: BlockDevice {
     static let layer = "vmdk"
     static let maximumGDEntries = 1 << 22
     static let cachedGrainTables = 64
-    /// Inflated grains kept (64 KiB each for the usual 128-sector grain: 16 MiB). The cache in
-    /// front holds 4 KiB blocks, so the other blocks of a grain come back here; with 32 grains a
-    /// Debian check inflated and read 60 of its ~290 grains twice.
+    /// Inflated grains kept (64 KiB each for the usual 128-sector grain: 16 MiB). Reads come in
+    /// file-system blocks (4 KiB), so the other blocks of a grain come back here; with 32 grains
+    /// a Debian check inflated and read 60 of its ~290 grains twice.
     static let cachedGrains = 256
 
     let file: any BlockDevice

@@ -134,15 +134,6 @@ public final class GuestImage: Sendable {
     /// format claims it (an OVA is a tar too), else a disk image (raw when nothing claims it).
     static let sources: [ImageSource] = [.directory, .archive, .disk]
 
-    /// Decoded formats re-read their tables and small metadata often: a modest cache in front
-    /// of the disks that say they need one (raw and fixed VHD are plain file reads already).
-    /// Blocks are 4 KiB, the block size of the file systems we read: a larger block fetches bytes
-    /// nobody asked for from every scattered inode and directory block (16 KiB blocks read
-    /// 6.5 MB of the Debian qcow2 for 2.3 MB used).
-    static func cached(_ disk: OpenedDisk) -> any BlockDevice {
-        disk.needsCache ? CachedDevice(disk.device, blockSize: 4 << 10, capacity: 8192) : disk.device
-    }
-
     /// Opens the file system of one volume, or says why it cannot be read.
     static func probe(_ v: Volume) throws -> FoundVolume {
         let blkid = v.content.type.map {
