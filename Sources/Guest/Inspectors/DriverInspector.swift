@@ -20,10 +20,14 @@ public struct DriverInspector: Inspector {
     /// It walks the kernels `KernelInspector` finds.
     public var prerequisites: [any Inspector] { [KernelInspector()] }
 
-    /// The guest paths this inspector reads.
+    /// The guest paths this inspector reads: the walk below a modules directory only lists
+    /// names (which every file system, a tarball's included, keeps for all entries), so no
+    /// module's bytes are asked for; `/lib/modules/*/**` kept the 120 MB of a Debian tarball's
+    /// modules in memory.
     public var interest: GuestInterest {
         GuestInterest([
-            "/lib/modules/*/**", "/usr/lib/modules/*/**", "/boot/config-*", "/lib/modules/*/modules.builtin",
+            "/lib/modules/*/modules.builtin", "/usr/lib/modules/*/modules.builtin", "/boot/config-*",
+            "/lib/modules/*/config", "/usr/lib/modules/*/config",
         ])
     }
 
