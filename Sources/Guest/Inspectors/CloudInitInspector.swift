@@ -114,9 +114,7 @@ public struct CloudInitInspector: Inspector {
                 guard let f = try tree.text(path) else { continue }
                 read.append(.path(path))
                 // Composed as nodes and read by key: aliases are never expanded (no alias bomb).
-                // The basic resolver: scalars are only read as strings, and the default one
-                // compiles its seven regular expressions first (a millisecond of every check).
-                guard let value = try Yams.compose(yaml: f.text, .basic)?.value("datasource_list") else { continue }
+                guard let value = try Node.compose(f.text)?.value("datasource_list") else { continue }
                 if let list = value.sequence {
                     c.datasourceList = list.prefix(256).map { $0.string ?? "?" }
                 } else if let s = value.string, value.scalar != nil {

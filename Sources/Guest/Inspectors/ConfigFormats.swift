@@ -65,10 +65,9 @@ struct NetplanFile {
     /// Parses a netplan document; throws when it is not valid YAML.
     ///
     /// Composed as YAML nodes and read key by key (never converted whole): aliases stay shared, so
-    /// an alias bomb costs nothing unless the keys read lead into it. Scalars are read as strings
-    /// only, so the basic resolver (no tag guessing by regular expression) gives the same nodes.
+    /// an alias bomb costs nothing unless the keys read lead into it.
     init(_ text: String) throws {
-        guard let network = try Yams.compose(yaml: text, .basic)?.value("network"), network.mapping != nil else {
+        guard let network = try Node.compose(text)?.value("network"), network.mapping != nil else {
             return
         }
         renderer = network.value("renderer")?.string
@@ -113,4 +112,9 @@ extension GuestTree {
 extension Node {
     /// The value of a mapping's key (nil for other nodes or a missing key).
     func value(_ key: String) -> Node? { self[key] }
+
+    /// The nodes of a YAML document (cloud-init's and netplan's files), never converted to Swift
+    /// values: scalars are read as strings only, so with the basic resolver (Yams' default
+    /// compiles seven regular expressions to guess tags, a millisecond of every check).
+    static func compose(_ text: String) throws -> Node? { try Yams.compose(yaml: text, .basic) }
 }
