@@ -153,7 +153,11 @@ public struct DriverInspector: Inspector {
     /// trimmed of ASCII whitespace, a CR included.
     static func parseConfig(_ text: String, symbols: Set<String>) -> [String: String] {
         var out: [String: String] = [:]
-        let lengths = Set(symbols.map(\.utf8.count))
+        // The symbols asked by byte length: a line is compared only with those of its symbol's
+        // length, and a string is made only for a match (a Set lookup per line was most of it).
+        let wanted = symbols.map { (symbol: $0, bytes: Array($0.utf8)) }
+        var byLength = [[Int]](repeating: [], count: 128)
+        for (i, w) in wanted.enumerated() where w.bytes.count < byLength.count { byLength[w.bytes.count].append(i) }
         let bytes = Array(text.utf8)
         let prefix = Array("CONFIG_".utf8)
         func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
@@ -166,11 +170,12 @@ public struct DriverInspector: Inspector {
             start = end + 1
             while a < b && blank(bytes[a]) { a += 1 }
             while b > a && blank(bytes[b - 1]) { b -= 1 }
-            guard b - a > prefix.count, bytes[a..<a + prefix.count].elementsEqual(prefix),
-                let eq = bytes[a..<b].firstIndex(of: UInt8(ascii: "=")), lengths.contains(eq - a)
+            guard b - a > prefix.count, bytes[a] == prefix[0], bytes[a..<a + prefix.count].elementsEqual(prefix),
+                let eq = bytes[a..<b].firstIndex(of: UInt8(ascii: "=")), eq - a < byLength.count
             else { continue }
-            let symbol = String(decoding: bytes[a..<eq], as: UTF8.self)
-            if symbols.contains(symbol) { out[symbol] = String(decoding: bytes[(eq + 1)..<b], as: UTF8.self) }
+            for i in byLength[eq - a] where bytes[a..<eq].elementsEqual(wanted[i].bytes) {
+                out[wanted[i].symbol] = String(decoding: bytes[(eq + 1)..<b], as: UTF8.self)
+            }
         }
         return out
     }
