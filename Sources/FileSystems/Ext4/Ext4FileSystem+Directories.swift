@@ -7,19 +7,39 @@ struct Ext4DirectoryEntry: Sendable {
     let type: FileType
 }
 
-/// The parsed entries of one directory (without `.` and `..`), with a name index for lookup.
+/// The parsed entries of one directory (without `.` and `..`), each name once (the first: a
+/// duplicate is unreachable by lookup anyway).
+///
+/// A small directory is searched in order and indexed by name only once it reaches
+/// `indexedFrom` entries: most directories a check lists (the ~400 below a kernel's modules
+/// directory) are never looked up in, and hashing every name was a tenth of listing them.
 struct Ext4Directory: Sendable {
-    var entries: [Ext4DirectoryEntry] = []
-    var byName: [String: Ext4DirectoryEntry] = [:]
+    private(set) var entries: [Ext4DirectoryEntry] = []
+    private var byName: [String: Int] = [:]
+    private var indexed = false
+    static let indexedFrom = 16
 
     mutating func append(_ e: Ext4DirectoryEntry) {
-        // One hash of the name in the common case; a duplicate (unreachable anyway: lookup
-        // finds the first) puts the first back.
-        if let first = byName.updateValue(e, forKey: e.name) {
-            byName[e.name] = first
-            return
+        if indexed {
+            // One hash in the common case; a duplicate puts the first one's position back.
+            if let first = byName.updateValue(entries.count, forKey: e.name) {
+                byName[e.name] = first
+                return
+            }
+        } else {
+            guard !entries.contains(where: { $0.name == e.name }) else { return }
+            if entries.count + 1 >= Self.indexedFrom {
+                for (i, old) in entries.enumerated() { byName[old.name] = i }
+                byName[e.name] = entries.count
+                indexed = true
+            }
         }
         entries.append(e)
+    }
+
+    /// The entry called `name`, nil when there is none.
+    func entry(named name: String) -> Ext4DirectoryEntry? {
+        indexed ? byName[name].map { entries[$0] } : entries.first { $0.name == name }
     }
 }
 

@@ -145,7 +145,7 @@ public final class Ext4FileSystem: BlockFileSystem {
         for name in path.components {
             let node = try inode(current)
             guard node.type == .directory else { return nil }
-            guard let entry = try directory(node).byName[name] else { return nil }
+            guard let entry = try directory(node).entry(named: name) else { return nil }
             current = entry.inode
         }
         return current
