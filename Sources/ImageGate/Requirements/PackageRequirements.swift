@@ -110,11 +110,15 @@ extension Requirement {
                 summary: "azure-vm-utils is not installed: \(db.missingSummary), no azure-nvme-id and no rule file.")
         }
         if !db.isReadable {
+            // No database at all, but a rule file or an azure-nvme-id without a version: there
+            // is nothing that could say which version is there, which is not a database that failed.
+            let why =
+                db.isMissing
+                ? "There is \(db.missingSummary)"
+                : "The package database could not be read (\(db.unreadable ?? "unknown reason"))"
             return Outcome(
                 .skip, found: "unknown", evidence: db.evidence + a.binaries,
-                summary:
-                    "The package database could not be read (\(db.unreadable ?? "unknown reason")) and no azure-nvme-id version was found."
-            )
+                summary: "\(why) and no azure-nvme-id version was found; \(ruleNote).")
         }
         return Outcome(
             .fail, found: "not installed", evidence: db.evidence + a.binaries,
