@@ -11,20 +11,20 @@ extension String {
         return String(self[first..<bytes.index(after: last)])
     }
 
-    /// The lines of the text (split at LF), each trimmed of ASCII whitespace, as byte slices of
-    /// one copy of its UTF-8. Config files are read this way, not by Character: a byte scan is
-    /// several times cheaper over thousands of lines, and CR LF, which is one Character, ends a
-    /// line here as it does for the programs that read these files. As `split(separator:
-    /// omittingEmptySubsequences: false)` counts them: a final LF is followed by an empty line.
-    public var trimmedLines: [ArraySlice<UInt8>] {
+    /// Calls `body` with each line of the text (split at LF), trimmed of ASCII whitespace, as a
+    /// byte slice of one copy of its UTF-8. Config files are read this way, not by Character: a
+    /// byte scan is several times cheaper over thousands of lines, and CR LF, which is one
+    /// Character, ends a line here as it does for the programs that read these files. Lines as
+    /// `split(separator: omittingEmptySubsequences: false)` counts them: a final LF is followed
+    /// by an empty line.
+    public func forEachTrimmedLine(_ body: (ArraySlice<UInt8>) throws -> Void) rethrows {
         let bytes = Array(utf8)
-        var lines: [ArraySlice<UInt8>] = []
         var start = 0
         while true {
             var end = start
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            lines.append(bytes[start..<end].trimmingASCIIWhitespace())
-            if end >= bytes.count { return lines }
+            try body(bytes[start..<end].trimmingASCIIWhitespace())
+            if end >= bytes.count { return }
             start = end + 1
         }
     }

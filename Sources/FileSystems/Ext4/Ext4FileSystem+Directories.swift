@@ -15,9 +15,11 @@ struct Ext4DirectoryEntry: Sendable {
 /// directory) are never looked up in, and hashing every name was a tenth of listing them.
 struct Ext4Directory: Sendable {
     private(set) var entries: [Ext4DirectoryEntry] = []
+    /// Positions in `entries` by name; empty until the directory reaches `indexedFrom` entries.
     private var byName: [String: Int] = [:]
-    private var indexed = false
     static let indexedFrom = 16
+
+    private var indexed: Bool { !byName.isEmpty }
 
     mutating func append(_ e: Ext4DirectoryEntry) {
         if indexed {
@@ -31,7 +33,6 @@ struct Ext4Directory: Sendable {
             if entries.count + 1 >= Self.indexedFrom {
                 for (i, old) in entries.enumerated() { byName[old.name] = i }
                 byName[e.name] = entries.count
-                indexed = true
             }
         }
         entries.append(e)

@@ -10,21 +10,22 @@ struct IniFile {
     }
     var settings: [Setting] = []
 
-    /// Parsed as bytes (`trimmedLines`): a unit file is read for a few keys, and a walk of
+    /// Parsed as bytes (`forEachTrimmedLine`): a unit file is read for a few keys, and a walk of
     /// Characters cost a millisecond over a check's units.
     init(_ text: String) {
         var section = ""
         var pending: [UInt8] = []
-        for trimmed in text.trimmedLines {
+        var settings: [Setting] = []
+        text.forEachTrimmedLine { trimmed in
             var line = trimmed
             if pending.isEmpty && (line.isEmpty || line.first == UInt8(ascii: "#") || line.first == UInt8(ascii: ";")) {
-                continue
+                return
             }
             if line.last == UInt8(ascii: "\\") {
                 line.removeLast()
                 pending += line
                 pending.append(0x20)
-                continue
+                return
             }
             if !pending.isEmpty {
                 line = ArraySlice(pending + line)
@@ -39,6 +40,7 @@ struct IniFile {
                         value: line[(eq + 1)...].trimmingASCIIWhitespace().string))
             }
         }
+        self.settings = settings
     }
 
     /// Values of `key` in `section`, in file order.

@@ -158,23 +158,13 @@ public struct DriverInspector: Inspector {
         let wanted = symbols.map { (symbol: $0, bytes: Array($0.utf8)) }
         var byLength = [[Int]](repeating: [], count: 128)
         for (i, w) in wanted.enumerated() where w.bytes.count < byLength.count { byLength[w.bytes.count].append(i) }
-        let bytes = Array(text.utf8)
         let prefix = Array("CONFIG_".utf8)
-        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
-        var start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            var a = start
-            var b = end
-            start = end + 1
-            while a < b && blank(bytes[a]) { a += 1 }
-            while b > a && blank(bytes[b - 1]) { b -= 1 }
-            guard b - a > prefix.count, bytes[a] == prefix[0], bytes[a..<a + prefix.count].elementsEqual(prefix),
-                let eq = bytes[a..<b].firstIndex(of: UInt8(ascii: "=")), eq - a < byLength.count
-            else { continue }
-            for i in byLength[eq - a] where bytes[a..<eq].elementsEqual(wanted[i].bytes) {
-                out[wanted[i].symbol] = String(decoding: bytes[(eq + 1)..<b], as: UTF8.self)
+        text.forEachTrimmedLine { line in
+            guard line.count > prefix.count, line.first == prefix[0], line.prefix(prefix.count).elementsEqual(prefix),
+                let eq = line.firstIndex(of: UInt8(ascii: "=")), eq - line.startIndex < byLength.count
+            else { return }
+            for i in byLength[eq - line.startIndex] where line[..<eq].elementsEqual(wanted[i].bytes) {
+                out[wanted[i].symbol] = String(decoding: line[(eq + 1)...], as: UTF8.self)
             }
         }
         return out

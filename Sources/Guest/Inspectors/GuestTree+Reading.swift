@@ -102,7 +102,11 @@ extension GuestTree {
 extension String {
     /// Lines without comments (from `#`) and surrounding whitespace, blank ones dropped.
     var activeLines: [String] {
-        trimmedLines.compactMap { line in line.isEmpty || line.first == UInt8(ascii: "#") ? nil : line.string }
+        var lines: [String] = []
+        forEachTrimmedLine { line in
+            if !line.isEmpty && line.first != UInt8(ascii: "#") { lines.append(line.string) }
+        }
+        return lines
     }
 
     /// Space-separated words (tabs count as spaces).
