@@ -20,6 +20,18 @@ public struct DriverInspector: Inspector {
     /// It walks the kernels `KernelInspector` finds.
     public var prerequisites: [any Inspector] { [KernelInspector()] }
 
+    /// No later inspector reads a kernel's drivers: the walk, a check's largest inspector, runs
+    /// beside them.
+    public var runsBesideLaterOnes: Bool { true }
+
+    /// Each kernel's drivers and declared modules (its problems are put back by `GuestInspector`).
+    public func merge(_ result: GuestFacts, base: GuestFacts, into facts: inout GuestFacts) {
+        for (i, k) in result.kernels.enumerated() where i < facts.kernels.count {
+            facts.kernels[i].drivers = k.drivers
+            facts.kernels[i].declaredModules = k.declaredModules
+        }
+    }
+
     /// The guest paths this inspector reads: the walk below a modules directory only lists
     /// names (which every file system, a tarball's included, keeps for all entries), so no
     /// module's bytes are asked for; `/lib/modules/*/**` kept the 120 MB of a Debian tarball's

@@ -33,6 +33,17 @@ public struct InitramfsInspector: Inspector {
     /// Creates the inspector; by default images are listed only when a hook is installed.
     public init(listsEveryImage: Bool = false) { self.listsEveryImage = listsEveryImage }
 
+    /// No later inspector reads the initramfs facts: it runs beside them (`GuestInspector`).
+    public var runsBesideLaterOnes: Bool { true }
+
+    /// The hooks and each kernel's initramfs image.
+    public func merge(_ result: GuestFacts, base: GuestFacts, into facts: inout GuestFacts) {
+        facts.initramfs = result.initramfs
+        for (i, k) in result.kernels.enumerated() where i < facts.kernels.count {
+            facts.kernels[i].initramfs = k.initramfs
+        }
+    }
+
     /// Reads its paths of `tree` and fills its part of `facts`; problems are recorded, not thrown.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var seen = Set<String>()
