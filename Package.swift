@@ -13,7 +13,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        // libarchive opened on the first archive (dlopen), not linked: see Sources/CArchive/include/carchive.h.
+        .target(name: "CArchive"),
         .systemLibrary(name: "CBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -26,7 +27,7 @@ let package = Package(
         // libcurl opened on the first URL (dlopen), not linked: see Sources/CCurl/include/ccurl.h.
         .target(name: "CCurl"),
         .target(name: "Codecs", dependencies: ["BlockIO", "CZlib", "CZstd"]),
-        .target(name: "DiskFormats", dependencies: ["BlockIO", "Codecs", "CArchive"]),
+        .target(name: "DiskFormats", dependencies: ["BlockIO", "Codecs"]),
         .target(name: "RemoteIO", dependencies: ["BlockIO", "CCurl"]),
         .target(name: "Volumes", dependencies: ["BlockIO", "CBlkid"]),
         .target(name: "FileSystems", dependencies: ["BlockIO", "Codecs", "CArchive", "CLzo"]),

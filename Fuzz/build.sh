@@ -9,7 +9,8 @@
 # line (`// fuzz-modules: BlockIO DiskFormats`, in dependency order) is compiled by swiftc as a
 # static library with fuzzer and address sanitizer instrumentation (and -enable-testing, so a
 # harness may `@testable import` it), then the harness is linked against them. The C shims under
-# Sources/C* are found by their module maps (-I); their libraries are linked by name.
+# Sources/C* are found by their module maps (-I); their libraries are linked by name, and a C
+# target's files (include/module.modulemap beside *.c: the dlopen loaders) are compiled and linked.
 # Fuzz/FuzzSupport.swift (the input split, the patch driver, byte writers, bounded walks) is
 # compiled into every harness.
 set -euo pipefail
@@ -38,12 +39,22 @@ LINKER=()
 if command -v ld.lld >/dev/null 2>&1; then LINKER=(-use-ld=lld); fi
 SHIMS=()
 LIBS=()
-for shim in "$ROOT"/Sources/C*/; do
-    [ -f "$shim/module.modulemap" ] || continue
-    SHIMS+=(-I "$shim")
-    for lib in $(sed -n 's/.*link "\([^"]*\)".*/\1/p' "$shim/module.modulemap"); do LIBS+=(-l"$lib"); done
-done
 mkdir -p "$BUILD"
+for shim in "$ROOT"/Sources/C*/; do
+    if [ -f "$shim/module.modulemap" ]; then
+        SHIMS+=(-I "$shim")
+        for lib in $(sed -n 's/.*link "\([^"]*\)".*/\1/p' "$shim/module.modulemap"); do LIBS+=(-l"$lib"); done
+    elif [ -f "$shim/include/module.modulemap" ]; then
+        # A C target (a loader that opens its library with dlopen): its header's module map, and
+        # its C files compiled here and linked into every harness.
+        SHIMS+=(-I "$shim/include")
+        for c in "$shim"/*.c; do
+            o="$BUILD/$(basename "$shim")-$(basename "$c" .c).o"
+            clang -O1 -g -fsanitize=address -I "$shim/include" -c "$c" -o "$o"
+            LIBS+=("$o")
+        done
+    fi
+done
 declare -A built=()
 
 # build_module MODULE KEY PATH...: compiles the Swift files under each PATH (relative to Sources/,

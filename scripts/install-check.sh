@@ -54,6 +54,25 @@ if [[ -n $curl_lib && $(id -u) == 0 ]] && command -v unshare >/dev/null; then
     ' _ "$curl_lib" "$bin" "$sample" || fail "with $curl_lib hidden: status $? (4: local check failed, 5/6: the URL error)"
     echo "install-check: runs without libcurl until a URL is read"
 fi
+# libarchive likewise is opened on first use (Sources/CArchive/include/carchive.h): with it hidden,
+# a VHD is still checked (the container sniff answers first), and a tarball, which only libarchive
+# can tell from a raw disk, is refused with the reason and exit 2.
+archive_lib=$(ldconfig -p 2>/dev/null | awk '$1 == "libarchive.so.13" { print $NF; exit }')
+if [[ -n $archive_lib && $(id -u) == 0 ]] && command -v unshare >/dev/null; then
+    archive_lib=$(readlink -f "$archive_lib")
+    sample=${IMAGEGATE_FIXTURES:-/var/tmp/imagegate-fixtures/latest}/sample/sample.vhd
+    tarball=$(mktemp --suffix=.tar)
+    tar -cf "$tarball" -C "$(dirname "$0")" "$(basename "$0")"
+    unshare -m bash -c '
+        mount --bind /dev/null "$1" || exit 3
+        if [[ -f $3 ]]; then "$2" check "$3" >/dev/null; s=$?; [[ $s -le 1 ]] || exit 4; fi
+        out=$("$2" check "$4" 2>&1 >/dev/null); s=$?
+        [[ $s == 2 ]] || exit 5
+        grep -q "libarchive could not be loaded" <<<"$out" || exit 6
+    ' _ "$archive_lib" "$bin" "$sample" "$tarball" || { rm -f "$tarball"; fail "with $archive_lib hidden: status $? (4: the VHD check failed, 5/6: the tarball error)"; }
+    rm -f "$tarball"
+    echo "install-check: runs without libarchive until an archive is read"
+fi
 for page in imagegate imagegate.check imagegate.requirements; do
     [[ -s $prefix/share/man/man1/$page.1 ]] || fail "man page $page.1 missing"
 done

@@ -36,8 +36,15 @@ public enum DiskImage {
     /// Decodes an already opened file by sniffing its content; unknown content is a raw disk,
     /// except a format we recognise but do not read (VDI, QED, …), which is refused by name.
     public static func open(_ file: any BlockDevice, path: String, context: OpenContext) throws -> OpenedDisk {
+        try open(file, sniffed: try sniff(file), path: path, context: context)
+    }
+
+    /// `open(_:path:context:)` for a file already sniffed: `format` is what `sniff(file)` said.
+    public static func open(
+        _ file: any BlockDevice, sniffed format: (any DiskFormat.Type)?, path: String, context: OpenContext
+    ) throws -> OpenedDisk {
         var disk = OpenedDisk(device: file, format: "raw", files: [path])
-        if let format = try sniff(file) {
+        if let format {
             disk = try refusingOversize(try format.open(file, path: path, context: context))
         } else {
             try UnsupportedFormat.refuse(file)

@@ -102,15 +102,9 @@ public final class ArchiveFileSystem: FileSystem {
 
     /// Does libarchive recognise `device` as a tar or cpio archive (compressed or not)? Reads only
     /// up to the first header (one `ArchiveStream.chunk`), through `device`, so a counting device
-    /// sees the probe. Never throws.
-    public static func matches(_ device: any BlockDevice) -> Bool {
-        ArchiveStream.recognizes(device)
-    }
-
-    /// `matches(_:)` for the file at `path`; `false` when it cannot be opened.
-    public static func matches(path: String) -> Bool {
-        guard let device = try? FileDevice(path: path) else { return false }
-        return matches(device)
+    /// sees the probe. Throws only when libarchive cannot be loaded (it is opened on first use).
+    public static func matches(_ device: any BlockDevice) throws -> Bool {
+        try ArchiveStream.recognizes(device)
     }
 
     /// The shallowest folder (at most 4 levels down) holding `etc/os-release` or

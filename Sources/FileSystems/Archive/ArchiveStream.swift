@@ -41,16 +41,24 @@ enum ArchiveStream {
         }
     }
 
+    /// A new libarchive reader, or why there is none: libarchive is opened on first use
+    /// (carchive.h), so a missing library is this error, not a failure to start.
+    static func newReader(layer: String) throws -> OpaquePointer {
+        if let problem = ig_archive_load() { throw ImageError(layer, .unsupported, String(cString: problem)) }
+        guard let a = ig_archive_read_new() else { throw ImageError(layer, .io(errno: 12), "libarchive: out of memory") }
+        return a
+    }
+
     /// A new reader for tar (ustar, pax, GNU) and cpio, behind every decompression filter.
     static func open(_ source: Source) throws -> OpaquePointer {
-        guard let a = archive_read_new() else { throw ImageError(layer, .io(errno: 12), "libarchive: out of memory") }
-        archive_read_support_filter_all(a)
-        archive_read_support_format_tar(a)
-        archive_read_support_format_gnutar(a)
-        archive_read_support_format_cpio(a)
+        let a = try newReader(layer: layer)
+        ig_archive_read_support_filter_all(a)
+        ig_archive_read_support_format_tar(a)
+        ig_archive_read_support_format_gnutar(a)
+        ig_archive_read_support_format_cpio(a)
         // Safe: `source` outlives the reader (callers keep it and free the reader first).
         let client = Unmanaged.passUnretained(source).toOpaque()
-        let status = archive_read_open(
+        let status = ig_archive_read_open(
             a, client, nil,
             { _, client, out in
                 guard let client else { return -1 }
@@ -58,14 +66,14 @@ enum ArchiveStream {
             }, nil)
         guard status == ARCHIVE_OK else {
             let message = errorString(a)
-            archive_read_free(a)
+            ig_archive_read_free(a)
             throw source.error ?? ImageError(layer, .unsupported, "not a tar or cpio archive: \(message)", at: 0)
         }
         return a
     }
 
     static func errorString(_ a: OpaquePointer) -> String {
-        archive_error_string(a).map { String(cString: $0) } ?? "unknown libarchive error"
+        ig_archive_error_string(a).map { String(cString: $0) } ?? "unknown libarchive error"
     }
 
     /// An error from libarchive at the current entry: the device's own error when reading failed,
@@ -73,18 +81,20 @@ enum ArchiveStream {
     static func failure(_ a: OpaquePointer, _ source: Source, _ what: String, base: UInt64) -> any Error {
         if let e = source.error { return e }
         let message = errorString(a)
-        let at = base + UInt64(max(0, archive_read_header_position(a)))
+        let at = base + UInt64(max(0, ig_archive_read_header_position(a)))
         let kind: ImageError.Kind =
             message.lowercased().contains("truncat") || message.contains("premature") ? .truncated : .corrupt
         return ImageError(layer, kind, "\(what): \(message)", at: at)
     }
 
-    static func recognizes(_ device: any BlockDevice) -> Bool {
+    static func recognizes(_ device: any BlockDevice) throws -> Bool {
+        // Without libarchive a tarball cannot be told from a raw disk: that is the error.
+        if let problem = ig_archive_load() { throw ImageError(layer, .unsupported, String(cString: problem)) }
         let source = Source(device, chunk: recognitionChunk)
         guard let a = try? open(source) else { return false }
-        defer { archive_read_free(a) }
+        defer { ig_archive_read_free(a) }
         var entry: OpaquePointer?
-        let status = archive_read_next_header(a, &entry)
+        let status = ig_archive_read_next_header(a, &entry)
         return status == ARCHIVE_OK || status == ARCHIVE_WARN
     }
 
@@ -95,7 +105,7 @@ enum ArchiveStream {
     {
         let source = Source(device)
         let a = try open(source)
-        defer { archive_read_free(a) }
+        defer { ig_archive_read_free(a) }
         while let entry = try nextHeader(a, source, base: base) {
             try add(entry, a, source, into: &builder, base: base)
             builder.entries += 1
@@ -107,7 +117,7 @@ enum ArchiveStream {
     /// error naming where. The one header loop step of the first pass and of a later one.
     private static func nextHeader(_ a: OpaquePointer, _ source: Source, base: UInt64) throws -> OpaquePointer? {
         var entry: OpaquePointer?
-        let status = archive_read_next_header(a, &entry)
+        let status = ig_archive_read_next_header(a, &entry)
         if status == ARCHIVE_EOF { return nil }
         guard status == ARCHIVE_OK || status == ARCHIVE_WARN, let entry else {
             throw failure(a, source, "bad archive header", base: base)
@@ -135,7 +145,7 @@ enum ArchiveStream {
         for segment in segments {
             let source = Source(segment.device)
             let a = try open(source)
-            defer { archive_read_free(a) }
+            defer { ig_archive_read_free(a) }
             while try nextHeader(a, source, base: segment.base) != nil {
                 guard seen == index else {
                     seen += 1
@@ -175,24 +185,24 @@ enum ArchiveStream {
     private static func add(
         _ e: OpaquePointer, _ a: OpaquePointer, _ source: Source, into builder: inout ArchiveTreeBuilder, base: UInt64
     ) throws {
-        let at = base + UInt64(max(0, archive_read_header_position(a)))
+        let at = base + UInt64(max(0, ig_archive_read_header_position(a)))
         let name =
-            archive_entry_pathname_utf8(e).map { String(cString: $0) }
-            ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
+            ig_archive_entry_pathname_utf8(e).map { String(cString: $0) }
+            ?? ig_archive_entry_pathname(e).map { String(cString: $0) } ?? ""
         guard let path = builder.rebase(try ArchiveTreeBuilder.path(name, at: at)) else { return }
-        let mode = UInt32(archive_entry_mode(e))
-        let size = UInt64(max(0, archive_entry_size(e)))
+        let mode = UInt32(ig_archive_entry_mode(e))
+        let size = UInt64(max(0, ig_archive_entry_size(e)))
         var attributes = FileAttributes(
             type: FileType(mode: mode), permissions: UInt16(mode & 0o7777), size: size,
-            uid: UInt32(truncatingIfNeeded: archive_entry_uid(e)),
-            gid: UInt32(truncatingIfNeeded: archive_entry_gid(e)),
-            modificationTime: Int64(archive_entry_mtime(e)),
-            linkCount: UInt32(truncatingIfNeeded: archive_entry_nlink(e)),
-            inode: UInt64(truncatingIfNeeded: archive_entry_ino64(e)))
-        if let hard = archive_entry_hardlink_utf8(e) ?? archive_entry_hardlink(e) {
+            uid: UInt32(truncatingIfNeeded: ig_archive_entry_uid(e)),
+            gid: UInt32(truncatingIfNeeded: ig_archive_entry_gid(e)),
+            modificationTime: Int64(ig_archive_entry_mtime(e)),
+            linkCount: UInt32(truncatingIfNeeded: ig_archive_entry_nlink(e)),
+            inode: UInt64(truncatingIfNeeded: ig_archive_entry_ino64(e)))
+        if let hard = ig_archive_entry_hardlink_utf8(e) ?? ig_archive_entry_hardlink(e) {
             let stored = try ArchiveTreeBuilder.path(String(cString: hard), at: at)
             let target = builder.rebase(stored) ?? stored
-            if size > 0, archive_entry_size_is_set(e) != 0 {
+            if size > 0, ig_archive_entry_size_is_set(e) != 0 {
                 let data =
                     builder.wantsBytes(path) || builder.wantsBytes(target)
                     ? try readData(a, source, size: size, cap: builder.sizeCap, base: base) : nil
@@ -215,7 +225,7 @@ enum ArchiveStream {
             kind = .directory
             attributes.size = 0
         case .symlink:
-            let target = archive_entry_symlink_utf8(e) ?? archive_entry_symlink(e)
+            let target = ig_archive_entry_symlink_utf8(e) ?? ig_archive_entry_symlink(e)
             let text = target.map { String(cString: $0) } ?? ""
             kind = .symlink(target: text)
             attributes.size = UInt64(text.utf8.count)
@@ -248,7 +258,7 @@ enum ArchiveStream {
         var filled = 0
         while filled < buffer.count {
             // Safe: libarchive writes at most `buffer.count - filled` bytes into the rest of `buffer`.
-            let n = archive_read_data(a, buffer.baseAddress?.advanced(by: filled), buffer.count - filled)
+            let n = ig_archive_read_data(a, buffer.baseAddress?.advanced(by: filled), buffer.count - filled)
             if n == 0 { break }
             guard n > 0 else { throw failure(a, source, "cannot read entry data", base: base) }
             filled += n
@@ -256,7 +266,7 @@ enum ArchiveStream {
         guard filled == buffer.count else {
             throw ImageError(
                 layer, .truncated, "entry data ends after \(position + UInt64(filled)) of \(size) bytes",
-                at: base + UInt64(max(0, archive_read_header_position(a))))
+                at: base + UInt64(max(0, ig_archive_read_header_position(a))))
         }
     }
 }

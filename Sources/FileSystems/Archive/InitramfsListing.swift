@@ -93,42 +93,40 @@ public struct InitramfsListing: Sendable {
 
     /// Lists the rest of the file through libarchive (any compression filter, cpio format).
     mutating func listCompressed(_ fs: any FileSystem, _ path: FSPath, from offset: UInt64, size: UInt64) throws {
-        guard let a = archive_read_new() else {
-            throw ImageError("initramfs", .io(errno: 12), "archive_read_new failed")
-        }
-        defer { archive_read_free(a) }
-        archive_read_support_filter_all(a)
-        archive_read_support_format_cpio(a)
+        let a = try ArchiveStream.newReader(layer: "initramfs")
+        defer { ig_archive_read_free(a) }
+        ig_archive_read_support_filter_all(a)
+        ig_archive_read_support_format_cpio(a)
         let source = InitramfsSource(fs: fs, path: path, offset: offset, end: size)
-        let opened = archive_read_open(a, Unmanaged.passUnretained(source).toOpaque(), nil, archiveRead, nil)
+        let opened = ig_archive_read_open(a, Unmanaged.passUnretained(source).toOpaque(), nil, archiveRead, nil)
         guard opened == ARCHIVE_OK else {
             throw Self.error(a, source, "cannot open the compressed archive", at: offset)
         }
         var entry: OpaquePointer?
         var count = 0
         while true {
-            let rc = archive_read_next_header(a, &entry)
+            let rc = ig_archive_read_next_header(a, &entry)
             if rc == ARCHIVE_EOF { break }
             guard rc == ARCHIVE_OK || rc == ARCHIVE_WARN, let entry else {
                 throw Self.error(a, source, "cannot read an entry after \(count) names", at: offset)
             }
-            if let c = archive_entry_pathname(entry) { names.append(Self.normalize(String(cString: c))) }
+            if let c = ig_archive_entry_pathname(entry) { names.append(Self.normalize(String(cString: c))) }
             count += 1
             guard names.count < Self.maximumEntries else {
                 throw ImageError("initramfs", .limitExceeded, "more than \(Self.maximumEntries) entries", at: offset)
             }
-            guard archive_filter_bytes(a, 0) <= Self.maximumExpandedSize else {
+            guard ig_archive_filter_bytes(a, 0) <= Self.maximumExpandedSize else {
                 throw ImageError(
                     "initramfs", .limitExceeded, "expands past \(Self.maximumExpandedSize) bytes", at: offset)
             }
         }
-        let filter = archive_filter_name(a, 0).map { String(cString: $0) } ?? "?"
+        let filter = ig_archive_filter_name(a, 0).map { String(cString: $0) } ?? "?"
         archives.append(filter == "none" ? "cpio" : "\(filter) cpio")
     }
 
     static func error(_ a: OpaquePointer, _ source: InitramfsSource, _ what: String, at offset: UInt64) -> ImageError {
         if let e = source.error { return e }
-        let message = archive_error_string(a).map { String(cString: $0) } ?? "unknown error"
+        let message = ig_archive_error_string(a).map { String(cString: $0) } ?? "unknown error"
         return ImageError("initramfs", .corrupt, "\(what): \(message)", at: offset)
     }
 }

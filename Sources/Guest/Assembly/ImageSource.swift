@@ -16,6 +16,10 @@ struct SourceInput {
     let folder: DirectoryFileSystem?
     /// The file at `path`, counted: the only handle any source reads the image file through.
     let file: (any BlockDevice)?
+    /// The disk format whose header `file` carries (`DiskImage.sniff`), nil for a raw disk, a
+    /// tarball or a folder: sniffed once here for the archive source, which needs to know, and
+    /// the disk source, which opens that format.
+    let sniffed: (any DiskFormat.Type)?
     let context: OpenContext
 
     init(path: String, options: OpenOptions) throws {
@@ -47,6 +51,7 @@ struct SourceInput {
         file = folder == nil ? CountingDevice(try store.open(absolute), counter: counter) : nil
         // Said first, so an empty file is not taken for an empty archive or a disk with no root.
         if let file, file.size == 0 { throw ImageError("format", .truncated, "empty (0 bytes)") }
+        sniffed = try file.flatMap { try DiskImage.sniff($0) }
     }
 
     /// Readers a guest tree of this image runs side by side: several for a URL (each miss costs a
@@ -73,10 +78,10 @@ struct ImageSource: Sendable {
     /// A rootfs tarball (tar or cpio, compressed or not) that no disk format claims: read in one
     /// streaming pass keeping only what the inspectors declared they read (`GuestInspector.interest`).
     static let archive = ImageSource { input in
-        // libarchive's look at the first header comes first: a disk image fails it at once, so
-        // only tarballs (an OVA is one too) pay for the container sniff, which the disk source
-        // would otherwise repeat.
-        guard let file = input.file, ArchiveFileSystem.matches(file), try DiskImage.sniff(file) == nil else {
+        // The container sniff comes first (its answer is kept for the disk source): a qcow2, VHD,
+        // VHDX, VMDK or OVA is never shown to libarchive, which is then not even loaded
+        // (carchive.h: about 1 ms of dynamic linking); a raw disk and a tarball are.
+        guard let file = input.file, input.sniffed == nil, try ArchiveFileSystem.matches(file) else {
             return nil
         }
         let interest = PathInterest(GuestInspector.interest.patterns + input.options.declared.patterns)
@@ -97,7 +102,7 @@ struct ImageSource: Sendable {
     /// disks of the same machine, scanned for volumes and file systems.
     static let disk = ImageSource { input in
         guard let file = input.file else { return nil }
-        let disk = try DiskImage.open(file, path: input.absolutePath, context: input.context)
+        let disk = try DiskImage.open(file, sniffed: input.sniffed, path: input.absolutePath, context: input.context)
         var extras: [OpenedDisk] = []
         for extra in input.options.extraDisks {
             let abs = OpenContext.absolute(extra)
