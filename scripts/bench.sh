@@ -56,25 +56,21 @@ if [[ " $peers " == *" inspector "* ]]; then
 fi
 
 # --- one measured run ----------------------------------------------------------------------
-# measure CMD... → "<seconds> <peak KiB> <rchar bytes>" (the command's own output discarded).
-measure() {
-    local start end
-    start=$(date +%s.%N)
-    /usr/bin/time -f '%M' -o "$TMP/rss" bash -c '"$@" >/dev/null 2>&1; cat /proc/$$/io' _ "$@" > "$TMP/io" || true
-    end=$(date +%s.%N)
-    echo "$(echo "$end - $start" | bc -l) $(tail -1 "$TMP/rss") $(sed -n 's/^rchar: //p' "$TMP/io")"
-}
+# measure CMD... → "<seconds> <peak KiB> <rchar bytes>" (the command's own output discarded):
+# scripts/measure.py forks and execs the command itself and takes wall time, wait4's peak RSS and
+# the growth of its own /proc/self/io (a reaped child's reads are added there), so nothing but the
+# command is timed. imagegate and virt-inspector are run directly; the pipeline is a shell function
+# (two commands and a temp file), so it runs under one bash, as a user's script would.
+measure() { python3 scripts/measure.py "$@"; }
 
-run_imagegate() { "$BIN" check "$1" >/dev/null 2>&1 || true; }
 run_pipeline() { # IMAGE FORMAT OFFSET
     qemu-img convert -f "$2" -O raw "$1" "$TMP/disk.raw"
     debugfs -R 'cat /var/lib/dpkg/status' "$TMP/disk.raw?offset=$3" > "$TMP/status" 2>/dev/null
     rm -f "$TMP/disk.raw"
     [ -s "$TMP/status" ]
 }
-run_inspector() { virt-inspector --no-applications --format="$2" -a "$1" >/dev/null; }
-export -f run_imagegate run_pipeline run_inspector
-export BIN TMP
+export -f run_pipeline
+export TMP
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "-"} else if (NR%2) {print a[(NR+1)/2]} else {print (a[NR/2]+a[NR/2+1])/2}}'; }
 
@@ -90,9 +86,9 @@ row() {
     for i in $(seq "$runs"); do
         for t in "${tools[@]}"; do
             case $t in
-            imagegate) measure bash -c 'run_imagegate "$0"' "$img" >> "$TMP/m-$t" ;;
+            imagegate) measure "$BIN" check "$img" >> "$TMP/m-$t" ;;
             pipeline) measure bash -c 'run_pipeline "$0" "$1" "$2"' "$img" "$fmt" "$off" >> "$TMP/m-$t" ;;
-            inspector) measure bash -c 'run_inspector "$0" "$1"' "$img" "$fmt" >> "$TMP/m-$t" ;;
+            inspector) measure virt-inspector --no-applications --format="$fmt" -a "$img" >> "$TMP/m-$t" ;;
             esac
         done
     done
