@@ -12,8 +12,7 @@ public struct FSPath: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// Parses `"/a/b"` or `"a/b"`; repeated slashes are folded; `.` and `..` are refused.
     public init(_ string: String) throws {
         var parts: [String] = []
-        for c in string.split(separator: "/", omittingEmptySubsequences: true) {
-            let s = String(c)
+        for s in string.slashSeparatedComponents {
             guard s != ".", s != ".." else {
                 throw ImageError("path", .unsupported, "'\(string)' contains '\(s)'")
             }
@@ -59,4 +58,13 @@ public struct FSPath: Hashable, Sendable, CustomStringConvertible, Comparable {
     public var description: String { "/" + components.joined(separator: "/") }
 
     public static func < (a: FSPath, b: FSPath) -> Bool { a.description < b.description }
+}
+
+extension String {
+    /// The non-empty parts between `/` bytes, as a file system splits a path. Split as bytes:
+    /// `split(separator: "/")` on the characters cost some 19,000 instructions a path (grapheme
+    /// breaking), half of a guest path lookup; `/` is ASCII, so every part is whole UTF-8.
+    public var slashSeparatedComponents: [String] {
+        utf8.split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
+    }
 }

@@ -76,7 +76,7 @@ public final class GuestTree: Sendable {
     /// Resolves `path` (absolute, or relative to `/`) through symlinks and mounts.
     /// Returns nil when some component does not exist. `followFinal: false` stops at a final symlink.
     public func resolve(_ path: String, followFinal: Bool = true) throws -> ResolvedPath? {
-        var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var pending = path.slashSeparatedComponents
         pending.reverse()
         var current = FSPath.root
         var hops = 0
@@ -99,7 +99,7 @@ public final class GuestTree: Sendable {
                 }
                 let target = try found.mount.fileSystem.destination(ofSymbolicLink: found.path)
                 if target.hasPrefix("/") { current = .root }
-                let parts = target.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+                let parts = target.slashSeparatedComponents
                 pending.append(contentsOf: parts.reversed())
                 last = nil
                 continue

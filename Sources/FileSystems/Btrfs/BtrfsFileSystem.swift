@@ -12,6 +12,8 @@ import BlockIO
 public final class BtrfsFileSystem: BlockFileSystem {
     let volume: BtrfsVolume
     let root: BtrfsSubvolumeRoot
+    /// Where the paths resolved lead (`resolve`).
+    let paths = PathLookupCache<Location>()
     /// The subvolume this view is rooted at (5 is the top-level FS_TREE).
     public var subvolumeID: UInt64 { root.tree.id }
     public var typeName: String { "btrfs" }
@@ -71,16 +73,14 @@ public final class BtrfsFileSystem: BlockFileSystem {
     static let maxDepth = 4096
 
     func resolve(_ path: FSPath) throws -> Location? {
-        var loc = Location(root: root, inode: root.rootDirectory)
         guard path.components.count <= Self.maxDepth else {
             throw ImageError(Btrfs.layer, .limitExceeded, "path of \(path.components.count) components")
         }
-        for c in path.components {
+        return try paths.lookup(path, root: { Location(root: root, inode: root.rootDirectory) }) { loc, c in
             guard !loc.isEmptySubvolumeDirectory else { return nil }
             guard let entry = try lookup(loc, Array(c.utf8)) else { return nil }
-            loc = try target(of: entry, in: loc)
+            return try target(of: entry, in: loc)
         }
-        return loc
     }
 
     /// Finds `name` in directory `dir` through its DIR_ITEM (key offset = crc32c name hash).

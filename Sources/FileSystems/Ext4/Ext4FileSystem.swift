@@ -35,6 +35,8 @@ public final class Ext4FileSystem: BlockFileSystem {
     let superblock: Ext4Superblock
     var blockSize: Int { superblock.blockSize }
     let cache = Mutex(Ext4Cache())
+    /// Inode numbers of the paths looked up (`lookup`).
+    let paths = PathLookupCache<UInt32>()
 
     /// `ext4`, `ext3` or `ext2`, as libblkid would name it from the features.
     public var typeName: String { superblock.typeName }
@@ -141,13 +143,10 @@ public final class Ext4FileSystem: BlockFileSystem {
         guard path.components.count <= Self.maxPathDepth else {
             throw ImageError(Self.layer, .limitExceeded, "path of \(path.components.count) components")
         }
-        var current = Self.rootInode
-        for name in path.components {
+        return try paths.lookup(path, root: { Self.rootInode }) { current, name in
             let node = try inode(current)
             guard node.type == .directory else { return nil }
-            guard let entry = try directory(node).entry(named: name) else { return nil }
-            current = entry.inode
+            return try directory(node).entry(named: name)?.inode
         }
-        return current
     }
 }

@@ -17,6 +17,8 @@ public final class XFSFileSystem: BlockFileSystem {
     /// Parsed extent maps and directories, each bounded by a total of 1 Mi extents or entries.
     let extentCache = Mutex(BoundedCache<UInt64, [XFSExtent]>(countLimit: 1024, costLimit: 1 << 20))
     let directoryCache = Mutex(BoundedCache<UInt64, XFSDirectory>(countLimit: 1024, costLimit: 1 << 20))
+    /// Inodes of the paths resolved (`resolve`).
+    let paths = PathLookupCache<XFSInode>()
 
     /// True when the device starts with the XFS superblock magic "XFSB".
     public static func matches(_ device: any BlockDevice) -> Bool {
@@ -70,13 +72,11 @@ public final class XFSFileSystem: BlockFileSystem {
 
     /// The inode a path names, or nil when a component does not exist (or a parent is not a directory).
     func resolve(_ path: FSPath) throws -> XFSInode? {
-        var current = try inode(superblock.rootInode, referencedAt: 0x38)
-        for name in path.components {
+        try paths.lookup(path, root: { try inode(superblock.rootInode, referencedAt: 0x38) }) { current, name in
             guard current.type == .directory else { return nil }
             guard let entry = try lookup(name, in: current) else { return nil }
-            current = try inode(entry.inode, referencedAt: entry.offset)
+            return try inode(entry.inode, referencedAt: entry.offset)
         }
-        return current
     }
 
     // MARK: FileSystem
