@@ -37,6 +37,25 @@ struct ImageGateCommand: ParsableCommand {
             printError("imagegate: error: \(error)")
             Foundation.exit(ExitStatus.usage)
         }
+        if let check = quickCheck(arguments) {
+            do {
+                try check.run()
+            } catch {
+                exit(withError: error)
+            }
+            return
+        }
         main(arguments)
+    }
+
+    /// `imagegate check …` parsed with `check` as its own root, or nil for anything that does not
+    /// parse to a check that way (help, completion scripts, usage errors, other commands): those
+    /// go through the root as before, with its messages. ArgumentParser's root, having matched
+    /// `check`, builds the check's whole argument set once more only to ask whether it takes
+    /// every remaining argument (`includesPassthroughArguments`): 11 of the 31 million
+    /// instructions its parse cost, about 7 % of a check (callgrind).
+    static func quickCheck(_ arguments: [String]) -> CheckCommand? {
+        guard arguments.first == CheckCommand.configuration.commandName else { return nil }
+        return (try? CheckCommand.parseAsRoot(Array(arguments.dropFirst()))) as? CheckCommand
     }
 }
