@@ -64,15 +64,17 @@ extension Inspector {
 
 /// The ordered list of inspectors; later ones use what earlier ones found (the package database).
 public enum GuestInspector {
-    /// Every inspector, in the order they run.
+    /// Every inspector, in the order they run. The kernels come right after the package
+    /// database they need, so the drivers walk (the largest inspector, run beside the others)
+    /// starts as early as it can.
     public static let all: [any Inspector] = [
         OSReleaseInspector(),
         PackageDatabaseInspector(),
-        SystemdUnitsInspector(),
         KernelInspector(),
         ArchitectureInspector(),
         BootLoaderInspector(),
         DriverInspector(),
+        SystemdUnitsInspector(),
         CloudInitInspector(),
         AzureVMUtilsInspector(),
         UdevRuleInspector(),

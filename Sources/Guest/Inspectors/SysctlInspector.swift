@@ -15,6 +15,13 @@ public struct SysctlInspector: Inspector {
     /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// No later inspector reads the sysctl settings: it runs beside them (`GuestInspector`).
+    public var runsBesideLaterOnes: Bool { true }
+
+    public func merge(_ result: GuestFacts, base: GuestFacts, into facts: inout GuestFacts) {
+        facts.sysctl = result.sysctl
+    }
+
     /// Reads every sysctl file of `tree` in the order systemd-sysctl applies them.
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var out = SysctlFacts()

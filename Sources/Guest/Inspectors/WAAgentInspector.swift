@@ -28,6 +28,13 @@ public struct WAAgentInspector: Inspector {
     /// Creates the inspector (it has no settings).
     public init() {}
 
+    /// No later inspector reads the agent facts: it runs beside them (`GuestInspector`).
+    public var runsBesideLaterOnes: Bool { true }
+
+    public func merge(_ result: GuestFacts, base: GuestFacts, into facts: inout GuestFacts) {
+        facts.waagent = result.waagent
+    }
+
     /// Fills `facts.waagent` (after the package database and the systemd units).
     public func inspect(_ tree: GuestTree, into facts: inout GuestFacts) throws {
         var w = WAAgentFacts()
