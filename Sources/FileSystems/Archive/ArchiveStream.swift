@@ -45,7 +45,9 @@ enum ArchiveStream {
     /// (carchive.h), so a missing library is this error, not a failure to start.
     static func newReader(layer: String) throws -> OpaquePointer {
         if let problem = ig_archive_load() { throw ImageError(layer, .unsupported, String(cString: problem)) }
-        guard let a = ig_archive_read_new() else { throw ImageError(layer, .io(errno: 12), "libarchive: out of memory") }
+        guard let a = ig_archive_read_new() else {
+            throw ImageError(layer, .io(errno: 12), "libarchive: out of memory")
+        }
         return a
     }
 

@@ -76,11 +76,13 @@ public final class BtrfsFileSystem: BlockFileSystem {
         guard path.components.count <= Self.maxDepth else {
             throw ImageError(Btrfs.layer, .limitExceeded, "path of \(path.components.count) components")
         }
-        return try paths.lookup(path, root: { Location(root: root, inode: root.rootDirectory) }) { loc, c in
-            guard !loc.isEmptySubvolumeDirectory else { return nil }
-            guard let entry = try lookup(loc, Array(c.utf8)) else { return nil }
-            return try target(of: entry, in: loc)
-        }
+        return try paths.lookup(
+            path, root: { Location(root: root, inode: root.rootDirectory) },
+            step: { loc, c in
+                guard !loc.isEmptySubvolumeDirectory else { return nil }
+                guard let entry = try lookup(loc, Array(c.utf8)) else { return nil }
+                return try target(of: entry, in: loc)
+            })
     }
 
     /// Finds `name` in directory `dir` through its DIR_ITEM (key offset = crc32c name hash).

@@ -143,10 +143,12 @@ public final class Ext4FileSystem: BlockFileSystem {
         guard path.components.count <= Self.maxPathDepth else {
             throw ImageError(Self.layer, .limitExceeded, "path of \(path.components.count) components")
         }
-        return try paths.lookup(path, root: { Self.rootInode }) { current, name in
-            let node = try inode(current)
-            guard node.type == .directory else { return nil }
-            return try directory(node).entry(named: name)?.inode
-        }
+        return try paths.lookup(
+            path, root: { Self.rootInode },
+            step: { current, name in
+                let node = try inode(current)
+                guard node.type == .directory else { return nil }
+                return try directory(node).entry(named: name)?.inode
+            })
     }
 }

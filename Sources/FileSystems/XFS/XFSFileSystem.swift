@@ -72,11 +72,13 @@ public final class XFSFileSystem: BlockFileSystem {
 
     /// The inode a path names, or nil when a component does not exist (or a parent is not a directory).
     func resolve(_ path: FSPath) throws -> XFSInode? {
-        try paths.lookup(path, root: { try inode(superblock.rootInode, referencedAt: 0x38) }) { current, name in
-            guard current.type == .directory else { return nil }
-            guard let entry = try lookup(name, in: current) else { return nil }
-            return try inode(entry.inode, referencedAt: entry.offset)
-        }
+        try paths.lookup(
+            path, root: { try inode(superblock.rootInode, referencedAt: 0x38) },
+            step: { current, name in
+                guard current.type == .directory else { return nil }
+                guard let entry = try lookup(name, in: current) else { return nil }
+                return try inode(entry.inode, referencedAt: entry.offset)
+            })
     }
 
     // MARK: FileSystem

@@ -1,9 +1,10 @@
 import BlockIO
+import Dispatch
+import FileSystems
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Dispatch
-import FileSystems
 
 /// Guest paths an inspector reads, as absolute glob patterns: `*`, `?` and `[…]` match within
 /// one component, `**` any number of components. A stream-only source (a tarball) keeps the
