@@ -62,7 +62,7 @@ if [[ -n $archive_lib && $(id -u) == 0 ]] && command -v unshare >/dev/null; then
     archive_lib=$(readlink -f "$archive_lib")
     sample=${IMAGEGATE_FIXTURES:-/var/tmp/imagegate-fixtures/latest}/sample/sample.vhd
     tarball=$(mktemp --suffix=.tar)
-    tar -cf "$tarball" -C "$(dirname "$0")" "$(basename "$0")"
+    tar -cf "$tarball" -C /etc os-release
     unshare -m bash -c '
         mount --bind /dev/null "$1" || exit 3
         if [[ -f $3 ]]; then "$2" check "$3" >/dev/null; s=$?; [[ $s -le 1 ]] || exit 4; fi
