@@ -12,7 +12,7 @@ import Synchronization
 /// One per file system object (`Node` is what its walk carries: an inode number, a parsed inode,
 /// a subvolume and inode); behind a `Mutex`, for the readers that walk a tree side by side.
 final class PathLookupCache<Node: Sendable>: Sendable {
-    static var size: Int { 8 }
+    static var size: Int { 32 }
     private struct Ring {
         var paths: [FSPath] = []
         var nodes: [Node] = []
@@ -52,6 +52,19 @@ final class PathLookupCache<Node: Sendable>: Sendable {
         return node
     }
 
+    /// Paths compared by length, then from the last name back: siblings share their first names.
+    private static func same(_ a: [String], _ b: ArraySlice<String>) -> Bool {
+        guard a.count == b.count else { return false }
+        var i = a.count - 1
+        var j = b.endIndex - 1
+        while i >= 0 {
+            guard a[i] == b[j] else { return false }
+            i -= 1
+            j -= 1
+        }
+        return true
+    }
+
     /// The node of a recently found path with these components, newest first.
     private func node(of components: ArraySlice<String>) -> Node? {
         recent.withLock { ring in
@@ -59,7 +72,7 @@ final class PathLookupCache<Node: Sendable>: Sendable {
             for k in 1...max(1, count) where count > 0 {
                 let i = (ring.next - k + Self.size) % Self.size
                 guard i < count else { continue }
-                if ring.paths[i].components.elementsEqual(components) { return ring.nodes[i] }
+                if Self.same(ring.paths[i].components, components) { return ring.nodes[i] }
             }
             return nil
         }

@@ -50,6 +50,10 @@ public final class GuestTree: Sendable {
     /// with it the tree's file systems, caches and open files (3.5 MiB and two descriptors per
     /// image in a pile's worker, which checks image after image).
     func releasePackageDatabase() { packageDatabase.withLock { $0 = nil } }
+    /// Folders resolved by `directory(_:)`, by the path asked (nil inside: not a directory).
+    private let directories = Mutex<[String: ResolvedPath?]>([:])
+    /// At most this many folders are kept by `directory(_:)`; past it, each call resolves.
+    static let maximumKeptDirectories = 64
     /// How many readers may walk this tree side by side (`concurrentMap`'s width): 1 for an image
     /// on a local disk, where a read costs microseconds and order is all; more for one behind a
     /// URL, where each miss waits a round trip and only overlapping the waits makes it fast.
@@ -109,6 +113,32 @@ public final class GuestTree: Sendable {
         }
         if let last { return last }
         return try lookup(current)
+    }
+
+    /// `path` resolved when it is a directory, nil otherwise; kept for the next call (the tree is
+    /// read-only), for the folders a check probes name after name: the systemd unit folders,
+    /// asked four at a time for every service an inspector looks for.
+    func directory(_ path: String) throws -> ResolvedPath? {
+        if let kept = directories.withLock({ $0[path] }) { return kept }
+        let found = try resolve(path).flatMap { $0.attributes.type == .directory ? $0 : nil }
+        directories.withLock { kept in
+            if kept.count < Self.maximumKeptDirectories { kept[path] = .some(found) }
+        }
+        return found
+    }
+
+    /// What `resolve(folder + "/" + name)` gives, for a folder `directory(folder)` resolved to
+    /// `dir`: one file system lookup when the name is absent or not a link (a link, a mount
+    /// below the folder, or a name that is not one component take the whole path).
+    func resolve(_ name: String, in dir: ResolvedPath) throws -> ResolvedPath? {
+        let whole = dir.guestPath.description + "/" + name
+        let depth = dir.guestPath.components.count
+        guard let guestPath = try? dir.guestPath.appending(name), let inner = try? dir.path.appending(name),
+            !mounts.contains(where: { $0.mountPoint.components.count > depth && $0.mountPoint.hasPrefix(dir.guestPath) })
+        else { return try resolve(whole) }
+        guard let attributes = try dir.mount.fileSystem.attributes(of: inner) else { return nil }
+        if attributes.type == .symlink { return try resolve(whole) }
+        return ResolvedPath(guestPath: guestPath, mount: dir.mount, path: inner, attributes: attributes)
     }
 
     private func lookup(_ guestPath: FSPath) throws -> ResolvedPath? {

@@ -127,10 +127,12 @@ public struct SystemdUnitsInspector: Inspector {
         if let at = name.firstIndex(of: "@"), let dot = name.lastIndex(of: "."), at < dot {
             candidates.append(String(name[...at]) + String(name[dot...]))
         }
+        // Each folder resolved once per tree, then one lookup per name in it: most names are
+        // in none of the four (a service asked for that is not installed) or only the last.
         for c in candidates {
             for dir in unitDirectories {
-                let p = dir + "/" + c
-                if let r = try tree.resolve(p), r.attributes.type == .regular { return p }
+                guard let d = try tree.directory(dir) else { continue }
+                if let r = try tree.resolve(c, in: d), r.attributes.type == .regular { return dir + "/" + c }
             }
         }
         return nil
