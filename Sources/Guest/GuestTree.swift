@@ -127,14 +127,16 @@ public final class GuestTree: Sendable {
         return found
     }
 
-    /// What `resolve(folder + "/" + name)` gives, for a folder `directory(folder)` resolved to
-    /// `dir`: one file system lookup when the name is absent or not a link (a link, a mount
-    /// below the folder, or a name that is not one component take the whole path).
-    func resolve(_ name: String, in dir: ResolvedPath) throws -> ResolvedPath? {
-        let whole = dir.guestPath.description + "/" + name
+    /// What `resolve(folder + "/" + name)` gives, with the folder resolved once (`directory`):
+    /// then one file system lookup when the name is absent or not a link (a link, a mount below
+    /// the folder, or a name that is not one component take the whole path, errors included).
+    func resolve(_ name: String, inDirectory folder: String) throws -> ResolvedPath? {
+        let whole = folder + "/" + name
+        guard let dir = try directory(folder) else { return try resolve(whole) }
         let depth = dir.guestPath.components.count
         guard let guestPath = try? dir.guestPath.appending(name), let inner = try? dir.path.appending(name),
-            !mounts.contains(where: { $0.mountPoint.components.count > depth && $0.mountPoint.hasPrefix(dir.guestPath) })
+            !mounts.contains(where: { $0.mountPoint.components.count > depth && $0.mountPoint.hasPrefix(dir.guestPath) }
+            )
         else { return try resolve(whole) }
         guard let attributes = try dir.mount.fileSystem.attributes(of: inner) else { return nil }
         if attributes.type == .symlink { return try resolve(whole) }

@@ -131,8 +131,7 @@ public struct SystemdUnitsInspector: Inspector {
         // in none of the four (a service asked for that is not installed) or only the last.
         for c in candidates {
             for dir in unitDirectories {
-                guard let d = try tree.directory(dir) else { continue }
-                if let r = try tree.resolve(c, in: d), r.attributes.type == .regular { return dir + "/" + c }
+                if let r = try tree.resolve(c, inDirectory: dir), r.attributes.type == .regular { return dir + "/" + c }
             }
         }
         return nil
