@@ -20,14 +20,15 @@ public struct DpkgVersion: Sendable, Hashable, Comparable, CustomStringConvertib
     public init(_ string: String) {
         var rest = Substring(string.trimmingASCIIWhitespace())
         var epoch: UInt64 = 0
-        if let colon = rest.firstIndex(of: ":") {
+        // Found as bytes (dpkg splits bytes; a Character search walks grapheme clusters).
+        if let colon = rest.utf8.firstIndex(of: UInt8(ascii: ":")) {
             let e = rest[..<colon]
             if !e.isEmpty, e.allSatisfy({ $0.isASCII && $0.isNumber }), let v = UInt64(e) {
                 epoch = v
                 rest = rest[rest.index(after: colon)...]
             }
         }
-        if let dash = rest.lastIndex(of: "-") {
+        if let dash = rest.utf8.lastIndex(of: UInt8(ascii: "-")) {
             upstream = String(rest[..<dash])
             revision = String(rest[rest.index(after: dash)...])
         } else {
