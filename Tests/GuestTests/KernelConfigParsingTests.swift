@@ -30,3 +30,24 @@ import Testing
         #expect(c.count == 4)
     }
 }
+
+/// The byte-wise module name and last path component give what the character-wise ones gave.
+@Suite struct ModuleNameTests {
+    @Test(arguments: [
+        "pci-hyperv.ko.xz", "mana.ko", "hv_netvsc.ko.zst", "mlx5-core.ko.gz", ".ko", "a.ko", "x.ko.bz2", "README",
+        "é-x.ko", "ko", "",
+    ])
+    func moduleNameAsBefore(_ file: String) {
+        var expected: String?
+        for suffix in DriverInspector.moduleSuffixes where file.hasSuffix(suffix) && file.count > suffix.count {
+            expected = String(String(file.dropLast(suffix.count)).map { $0 == "-" ? "_" : $0 })
+            break
+        }
+        #expect(DriverInspector.moduleName(file) == expected)
+    }
+
+    @Test(arguments: ["kernel/drivers/net/hyperv/hv_netvsc.ko", "a/b/", "noslash", "/", "///", "", "/lead", "x//y//"])
+    func lastPathComponentAsSplit(_ line: String) {
+        #expect(line.lastPathComponent == String(line.split(separator: "/").last ?? ""))
+    }
+}

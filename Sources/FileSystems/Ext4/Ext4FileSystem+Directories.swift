@@ -133,8 +133,10 @@ extension Ext4FileSystem {
                     at: at + 4)
             }
             if inode != 0, nameLength > 0 {
-                let nameBytes = try r.bytes(nameLength)
-                let isDot = nameBytes == [0x2E] || nameBytes == [0x2E, 0x2E]
+                // In bounds: 8 + nameLength <= recordLength <= what is left (checked above). A
+                // slice, not a copy: a modules tree lists some 6,000 names.
+                let nameBytes = bytes[(start + 8)..<(start + 8 + nameLength)]
+                let isDot = nameLength <= 2 && nameBytes.allSatisfy { $0 == 0x2E }
                 if !isDot {
                     guard inode <= superblock.inodesCount else {
                         throw ImageError(

@@ -75,7 +75,7 @@ public struct InitramfsInspector: Inspector {
                 image.containsRule = image.rulePath != nil
                 image.modules = Set(
                     archive.names.compactMap { n in
-                        DriverInspector.moduleName(String(n.split(separator: "/").last ?? "")).flatMap {
+                        DriverInspector.moduleName(String(n).lastPathComponent).flatMap {
                             wanted.contains($0) ? $0 : nil
                         }
                     }
@@ -96,7 +96,7 @@ public struct InitramfsInspector: Inspector {
         if let f = try tree.text(path, limit: DriverInspector.maximumConfigSize) {
             evidence.append(.path(path))
             for line in f.text.activeLines {
-                if let m = DriverInspector.moduleName(String(line.split(separator: "/").last ?? "")) { names.insert(m) }
+                if let m = DriverInspector.moduleName(line.lastPathComponent) { names.insert(m) }
             }
         }
         if let c = kernel.config, let f = try tree.text(c.value, limit: DriverInspector.maximumConfigSize) {
