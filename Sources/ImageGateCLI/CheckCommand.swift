@@ -131,7 +131,7 @@ struct CheckCommand: ParsableCommand {
         do {
             input = try PileInput(
                 arguments: images, fromFile: pile.from,
-                shard: try pile.shardSelection(environment: ProcessInfo.processInfo.environment))
+                shard: try pile.shardSelection(environment: processEnvironment))
         } catch let e as ValidationError {
             printError("imagegate: error: \(e.message)")
             throw ExitCode(ExitStatus.usage)

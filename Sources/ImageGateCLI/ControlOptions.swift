@@ -92,7 +92,7 @@ struct ControlOptions: ParsableArguments {
     /// The process arguments (after the program name) with the values of `IMAGEGATE_*` and of the
     /// config file put in front for every flag the command line does not give. Other commands
     /// and the internal worker pass through unchanged.
-    static func expand(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
+    static func expand(_ arguments: [String], environment: [String: String] = processEnvironment)
         throws
         -> [String]
     {
@@ -105,7 +105,7 @@ struct ControlOptions: ParsableArguments {
     /// `expand` for the arguments of one command (what follows its name).
     static func expand(
         command name: String, _ type: any ParsableCommand.Type, _ arguments: [String],
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = processEnvironment
     ) throws -> [String] {
         // Nothing to merge without a config file or an IMAGEGATE_* variable: skip describing the
         // command, which has ArgumentParser dump its whole help as JSON (about a millisecond of
@@ -180,7 +180,7 @@ struct ControlOptions: ParsableArguments {
     /// The config file's waivers (none without a config file).
     func loadWaivers() throws -> [Waiver] {
         let args = config.map { ["--config", $0] } ?? []
-        guard let path = Self.configPath(arguments: args, environment: ProcessInfo.processInfo.environment) else {
+        guard let path = Self.configPath(arguments: args, environment: processEnvironment) else {
             return []
         }
         return try ConfigFile.load(path, commands: Self.commands.map { Self.describe($0.name, $0.type).0 }).waivers

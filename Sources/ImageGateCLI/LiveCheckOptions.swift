@@ -18,7 +18,7 @@ struct LiveCheckOptions: ParsableArguments {
 
     /// The values as the library takes them.
     var liveOptions: LiveOptions {
-        let env = ProcessInfo.processInfo.environment["IMAGEGATE_SYSFS_ROOT"].flatMap { $0.isEmpty ? nil : $0 }
+        let env = processEnvironment["IMAGEGATE_SYSFS_ROOT"].flatMap { $0.isEmpty ? nil : $0 }
         return LiveOptions(
             sysfsRoot: sysfsRoot ?? env ?? LiveOptions.defaultSysfsRoot, sample: sample?.duration ?? .seconds(5))
     }

@@ -47,7 +47,7 @@ struct PileOptions: ParsableArguments {
             throw ValidationError("--memory-limit: '\(memoryLimit)' is not a size such as 1G, 512M or 1073741824")
         }
         if shard != nil && shardCount != nil { throw ValidationError("give --shard or --shard-count, not both") }
-        _ = try shardSelection(environment: ProcessInfo.processInfo.environment)
+        _ = try shardSelection(environment: processEnvironment)
     }
 
     /// `--timeout` as a duration (validated positive and finite).

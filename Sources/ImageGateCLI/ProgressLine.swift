@@ -95,7 +95,7 @@ final class ProgressLine: Sendable {
         }
         if let oldest = s.running.values.min(by: { $0.since < $1.since }) { text += ", checking \(oldest.name)" }
         // Longer than the terminal, the line would wrap and `\r` could no longer erase it.
-        let width = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
+        let width = processEnvironment["COLUMNS"].flatMap(Int.init) ?? 80
         return text.count < width ? text : String(text.prefix(max(10, width - 2))) + "…"
     }
 

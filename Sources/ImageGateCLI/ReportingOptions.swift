@@ -67,7 +67,7 @@ struct ReportingOptions: ParsableArguments {
         RenderOptions(
             color: format == .text
                 && color.enabled(
-                    toTerminal: toTerminal && isatty(1) != 0, environment: ProcessInfo.processInfo.environment),
+                    toTerminal: toTerminal && isatty(1) != 0, environment: processEnvironment),
             quiet: quiet, sarifAll: sarifAll, baseDirectory: FileManager.default.currentDirectoryPath,
             documentationBase: sarifDocsURL)
     }

@@ -51,7 +51,7 @@ struct WorkerCommand: ParsableCommand {
         let check = try CheckCommand.parse(
             try ControlOptions.expand(command: "check", CheckCommand.self, checkArguments))
         let options = try check.checkOptions()
-        let fault = ProcessInfo.processInfo.environment[Self.faultVariable].map(Self.parseFault)
+        let fault = processEnvironment[Self.faultVariable].map(Self.parseFault)
         let decoder = JSONDecoder()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

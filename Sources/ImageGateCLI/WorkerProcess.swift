@@ -98,7 +98,7 @@ final class WorkerProcess {
         // of address space apiece (up to 8 per core): a remote image's parallel readers would
         // spend the worker's RLIMIT_AS on reservations and trap on an allocation that is not
         // there. Two arenas keep the limit a limit on memory used.
-        var environment = ProcessInfo.processInfo.environment
+        var environment = processEnvironment
         if environment["MALLOC_ARENA_MAX"] == nil { environment["MALLOC_ARENA_MAX"] = "2" }
         p.environment = environment
         let log = try FileHandle(forWritingTo: stderrFile)

@@ -72,7 +72,8 @@ public struct DriverInspector: Inspector {
     /// characters was a third of the walk's own work).
     static func moduleName(_ file: String) -> String? {
         let bytes = file.utf8
-        for suffix in moduleSuffixBytes where bytes.count > suffix.count && bytes.reversed().starts(with: suffix.reversed()) {
+        for suffix in moduleSuffixBytes
+        where bytes.count > suffix.count && bytes.reversed().starts(with: suffix.reversed()) {
             return String(Substring(bytes.dropLast(suffix.count))).replacingDashes()
         }
         return nil
@@ -246,7 +247,9 @@ extension String {
     /// as bytes.
     var lastPathComponent: String {
         var end = utf8.endIndex
-        while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: "/") { end = utf8.index(before: end) }
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: "/") {
+            end = utf8.index(before: end)
+        }
         let head = self[..<end]
         guard let slash = head.utf8.lastIndex(of: UInt8(ascii: "/")) else { return String(head) }
         return String(head[head.index(after: slash)...])
