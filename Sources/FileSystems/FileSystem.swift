@@ -112,9 +112,15 @@ public protocol FileSystem: Sendable {
     /// in pieces of at most `chunkSize` bytes (`imagegate cat`). The default reads piece by piece
     /// with `read(_:at:count:)`; an archive, which cannot seek, reads the file in one pass instead.
     func stream(_ path: FSPath, size: UInt64, chunkSize: Int, _ body: ([UInt8]) throws -> Void) throws
+    /// This file system's subvolumes (btrfs), nil for one without. A requirement rather than a
+    /// cast (`as? any SubvolumeProvider`): a failing cast to a protocol scans every conformance
+    /// record of the binary, some 7,000, for each volume asked.
+    var subvolumeProvider: (any SubvolumeProvider)? { get }
 }
 
 extension FileSystem {
+    public var subvolumeProvider: (any SubvolumeProvider)? { nil }
+
     /// Default for sources without random access: reads the prefix and slices it.
     public func read(_ path: FSPath, at offset: UInt64, count: Int) throws -> [UInt8] {
         let (end, overflow) = offset.addingReportingOverflow(UInt64(max(0, count)))

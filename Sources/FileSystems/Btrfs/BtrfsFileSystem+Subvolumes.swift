@@ -112,6 +112,7 @@ extension BtrfsFileSystem {
 }
 
 extension BtrfsFileSystem: SubvolumeProvider {
+    public var subvolumeProvider: (any SubvolumeProvider)? { self }
     /// `openSubvolume(path:)` for fstab's `subvol=`.
     public func subvolume(path: String) throws -> any FileSystem { try openSubvolume(path: path) }
     /// `openSubvolume(id:)` for fstab's `subvolid=`.

@@ -78,7 +78,7 @@ public struct RootAssembly: Sendable {
             guard let fs = v.fileSystem else { continue }
             if try looksLikeRoot(fs, needsFstab: applyFstab) {
                 candidates.append(RootCandidate(volume: v.volume.name, fileSystem: fs))
-            } else if let sub = fs as? any SubvolumeProvider {
+            } else if let sub = fs.subvolumeProvider {
                 // SUSE-style: the root may live in a subvolume that is not the default one.
                 let top = try sub.topLevel()
                 for e in try top.contents(ofDirectory: .root) where e.type == .directory {
@@ -206,7 +206,7 @@ public struct RootAssembly: Sendable {
             return skip(v.reason ?? "unreadable", volume: v.volume.name)
         }
         var source = v.volume.name
-        if let sub = fs as? any SubvolumeProvider {
+        if let sub = fs.subvolumeProvider {
             if let id = e.option("subvolid"), let n = UInt64(id) {
                 fs = try sub.subvolume(id: n)
                 source += " subvolid=\(n)"
