@@ -14,7 +14,9 @@ let package = Package(
     ],
     targets: [
         // libarchive opened on the first archive (dlopen), not linked: see Sources/CArchive/include/carchive.h.
-        .target(name: "CArchive"),
+        .target(name: "CArchive", dependencies: ["CLibraryLoader"]),
+        // The one dlopen loop of CCurl and CArchive.
+        .target(name: "CLibraryLoader"),
         .systemLibrary(name: "CBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -25,7 +27,7 @@ let package = Package(
 
         .target(name: "BlockIO"),
         // libcurl opened on the first URL (dlopen), not linked: see Sources/CCurl/include/ccurl.h.
-        .target(name: "CCurl"),
+        .target(name: "CCurl", dependencies: ["CLibraryLoader"]),
         .target(name: "Codecs", dependencies: ["BlockIO", "CZlib", "CZstd"]),
         .target(name: "DiskFormats", dependencies: ["BlockIO", "Codecs"]),
         .target(name: "RemoteIO", dependencies: ["BlockIO", "CCurl"]),

@@ -39,21 +39,25 @@ LINKER=()
 if command -v ld.lld >/dev/null 2>&1; then LINKER=(-use-ld=lld); fi
 SHIMS=()
 LIBS=()
+CTARGETS=()
 mkdir -p "$BUILD"
 for shim in "$ROOT"/Sources/C*/; do
     if [ -f "$shim/module.modulemap" ]; then
         SHIMS+=(-I "$shim")
         for lib in $(sed -n 's/.*link "\([^"]*\)".*/\1/p' "$shim/module.modulemap"); do LIBS+=(-l"$lib"); done
     elif [ -f "$shim/include/module.modulemap" ]; then
-        # A C target (a loader that opens its library with dlopen): its header's module map, and
-        # its C files compiled here and linked into every harness.
+        # A C target (the loaders that open their library with dlopen): its header's module map,
+        # and its C files compiled below (with every C target's headers: one includes another's).
         SHIMS+=(-I "$shim/include")
-        for c in "$shim"/*.c; do
-            o="$BUILD/$(basename "$shim")-$(basename "$c" .c).o"
-            clang -O1 -g -fsanitize=address -I "$shim/include" -c "$c" -o "$o"
-            LIBS+=("$o")
-        done
+        CTARGETS+=("$shim")
     fi
+done
+for shim in "${CTARGETS[@]}"; do
+    for c in "$shim"/*.c; do
+        o="$BUILD/$(basename "$shim")-$(basename "$c" .c).o"
+        clang -O1 -g -fsanitize=address "${SHIMS[@]}" -c "$c" -o "$o"
+        LIBS+=("$o")
+    done
 done
 declare -A built=()
 

@@ -1,6 +1,7 @@
 #include "carchive.h"
 
 #include <dlfcn.h>
+#include <library_loader.h>
 #include <pthread.h>
 #include <stdio.h>
 
@@ -44,13 +45,8 @@ static char message[512];
 static const char *const names[] = {"libarchive.so.13", "libarchive.so", "libarchive.13.dylib"};
 
 static void load(void) {
-    void *lib = NULL;
-    char why[256] = "not found";  // the first name's failure: the next dlopen overwrites dlerror's text
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && lib == NULL; i++) {
-        lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-        const char *error = lib == NULL && i == 0 ? dlerror() : NULL;
-        if (error != NULL) snprintf(why, sizeof why, "%s", error);
-    }
+    char why[256];
+    void *lib = ig_open_first_library(names, sizeof names / sizeof names[0], why, sizeof why);
     if (lib == NULL) {
         snprintf(message, sizeof message,
                  "libarchive could not be loaded (%s); a raw disk, a tarball and an initramfs need it (Debian: apt-get "
