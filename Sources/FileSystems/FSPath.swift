@@ -67,4 +67,9 @@ extension String {
     public var slashSeparatedComponents: [String] {
         utf8.split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
     }
+
+    /// The last of `slashSeparatedComponents` ("" for none), split the same way.
+    public var lastPathComponent: String {
+        utf8.split(separator: UInt8(ascii: "/")).last.map { String(Substring($0)) } ?? ""
+    }
 }

@@ -68,10 +68,11 @@ final class PathLookupCache<Node: Sendable>: Sendable {
     /// The node of a recently found path with these components, newest first.
     private func node(of components: ArraySlice<String>) -> Node? {
         recent.withLock { ring in
+            // Filled in order from 0, so the last `count` slots before `next` are all in use.
             let count = ring.paths.count
-            for k in 1...max(1, count) where count > 0 {
+            guard count > 0 else { return nil }
+            for k in 1...count {
                 let i = (ring.next - k + Self.size) % Self.size
-                guard i < count else { continue }
                 if Self.same(ring.paths[i].components, components) { return ring.nodes[i] }
             }
             return nil

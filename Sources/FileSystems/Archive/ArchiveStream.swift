@@ -41,10 +41,15 @@ enum ArchiveStream {
         }
     }
 
+    /// Throws why libarchive could not be loaded (it is opened on the first call), if it could not.
+    static func requireLibrary(layer: String) throws {
+        if let problem = ig_archive_load() { throw ImageError(layer, .unsupported, String(cString: problem)) }
+    }
+
     /// A new libarchive reader, or why there is none: libarchive is opened on first use
     /// (carchive.h), so a missing library is this error, not a failure to start.
     static func newReader(layer: String) throws -> OpaquePointer {
-        if let problem = ig_archive_load() { throw ImageError(layer, .unsupported, String(cString: problem)) }
+        try requireLibrary(layer: layer)
         guard let a = ig_archive_read_new() else {
             throw ImageError(layer, .io(errno: 12), "libarchive: out of memory")
         }
@@ -91,7 +96,7 @@ enum ArchiveStream {
 
     static func recognizes(_ device: any BlockDevice) throws -> Bool {
         // Without libarchive a tarball cannot be told from a raw disk: that is the error.
-        if let problem = ig_archive_load() { throw ImageError(layer, .unsupported, String(cString: problem)) }
+        try requireLibrary(layer: layer)
         let source = Source(device, chunk: recognitionChunk)
         guard let a = try? open(source) else { return false }
         defer { ig_archive_read_free(a) }

@@ -242,16 +242,4 @@ extension String {
     func replacingDashes() -> String {
         String(decoding: utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "_") : $0 }, as: UTF8.self)
     }
-
-    /// The last non-empty part between `/`s (`split(separator: "/").last`, "" for none), found
-    /// as bytes.
-    var lastPathComponent: String {
-        var end = utf8.endIndex
-        while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: "/") {
-            end = utf8.index(before: end)
-        }
-        let head = self[..<end]
-        guard let slash = head.utf8.lastIndex(of: UInt8(ascii: "/")) else { return String(head) }
-        return String(head[head.index(after: slash)...])
-    }
 }

@@ -112,7 +112,7 @@ public struct DpkgStatus: Sendable {
     struct Reason: Error { let reason: String }
 
     /// The fields `package(from:)` reads (lowercased), whose continuation lines are kept.
-    static let fieldsRead: Set<String> = ["package", "status", "version", "architecture", "damaged"]
+    static let fieldsRead = ["package", "status", "version", "architecture", "damaged"]
 
     /// The name of a field `package(from:)` reads, lowercased as ASCII; nil for any other field
     /// (no string is made for those unless the name is as short as one read).
@@ -126,7 +126,7 @@ public struct DpkgStatus: Sendable {
         return nil
     }
 
-    static let fieldNameBytes = fieldsRead.sorted().map { ($0, Array($0.utf8)) }
+    static let fieldNameBytes = fieldsRead.map { ($0, Array($0.utf8)) }
 
     /// The installed package a paragraph describes; nil when it is not installed. `fields` holds
     /// the fields read, by lowercased name, in file order.
